@@ -1,0 +1,71 @@
+/**
+ * The express app: security middleware, the routes, the OpenAPI document and
+ * its docs page, and the built dashboard. No business logic lives here.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import { createAuthenticator } from './auth';
+import type { ApiContext } from './context';
+import { errorHandler, HttpError, notFound } from './errors';
+import { newRegistry, openApiDocument } from './openapi';
+import { mountRoute } from './route';
+import { healthRoutes } from './routes/health';
+import { systemRoutes } from './routes/system';
+
+export function createApp(ctx: ApiContext): Express {
+  const { config, logger } = ctx;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'] } },
+    }),
+  );
+  app.use(pinoHttp({ logger: logger.child({ component: 'api' }), autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false } }));
+  app.use(['/api', '/health'], cors({ origin: config.security.cors_origins, credentials: false, maxAge: 600 }));
+  app.use(express.json({ limit: config.server.body_limit, type: 'application/json' }));
+  app.use(
+    '/api/v1',
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.security.rate_limit_per_minute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, res, next, options) => {
+        res.setHeader('Retry-After', String(Math.ceil(options.windowMs / 1000)));
+        next(new HttpError(429, 'rate_limited', 'Too many requests; retry after the time in Retry-After'));
+      },
+    }),
+  );
+
+  const registry = newRegistry();
+  const authenticate = createAuthenticator(config.security, ctx.adminToken);
+  const router = express.Router();
+  for (const def of [...healthRoutes(ctx), ...systemRoutes(ctx)]) mountRoute(router, registry, authenticate, def);
+  app.use(router);
+
+  const document = openApiDocument(registry, ctx.version);
+  app.get('/api/openapi.json', (_req, res) => void res.json(document));
+  app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'WHOOSH API' }));
+  app.use(['/api', '/health'], notFound);
+
+  if (ctx.uiDir && existsSync(path.join(ctx.uiDir, 'index.html'))) {
+    const index = path.join(ctx.uiDir, 'index.html');
+    app.use(express.static(ctx.uiDir, { index: false, maxAge: '1h' }));
+    // The dashboard routes on the client; every other GET gets its shell.
+    app.get('/{*path}', (_req, res) => res.setHeader('Cache-Control', 'no-cache').sendFile(index));
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('WHOOSH API is running. The dashboard is not built: run `npm run build`. API docs: /api/docs\n');
+    });
+  }
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,22 @@
+/**
+ * What the API needs from the rest of the system, handed in by whoever starts
+ * it (the launcher, `npm run api`, or a test).
+ */
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type { WhooshConfig } from '../infra/config';
+import type { Logger } from '../infra/logger';
+
+export interface ApiContext {
+  readonly config: WhooshConfig;
+  readonly temporal: Client;
+  readonly pool: Pool;
+  readonly logger: Logger;
+  readonly version: string;
+  /** Effective admin token (configured or generated), if any. */
+  readonly adminToken?: string;
+  /** Base URL of the Temporal Web UI, for links; undefined when unknown. */
+  readonly temporalUiUrl?: string;
+  /** Folder with the built dashboard; omitted = no UI served. */
+  readonly uiDir?: string;
+}

@@ -1,0 +1,67 @@
+/**
+ * Errors the API answers with, and the one error handler that turns anything
+ * thrown into `{ error: { code, message, ... } }` without leaking stack traces.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../infra/logger';
+
+export type ErrorCode =
+  | 'invalid_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'timeout'
+  | 'internal';
+
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: FieldIssue[],
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`));
+};
+
+/** body-parser marks its errors with `type` and `status`. */
+function fromBodyParser(err: { type?: string; status?: number }): HttpError | undefined {
+  switch (err.type) {
+    case 'entity.too.large':
+      return new HttpError(413, 'payload_too_large', 'Request body is larger than the limit');
+    case 'entity.parse.failed':
+      return new HttpError(400, 'invalid_request', 'Request body is not valid JSON');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpError(415, 'unsupported_media_type', 'Unsupported body encoding');
+    default:
+      return undefined;
+  }
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const known = err instanceof HttpError ? err : fromBodyParser(err as { type?: string });
+    if (known) {
+      res.status(known.status).json({ error: { code: known.code, message: known.message, ...(known.issues ? { issues: known.issues } : {}) } });
+      return;
+    }
+    logger.error({ err, method: req.method, path: req.path }, 'unhandled API error');
+    res.status(500).json({ error: { code: 'internal', message: 'Internal server error' } });
+  };
+}

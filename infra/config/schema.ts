@@ -1,0 +1,167 @@
+/**
+ * The shape of `whoosh.yaml`, as users write it (snake_case, agents keyed by
+ * id), validated with zod. The inferred type is the config object the whole
+ * program reads, so an error message can name a key exactly as it is written
+ * in the file or set by an environment variable.
+ */
+import { z } from 'zod';
+
+const port = z.number().int().min(1).max(65535);
+const nonEmpty = z.string().trim().min(1);
+
+export const ROLES = ['admin', 'operator', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+const agentSchema = z
+  .object({
+    name: nonEmpty.optional(),
+    endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://gpu-1:11434' }),
+    model: nonEmpty.optional(),
+    models: z.array(nonEmpty).optional(),
+    specialization: nonEmpty.optional(),
+    capabilities: z.array(nonEmpty).default([]),
+    parallel: z.number().int().min(1).max(64).default(1),
+    hardware: z
+      .object({
+        gpu_type: nonEmpty.optional(),
+        vram_gb: z.number().nonnegative().optional(),
+        cpu_cores: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    performance_targets: z
+      .object({
+        min_tokens_per_second: z.number().nonnegative().optional(),
+        max_response_time_ms: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((a) => a.model !== undefined || (a.models?.length ?? 0) > 0, {
+    message: 'needs `model` or a non-empty `models` list',
+  });
+
+const tokenSchema = z
+  .object({
+    name: nonEmpty,
+    token: z.string().min(16, 'must be at least 16 characters').optional(),
+    token_file: nonEmpty.optional(),
+    role: z.enum(ROLES),
+  })
+  .strict()
+  .refine((t) => (t.token === undefined) !== (t.token_file === undefined), {
+    message: 'needs exactly one of `token` or `token_file`',
+  });
+
+export const configSchema = z
+  .object({
+    cluster: z
+      .object({ name: nonEmpty.default('WHOOSH'), region: nonEmpty.optional() })
+      .strict()
+      .default({ name: 'WHOOSH' }),
+    data_dir: nonEmpty.default('data'),
+    log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    server: z
+      .object({
+        host: nonEmpty.default('127.0.0.1'),
+        port: port.default(8080),
+        public_url: z.url().optional(),
+        body_limit: z
+          .string()
+          .regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 1mb')
+          .default('1mb'),
+      })
+      .strict()
+      .prefault({}),
+    temporal: z
+      .object({
+        address: nonEmpty.optional(),
+        namespace: nonEmpty.default('default'),
+        task_queue: nonEmpty.default('whoosh-orchestrator'),
+        api_key: nonEmpty.optional(),
+        ui_url: z.url().optional(),
+        tls: z
+          .object({
+            enabled: z.boolean().optional(),
+            client_cert_path: nonEmpty.optional(),
+            client_key_path: nonEmpty.optional(),
+            server_ca_cert_path: nonEmpty.optional(),
+            server_name: nonEmpty.optional(),
+          })
+          .strict()
+          .refine((t) => (t.client_cert_path === undefined) === (t.client_key_path === undefined), {
+            message: 'client_cert_path and client_key_path go together',
+          })
+          .prefault({}),
+        dev_server: z
+          .object({
+            binary: nonEmpty.optional(),
+            port: port.default(7233),
+            ui_port: port.default(8233),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    database: z
+      .object({
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+          .optional(),
+        embedded_port: port.default(5433),
+      })
+      .strict()
+      .prefault({}),
+    agents: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'agent ids are letters, digits, - and _'), agentSchema).default({}),
+    workflows: z
+      .object({
+        templates: z
+          .record(
+            z.string(),
+            z
+              .object({
+                description: z.string().optional(),
+                agents: z.array(nonEmpty).default([]),
+                stages: z.array(nonEmpty).default([]),
+              })
+              .strict(),
+          )
+          .default({}),
+      })
+      .strict()
+      .prefault({}),
+    monitoring: z
+      .object({
+        health_check_interval: z.number().positive().default(10),
+        metrics_retention_days: z.number().int().positive().default(30),
+        alert_thresholds: z
+          .object({
+            cpu_usage: z.number().min(0).max(100).default(85),
+            memory_usage: z.number().min(0).max(100).default(90),
+            gpu_usage: z.number().min(0).max(100).default(95),
+            response_time: z.number().positive().default(60),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    security: z
+      .object({
+        admin_token: z.string().min(16, 'must be at least 16 characters').optional(),
+        jwt_secret: z.string().min(32, 'must be at least 32 characters').optional(),
+        tokens: z.array(tokenSchema).default([]),
+        cors_origins: z.array(z.url()).default([]),
+        rate_limit_per_minute: z.number().int().positive().default(600),
+        require_approval: z.boolean().default(true),
+        session_timeout: z.number().int().positive().default(3600),
+      })
+      .strict()
+      .prefault({}),
+  });
+
+export type WhooshConfig = z.infer<typeof configSchema>;
+export type AgentConfig = WhooshConfig['agents'][string];

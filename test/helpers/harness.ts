@@ -1,0 +1,70 @@
+/**
+ * Per-file access to the suite's real servers: a Temporal client, a pg pool,
+ * and an orchestrator worker on a task queue of the file's own, so files
+ * running in parallel never take each other's tasks.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import pg from 'pg';
+import { createActivities, type Activities } from '../../activities';
+import { configSchema, type WhooshConfig } from '../../infra/config';
+import { createLogger } from '../../infra/logger';
+import { createOrchestratorWorker } from '../../workers/orchestrator';
+import { testEnv } from '../setup/test-env';
+
+export interface Harness {
+  readonly client: Client;
+  readonly pool: pg.Pool;
+  readonly taskQueue: string;
+  readonly worker: Worker;
+  readonly config: WhooshConfig;
+  close(): Promise<void>;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+
+/** A validated config for tests: the suite's servers, a unique task queue, plus overrides. */
+export function testConfig(overrides: DeepPartial<WhooshConfig> = {}, taskQueue = `test-${randomUUID()}`): WhooshConfig {
+  const env = testEnv();
+  return configSchema.parse({
+    ...overrides,
+    data_dir: env.scratchDir,
+    log_level: 'silent',
+    temporal: { ...overrides.temporal, address: env.temporalAddress, task_queue: taskQueue },
+    database: { ...overrides.database, url: env.databaseUrl },
+  });
+}
+
+export const silentLogger = createLogger('silent');
+
+export async function startHarness(opts: { activities?: (pool: pg.Pool) => Activities; config?: WhooshConfig } = {}): Promise<Harness> {
+  const env = testEnv();
+  const config = opts.config ?? testConfig();
+  const pool = new pg.Pool({ connectionString: env.databaseUrl, max: 10 });
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
+  const worker = await createOrchestratorWorker({
+    connection: nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.task_queue,
+    activities: opts.activities ? opts.activities(pool) : createActivities({ pool }),
+    workflowBundle: { codePath: env.workflowBundlePath },
+  });
+  const running = worker.run();
+  return {
+    client,
+    pool,
+    taskQueue: config.temporal.task_queue,
+    worker,
+    config,
+    async close() {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await pool.end();
+    },
+  };
+}

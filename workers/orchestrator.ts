@@ -1,0 +1,29 @@
+/**
+ * The orchestrator worker: hosts every WHOOSH workflow and the activities that
+ * are not bound to an LLM node.
+ */
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Activities } from '../activities';
+
+export interface OrchestratorWorkerOptions {
+  readonly connection: NativeConnection;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly activities: Activities;
+  /** A prebuilt bundle (tests build one per run); otherwise workflows/ is bundled now. */
+  readonly workflowBundle?: WorkflowBundleOption;
+  readonly identity?: string;
+}
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+export async function createOrchestratorWorker(opts: OrchestratorWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: opts.activities,
+    ...(opts.identity !== undefined ? { identity: opts.identity } : {}),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+  });
+}

@@ -1,0 +1,3 @@
+/** Every workflow the orchestrator worker registers. */
+export { baseline } from './baseline';
+export { selfCheck } from './self-check';
