@@ -96,7 +96,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
 
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 20, connectionTimeoutMillis: 5000 });
-    pool.on('error', (err) => logger.warn({ err }, 'idle Postgres client error'));
+    pool.on('error', (err) => logger.warn({ error: err.message }, 'idle Postgres client error'));
     cleanups.push(['Postgres pool', () => pool.end()]);
 
     const client = await connectClient(config.temporal, temporalAddress);

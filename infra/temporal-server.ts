@@ -67,7 +67,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   }
 
   const logFd = logFile ? openSync(logFile, 'a') : 'ignore';
-  const child: ChildProcess = spawn(opts.binary, args, { stdio: ['ignore', logFd, logFd] });
+  // Own process group: a terminal Ctrl-C reaches the launcher, which stops us in order.
+  const child: ChildProcess = spawn(opts.binary, args, { stdio: ['ignore', logFd, logFd], detached: true });
   if (typeof logFd === 'number') closeSync(logFd);
   const address = `${ip}:${opts.port}`;
   let exitNote: string | undefined;

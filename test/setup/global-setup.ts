@@ -25,6 +25,15 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   const stops: Stop[] = [];
   globalThis.__whooshTeardown = stops;
+  try {
+    await setUp(stops);
+  } catch (err) {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function setUp(stops: Stop[]): Promise<void> {
   const scratchDir = mkdtempSync(path.join(os.tmpdir(), 'whoosh-test-'));
   chmodSync(scratchDir, 0o755);
 
