@@ -37,8 +37,9 @@ export function createApp(ctx: ApiContext): Express {
       limit: config.security.rate_limit_per_minute,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      handler: (_req, res, next, options) => {
-        res.setHeader('Retry-After', String(Math.ceil(options.windowMs / 1000)));
+      handler: (req, res, next, options) => {
+        const reset = req.rateLimit?.resetTime?.getTime() ?? Date.now() + options.windowMs;
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil((reset - Date.now()) / 1000))));
         next(new HttpError(429, 'rate_limited', 'Too many requests; retry after the time in Retry-After'));
       },
     }),
