@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cors from 'cors';
 import express, { type Express } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type AugmentedRequest } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
@@ -38,7 +38,7 @@ export function createApp(ctx: ApiContext): Express {
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       handler: (req, res, next, options) => {
-        const reset = req.rateLimit?.resetTime?.getTime() ?? Date.now() + options.windowMs;
+        const reset = (req as Partial<AugmentedRequest>).rateLimit?.resetTime?.getTime() ?? Date.now() + options.windowMs;
         res.setHeader('Retry-After', String(Math.max(1, Math.ceil((reset - Date.now()) / 1000))));
         next(new HttpError(429, 'rate_limited', 'Too many requests; retry after the time in Retry-After'));
       },

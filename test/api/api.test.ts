@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { freePort } from '../../infra/ports';
 import type { ApiContext } from '../../api/context';
-import { serveApi, type RunningApi } from '../helpers/api-server';
+import { readJson, serveApi, type RunningApi } from '../helpers/api-server';
 import { silentLogger, startHarness, testConfig, type Harness } from '../helpers/harness';
 
 const ADMIN = 'admin-token-for-tests-0001';
@@ -51,13 +51,13 @@ describe('health', () => {
   test('GET /health answers with the version, without a token', async () => {
     const res = await call('/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', version: '9.9.9-test' });
+    expect(await readJson(res)).toMatchObject({ status: 'ok', version: '9.9.9-test' });
   });
 
   test('GET /health/ready is 200 when Temporal and Postgres answer', async () => {
     const res = await call('/health/ready');
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body).toMatchObject({ status: 'ready', down: [], checks: { temporal: { ok: true }, postgres: { ok: true } } });
   });
 
@@ -69,7 +69,7 @@ describe('health', () => {
     try {
       const res = await fetch(`${broken.url}/health/ready`);
       expect(res.status).toBe(503);
-      const body = await res.json();
+      const body = await readJson(res);
       expect(body.status).toBe('unavailable');
       expect(body.down.sort()).toEqual(['postgres', 'temporal']);
       expect(body.checks.postgres.error).toEqual(expect.any(String));
@@ -86,16 +86,16 @@ describe('auth', () => {
       const res = await call('/api/v1/me', { token });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer');
-      expect(await res.json()).toEqual({ error: { code: 'unauthorized', message: 'A valid bearer token is required' } });
+      expect(await readJson(res)).toEqual({ error: { code: 'unauthorized', message: 'A valid bearer token is required' } });
     }
   });
 
   test('tokens carry roles; viewers cannot mutate', async () => {
-    expect(await (await call('/api/v1/me', { token: VIEWER })).json()).toEqual({ name: 'wall', role: 'viewer', via: 'token' });
-    expect(await (await call('/api/v1/me', { token: ADMIN })).json()).toMatchObject({ role: 'admin' });
+    expect(await (await readJson(await call('/api/v1/me', { token: VIEWER })))).toEqual({ name: 'wall', role: 'viewer', via: 'token' });
+    expect(await (await readJson(await call('/api/v1/me', { token: ADMIN })))).toMatchObject({ role: 'admin' });
     const res = await call('/api/v1/system/self-check', { method: 'POST', token: VIEWER, body: '{}' });
     expect(res.status).toBe(403);
-    expect((await res.json()).error.code).toBe('forbidden');
+    expect((await readJson(res)).error.code).toBe('forbidden');
   });
 });
 
@@ -103,7 +103,7 @@ describe('validation and limits', () => {
   test('a body that does not validate gets 400 with the field errors', async () => {
     const res = await call('/api/v1/system/self-check', { method: 'POST', token: OPERATOR, body: JSON.stringify({ delaySeconds: -1, extra: 1 }) });
     expect(res.status).toBe(400);
-    const { error } = await res.json();
+    const { error } = await readJson(res);
     expect(error.code).toBe('invalid_request');
     expect(error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['body', 'body.delaySeconds']);
   });
@@ -125,7 +125,7 @@ describe('validation and limits', () => {
   test('unknown routes are 404 in the error shape', async () => {
     const res = await call('/api/v1/nope', { token: ADMIN });
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('not_found');
+    expect((await readJson(res)).error.code).toBe('not_found');
   });
 
   test('too many requests get 429 with Retry-After', async () => {
@@ -164,7 +164,7 @@ describe('browser-facing headers', () => {
 
 describe('OpenAPI', () => {
   test('the document is generated from the route schemas', async () => {
-    const doc = await (await call('/api/openapi.json')).json();
+    const doc = await (await readJson(await call('/api/openapi.json')));
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/health', '/health/ready', '/api/v1/me', '/api/v1/system/self-check', '/api/v1/system/self-check/{workflowId}']),
@@ -186,7 +186,7 @@ describe('self-check', () => {
   test('runs the workflow; its activity wrote a row to Postgres', async () => {
     const res = await call('/api/v1/system/self-check', { method: 'POST', token: OPERATOR, body: JSON.stringify({ note: 'api test' }) });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body.status).toBe('COMPLETED');
     expect(body.result.ok).toBe(true);
     expect(body.temporalUiUrl).toBe(`http://ui.test:8233/namespaces/default/workflows/${encodeURIComponent(body.workflowId)}/${body.runId}/history`);
@@ -197,12 +197,12 @@ describe('self-check', () => {
   test('a long check answers 202 and can be followed until it completes', async () => {
     const res = await call('/api/v1/system/self-check', { method: 'POST', token: OPERATOR, body: JSON.stringify({ delaySeconds: 2, waitSeconds: 0 }) });
     expect(res.status).toBe(202);
-    const { workflowId, status } = await res.json();
+    const { workflowId, status } = await readJson(res);
     expect(status).toBe('RUNNING');
     let view: { status: string; result?: { ok: boolean } } = { status: 'RUNNING' };
     for (let i = 0; i < 100 && view.status === 'RUNNING'; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      view = await (await call(`/api/v1/system/self-check/${encodeURIComponent(workflowId)}`, { token: VIEWER })).json();
+      view = await (await readJson(await call(`/api/v1/system/self-check/${encodeURIComponent(workflowId)}`, { token: VIEWER })));
     }
     expect(view).toMatchObject({ status: 'COMPLETED', result: { ok: true } });
   });

@@ -24,3 +24,7 @@ export async function serveApi(ctx: ApiContext): Promise<RunningApi> {
       }),
   };
 }
+
+/** Response bodies in tests are checked field by field, so `any` is the honest type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const readJson = (res: Response): Promise<any> => res.json();
