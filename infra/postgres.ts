@@ -11,7 +11,7 @@
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -92,11 +92,25 @@ function pgCtl(bin: string, args: string[]): Promise<{ code: number; output: str
   });
 }
 
+/** As root, Postgres runs as `postgres`, which must be able to enter every folder above its data. */
+function assertReachable(dir: string): void {
+  if (!isRoot()) return;
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) {
+      throw new Error(
+        `Postgres runs as the 'postgres' user, which cannot enter ${d}: run \`chmod o+x ${d}\` or set WHOOSH_DATA_DIR to a folder it can reach`,
+      );
+    }
+    if (d === path.dirname(d)) return;
+  }
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const database = opts.database ?? 'whoosh';
   const pgdata = path.join(opts.dir, 'pgdata');
   const logFile = path.join(opts.dir, 'postgres.log');
   mkdirSync(opts.dir, { recursive: true });
+  assertReachable(opts.dir);
   // The unprivileged postgres user must be able to reach pgdata and write its log.
   chmodSync(opts.dir, 0o755);
   const passwordFile = path.join(opts.dir, 'password');

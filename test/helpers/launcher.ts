@@ -1,0 +1,68 @@
+/**
+ * Runs `npm start`'s entry point (infra/start.ts) as a child process, the way
+ * a user does, on free ports and a data folder of the test's own.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { freePort } from '../../infra/ports';
+
+const ROOT = path.join(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+export interface Launched {
+  readonly child: ChildProcess;
+  readonly apiUrl: string;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code. */
+  readonly exited: Promise<number | null>;
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function launcherEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    WHOOSH_DATA_DIR: dataDir,
+    WHOOSH_API_PORT: String(await freePort()),
+    WHOOSH_TEMPORAL_PORT: String(await freePort()),
+    WHOOSH_TEMPORAL_UI_PORT: String(await freePort()),
+    WHOOSH_POSTGRES_PORT: String(await freePort()),
+    WHOOSH_LOG_LEVEL: 'warn',
+    ...extra,
+  };
+  return env;
+}
+
+export function launch(env: NodeJS.ProcessEnv): Launched {
+  const child = spawn(TSX, ['infra/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    apiUrl: `http://127.0.0.1:${env.WHOOSH_API_PORT}`,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    async waitForOutput(pattern, timeoutMs = 90_000) {
+      const deadline = Date.now() + timeoutMs;
+      let done = false;
+      void exited.then(() => (done = true));
+      while (Date.now() < deadline) {
+        const m = out.match(pattern);
+        if (m) return m;
+        if (done) throw new Error(`launcher exited before printing ${pattern}:\n${out}\n${err}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`launcher did not print ${pattern} within ${timeoutMs} ms:\n${out}\n${err}`);
+    },
+    async stop(signal = 'SIGINT') {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
