@@ -4,7 +4,7 @@
  * Handlers receive parsed input and return `{ status, body }`; the adapter
  * below only maps that onto express.
  */
-import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Role } from '../infra/config';

@@ -69,7 +69,7 @@ async function initialise(pgdata: string, password: string): Promise<void> {
   try {
     await cluster.initialise();
   } catch (err) {
-    throw new Error(`initdb failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)} ${tail(lines.join('\n'), 2)}`);
+    throw new Error(`initdb failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)} ${tail(lines.join('\n'), 2)}`, { cause: err });
   }
 }
 

@@ -75,6 +75,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         uiPort: config.temporal.dev_server.ui_port,
         dataDir: path.join(config.data_dir, 'temporal'),
         namespace: config.temporal.namespace,
+        sqlitePragmas: config.temporal.dev_server.sqlite_pragmas,
       });
       cleanups.push(['Temporal dev server', () => server.stop()]);
       temporalAddress = server.address;

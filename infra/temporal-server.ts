@@ -21,6 +21,8 @@ export interface DevServerOptions {
   /** Folder for the SQLite file, pid file and log; omitted = in memory, log discarded. */
   readonly dataDir?: string;
   readonly namespace?: string;
+  /** `--sqlite-pragma` values for the SQLite file, e.g. journal_mode=wal. */
+  readonly sqlitePragmas?: readonly string[];
   readonly ip?: string;
   readonly startTimeoutMs?: number;
 }
@@ -61,6 +63,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   if (opts.dataDir) {
     mkdirSync(opts.dataDir, { recursive: true });
     args.push('--db-filename', path.join(opts.dataDir, 'temporal.db'));
+    for (const pragma of opts.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
     logFile = path.join(opts.dataDir, 'temporal.log');
     pidFile = path.join(opts.dataDir, 'temporal.pid');
     await reapPidFile(pidFile);

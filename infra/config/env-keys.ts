@@ -32,6 +32,7 @@ export const ENV_KEYS = {
   WHOOSH_TEMPORAL_BIN: { path: 'temporal.dev_server.binary', doc: 'Path of the temporal CLI binary for the embedded dev server (default: found on PATH or in .tools/).' },
   WHOOSH_TEMPORAL_PORT: { path: 'temporal.dev_server.port', parse: 'int', doc: 'gRPC port of the embedded Temporal dev server (default: 7233).' },
   WHOOSH_TEMPORAL_UI_PORT: { path: 'temporal.dev_server.ui_port', parse: 'int', doc: 'Web UI port of the embedded Temporal dev server (default: 8233).' },
+  WHOOSH_TEMPORAL_SQLITE_PRAGMAS: { path: 'temporal.dev_server.sqlite_pragmas', parse: 'list', doc: 'Comma-separated SQLite pragmas for the embedded dev server (default: journal_mode=wal).' },
   WHOOSH_TEMPORAL_UI_URL: { path: 'temporal.ui_url', doc: 'Temporal Web UI URL for links when Temporal is external (default: the embedded UI).' },
   WHOOSH_POSTGRES_PORT: { path: 'database.embedded_port', parse: 'int', doc: 'Port of the embedded Postgres (default: 5433).' },
   TEMPORAL_ADDRESS: { path: 'temporal.address', doc: 'host:port of an existing Temporal frontend; when set no dev server is started.' },

@@ -89,7 +89,7 @@ test('the layout holds on a phone-sized screen', async () => {
   await page.setViewportSize({ width: 375, height: 740 });
   await signIn(OPERATOR);
   await page.getByTestId('health-temporal').getByText('Up').waitFor();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: screenshotPath('overview-phone'), fullPage: true });
 });

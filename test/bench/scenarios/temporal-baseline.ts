@@ -1,0 +1,68 @@
+/**
+ * `temporal-baseline`: a bare workflow with one no-op activity on this stack
+ * (embedded dev server with SQLite, one orchestrator worker), started by the
+ * client with a fixed number in flight. Later scenarios report beside it.
+ */
+import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { configSchema } from '../../../infra/config';
+import { createLogger } from '../../../infra/logger';
+import { freePort } from '../../../infra/ports';
+import { startStack } from '../../../infra/stack';
+import { percentile, round, type Scenario } from '../report';
+
+const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 500);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
+const WARMUP = 20;
+
+export const temporalBaseline: Scenario = {
+  name: 'temporal-baseline',
+  description: 'workflows/s and latency of a one-activity workflow',
+  async run(log) {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'whoosh-bench-baseline-'));
+    chmodSync(dataDir, 0o755);
+    const config = configSchema.parse({
+      data_dir: dataDir,
+      log_level: 'warn',
+      temporal: { dev_server: { port: await freePort(), ui_port: await freePort() } },
+      database: { embedded_port: await freePort() },
+    });
+    const stack = await startStack({ config, logger: createLogger('warn'), api: false });
+    try {
+      const runOne = async (): Promise<number> => {
+        const t0 = performance.now();
+        await stack.client.workflow.execute('baseline', { workflowId: `bench-baseline:${randomUUID()}`, taskQueue: config.temporal.task_queue });
+        return performance.now() - t0;
+      };
+      for (let i = 0; i < WARMUP; i++) await runOne();
+
+      const latencies: number[] = [];
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < WORKFLOWS) {
+            next++;
+            latencies.push(await runOne());
+            if (latencies.length % 100 === 0) log(`${latencies.length}/${WORKFLOWS} workflows`);
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      latencies.sort((a, b) => a - b);
+      return {
+        workflows: WORKFLOWS,
+        concurrency: CONCURRENCY,
+        workflowsPerSecond: round(WORKFLOWS / seconds, 1),
+        p50Ms: round(percentile(latencies, 50), 1),
+        p99Ms: round(percentile(latencies, 99), 1),
+        maxMs: round(latencies[latencies.length - 1]!, 1),
+      };
+    } finally {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+};
