@@ -137,6 +137,25 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    llm: z
+      .object({
+        /** The orchestrator process hosts a worker for every registered node. */
+        host_node_workers: z.boolean().default(true),
+        /** A stream that sends nothing for this long is treated as stalled. */
+        heartbeat_timeout_seconds: z.number().int().min(1).default(30),
+        /** Longest one LLM call may take on one node. */
+        call_timeout_seconds: z.number().int().min(1).default(1800),
+        /** How long a call may wait in a node's queue before it is routed elsewhere. */
+        queue_timeout_seconds: z.number().int().min(1).default(300),
+        /** Attempts on one node (busy, connection errors) before trying another node. */
+        attempts_per_node: z.number().int().min(1).max(20).default(2),
+        /** With no eligible node, how long a call waits for one before failing. */
+        wait_for_node_seconds: z.number().int().min(0).default(600),
+        /** Outputs longer than this many characters are stored in Postgres and passed by reference. */
+        inline_output_limit: z.number().int().min(0).default(8192),
+      })
+      .strict()
+      .prefault({}),
     monitoring: z
       .object({
         health_check_interval: z.number().positive().default(10),
