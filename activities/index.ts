@@ -4,15 +4,21 @@
  * servers or simulators. Workflows import only the *type* of this.
  */
 import type { Pool } from 'pg';
+import type { WhooshConfig } from '../infra/config';
+import { createHealthActivities } from './agents/health-activities';
+import { createRoutingActivities } from './agents/routing-activities';
 import { createSystemActivities } from './system/system-activities';
 
 export interface ActivityDeps {
   readonly pool: Pool;
+  readonly config: WhooshConfig;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createSystemActivities(deps.pool),
+    ...createRoutingActivities(deps.pool, deps.config.llm),
+    ...createHealthActivities(deps.pool, deps.config),
   };
 }
 

@@ -15,6 +15,7 @@ import type { ApiContext } from './context';
 import { errorHandler, HttpError, notFound } from './errors';
 import { newRegistry, openApiDocument } from './openapi';
 import { mountRoute } from './route';
+import { agentRoutes } from './routes/agents';
 import { healthRoutes } from './routes/health';
 import { systemRoutes } from './routes/system';
 
@@ -48,7 +49,7 @@ export function createApp(ctx: ApiContext): Express {
   const registry = newRegistry();
   const authenticate = createAuthenticator(config.security, ctx.adminToken);
   const router = express.Router();
-  for (const def of [...healthRoutes(ctx), ...systemRoutes(ctx)]) mountRoute(router, registry, authenticate, def);
+  for (const def of [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx)]) mountRoute(router, registry, authenticate, def);
   app.use(router);
 
   const document = openApiDocument(registry, ctx.version);

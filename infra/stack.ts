@@ -13,6 +13,8 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
+import { syncConfigNodes } from '../activities/agents/agent-store';
+import { NodeWorkers } from '../workers/node-workers';
 import { createOrchestratorWorker } from '../workers/orchestrator';
 import { installRuntime } from '../workers/runtime';
 import { resolveAdminToken, type AdminToken } from './admin-token';
@@ -23,6 +25,7 @@ import { assertPortFree, PortInUseError } from './ports';
 import { startEmbeddedPostgres } from './postgres';
 import { requireTemporal } from './temporal-binary';
 import { connectClient, connectWorker, ensureSearchAttributes } from './temporal-client';
+import { ensureSchedules } from './schedules';
 import { startDevServer } from './temporal-server';
 import { UI_DIST } from './ui-build';
 import { VERSION } from './version';
@@ -100,6 +103,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     pool.on('error', (err) => logger.warn({ error: err.message }, 'idle Postgres client error'));
     cleanups.push(['Postgres pool', () => pool.end()]);
 
+    await syncConfigNodes(pool, config.agents);
+
     const client = await connectClient(config.temporal, temporalAddress);
     cleanups.push(['Temporal client', () => client.connection.close()]);
     await ensureSearchAttributes(client).then(
@@ -114,7 +119,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.task_queue,
-        activities: createActivities({ pool }),
+        activities: createActivities({ pool, config }),
       });
       const running = worker.run();
       running.catch((err: unknown) => logger.error({ err }, 'orchestrator worker stopped with an error'));
@@ -125,6 +130,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           await running.catch(() => undefined);
         },
       ]);
+      if (config.llm.host_node_workers) {
+        const nodeWorkers = new NodeWorkers({ connection, namespace: config.temporal.namespace, pool, llm: config.llm, logger });
+        await nodeWorkers.start();
+        cleanups.push(['node workers', () => nodeWorkers.stop()]);
+      }
+      await ensureSchedules(client, config);
     }
 
     const adminToken = resolveAdminToken(config);

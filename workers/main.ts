@@ -1,20 +1,32 @@
 /**
- * `npm run worker`: an orchestrator worker on its own, for adding capacity
- * beside `npm start` or running workers on other hosts. It connects to
- * TEMPORAL_ADDRESS and DATABASE_URL, or to the embedded servers of a running
- * `npm start` on this host.
+ * `npm run worker`: workers on their own, for adding capacity beside
+ * `npm start` or running on other hosts. They connect to TEMPORAL_ADDRESS and
+ * DATABASE_URL, or to the embedded servers of a running `npm start` here.
+ *
+ *   npm run worker                          an orchestrator worker
+ *   npm run worker -- --node gpu-1          the worker of one agent node, e.g. on
+ *        [--endpoint http://localhost:11434]  the GPU host itself, calling its local Ollama
+ *
+ * Run a node's worker on its GPU host with `llm.host_node_workers: false` on
+ * the orchestrator, so only one worker serves that node's queue.
  */
+import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
 import pg from 'pg';
+import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { ConfigError, loadConfig } from '../infra/config';
+import { getNode } from '../activities/agents/agent-store';
+import { loadConfig } from '../infra/config';
 import { databaseUrlOf, temporalAddressOf } from '../infra/endpoints';
 import { createLogger } from '../infra/logger';
 import { connectWorker } from '../infra/temporal-client';
+import { taskQueueForNode } from '../workflows/routing/route-call';
+import { createNodeWorker } from './node-workers';
 import { createOrchestratorWorker } from './orchestrator';
 import { installRuntime } from './runtime';
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { node: { type: 'string' }, endpoint: { type: 'string' } }, strict: true });
   loadDotenv({ quiet: true });
   const { config } = loadConfig();
   const logger = createLogger(config.log_level);
@@ -23,21 +35,30 @@ async function main(): Promise<void> {
   pool.on('error', (err) => logger.warn({ error: err.message }, 'idle Postgres client error'));
   const address = temporalAddressOf(config);
   const connection = await connectWorker(config.temporal, address);
-  const worker = await createOrchestratorWorker({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.task_queue,
-    activities: createActivities({ pool }),
-  });
-  logger.info({ address, taskQueue: config.temporal.task_queue }, 'orchestrator worker running; Ctrl-C to stop');
-  // The SDK's worker shuts down gracefully on SIGINT/SIGTERM by itself.
+
+  let worker: Worker;
+  if (values.node !== undefined) {
+    const node = await getNode(pool, values.node);
+    if (!node) throw new Error(`no agent node "${values.node}" is registered (see GET /api/v1/agents)`);
+    const endpoint = values.endpoint ?? node.endpoint;
+    worker = await createNodeWorker({ connection, namespace: config.temporal.namespace, pool, llm: config.llm, node: { ...node, endpoint } });
+    logger.info({ address, taskQueue: taskQueueForNode(node.id), endpoint, slots: node.parallel }, 'node worker running; Ctrl-C to stop');
+  } else {
+    worker = await createOrchestratorWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.task_queue,
+      activities: createActivities({ pool, config }),
+    });
+    logger.info({ address, taskQueue: config.temporal.task_queue }, 'orchestrator worker running; Ctrl-C to stop');
+  }
+  // The SDK shuts workers down gracefully on SIGINT/SIGTERM by itself.
   await worker.run();
   await connection.close();
   await pool.end();
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof ConfigError || err instanceof Error ? err.message.split('\n')[0] : String(err);
-  process.stderr.write(`whoosh worker: ${message}\n`);
+  process.stderr.write(`whoosh worker: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
   process.exit(1);
 });

@@ -1,3 +1,5 @@
 /** Every workflow the orchestrator worker registers. */
+export { agentHealthSweep } from './agent-health';
 export { baseline } from './baseline';
+export { llmCall } from './llm-call';
 export { selfCheck } from './self-check';

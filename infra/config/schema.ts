@@ -12,7 +12,7 @@ const nonEmpty = z.string().trim().min(1);
 export const ROLES = ['admin', 'operator', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-const agentSchema = z
+const agentBaseSchema = z
   .object({
     name: nonEmpty.optional(),
     endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://gpu-1:11434' }),
@@ -37,10 +37,19 @@ const agentSchema = z
       .strict()
       .optional(),
   })
-  .strict()
-  .refine((a) => a.model !== undefined || (a.models?.length ?? 0) > 0, {
-    message: 'needs `model` or a non-empty `models` list',
-  });
+  .strict();
+
+const hasAModel = [
+  (a: { model?: string; models?: string[] }) => a.model !== undefined || (a.models?.length ?? 0) > 0,
+  { message: 'needs `model` or a non-empty `models` list' },
+] as const;
+
+export const agentSchema = agentBaseSchema.refine(...hasAModel);
+
+/** An agent node as the API takes it: the YAML fields plus its id. */
+export const agentWithIdSchema = agentBaseSchema
+  .extend({ id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'letters, digits, - and _ (up to 63)') })
+  .refine(...hasAModel);
 
 const tokenSchema = z
   .object({

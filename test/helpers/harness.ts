@@ -10,11 +10,14 @@ import pg from 'pg';
 import { createActivities, type Activities } from '../../activities';
 import { configSchema, type WhooshConfig } from '../../infra/config';
 import { createLogger } from '../../infra/logger';
+import type { AgentNode } from '../../activities/agents/agent-store';
+import { NodeWorkers } from '../../workers/node-workers';
 import { createOrchestratorWorker } from '../../workers/orchestrator';
 import { testEnv } from '../setup/test-env';
 
 export interface Harness {
   readonly client: Client;
+  readonly nodeWorkers?: NodeWorkers;
   readonly pool: pg.Pool;
   readonly taskQueue: string;
   readonly worker: Worker;
@@ -38,7 +41,14 @@ export function testConfig(overrides: DeepPartial<WhooshConfig> = {}, taskQueue 
 
 export const silentLogger = createLogger('silent');
 
-export async function startHarness(opts: { activities?: (pool: pg.Pool) => Activities; config?: WhooshConfig } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  readonly activities?: (pool: pg.Pool) => Activities;
+  readonly config?: WhooshConfig;
+  /** Host workers for the registered agent nodes this filter accepts. */
+  readonly nodes?: (node: AgentNode) => boolean;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const env = testEnv();
   const config = opts.config ?? testConfig();
   const pool = new pg.Pool({ connectionString: env.databaseUrl, max: 10 });
@@ -49,17 +59,24 @@ export async function startHarness(opts: { activities?: (pool: pg.Pool) => Activ
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.task_queue,
-    activities: opts.activities ? opts.activities(pool) : createActivities({ pool }),
+    activities: opts.activities ? opts.activities(pool) : createActivities({ pool, config }),
     workflowBundle: { codePath: env.workflowBundlePath },
   });
   const running = worker.run();
+  let nodeWorkers: NodeWorkers | undefined;
+  if (opts.nodes) {
+    nodeWorkers = new NodeWorkers({ connection: nativeConnection, namespace: config.temporal.namespace, pool, llm: config.llm, logger: silentLogger, filter: opts.nodes, sweepMs: 1000 });
+    await nodeWorkers.start();
+  }
   return {
     client,
+    nodeWorkers,
     pool,
     taskQueue: config.temporal.task_queue,
     worker,
     config,
     async close() {
+      await nodeWorkers?.stop();
       worker.shutdown();
       await running;
       await nativeConnection.close();

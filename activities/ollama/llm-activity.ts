@@ -1,0 +1,176 @@
+/**
+ * The LLM activity of one agent node: a streamed Ollama chat through the
+ * `ollama` client, heartbeating progress on every chunk, aborted (per request)
+ * when Temporal cancels the activity or its heartbeat times out. Metrics come
+ * from the final chunk; long outputs are stored in Postgres and returned by
+ * reference. Every call is recorded in `llm_calls`.
+ */
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
+import { Ollama, type ChatResponse, type Message } from 'ollama/browser';
+import type { Pool } from 'pg';
+import { classifyOllamaError, llmFailure } from './errors';
+
+export interface LlmMessage {
+  readonly role: 'system' | 'user' | 'assistant' | 'tool';
+  readonly content: string;
+  /** Base64-encoded images. File paths are refused: the worker's disk is not the caller's. */
+  readonly images?: string[];
+}
+
+export interface LlmRequest {
+  readonly messages: LlmMessage[];
+  readonly options?: Record<string, unknown>;
+  /** `json`, or a JSON schema the answer must follow. */
+  readonly format?: 'json' | Record<string, unknown>;
+  readonly keepAlive?: string;
+}
+
+export interface LlmChatInput extends LlmRequest {
+  readonly callId: string;
+  readonly model: string;
+}
+
+export interface LlmMetrics {
+  readonly promptTokens: number;
+  readonly evalTokens: number;
+  readonly evalDurationMs: number;
+  readonly totalDurationMs: number;
+  readonly tokensPerSecond: number;
+}
+
+export interface LlmResult {
+  readonly callId: string;
+  readonly nodeId: string;
+  readonly model: string;
+  /** The answer, when shorter than the inline limit. */
+  readonly content?: string;
+  /** Id in `llm_outputs` of a longer answer (read it with `readLlmOutput`). */
+  readonly contentRef?: string;
+  readonly contentLength: number;
+  readonly doneReason: string;
+  readonly metrics: LlmMetrics;
+}
+
+export interface NodeEndpoint {
+  readonly id: string;
+  readonly endpoint: string;
+}
+
+export interface LlmActivityDeps {
+  readonly pool: Pool;
+  readonly node: NodeEndpoint;
+  readonly inlineOutputLimit: number;
+  readonly callTimeoutSeconds: number;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+function validate(input: LlmChatInput, nodeId: string): void {
+  for (const m of input.messages) {
+    for (const image of m.images ?? []) {
+      if (typeof image !== 'string' || image.length % 4 !== 0 || !BASE64.test(image)) {
+        throw llmFailure('InvalidLlmRequest', 'images must be base64 data, not file paths or URLs', nodeId);
+      }
+    }
+  }
+}
+
+const ns = (n: number | undefined): number => (n ?? 0) / 1e6;
+
+export function createLlmActivities(deps: LlmActivityDeps) {
+  const { pool, node } = deps;
+
+  async function markRunning(input: LlmChatInput, workflowId: string): Promise<void> {
+    await pool.query(
+      `INSERT INTO llm_calls (id, node_id, model, workflow_id, state, started_at, lease_expires_at)
+       VALUES ($1, $2, $3, $4, 'running', now(), now() + make_interval(secs => $5))
+       ON CONFLICT (id) DO UPDATE SET state = 'running', node_id = $2, started_at = now(), finished_at = NULL,
+         error_type = NULL, error_message = NULL, lease_expires_at = now() + make_interval(secs => $5)`,
+      [input.callId, node.id, input.model, workflowId, deps.callTimeoutSeconds],
+    );
+  }
+
+  async function markFinished(callId: string, outcome: { metrics?: LlmMetrics; errorType?: string; errorMessage?: string }): Promise<void> {
+    const m = outcome.metrics;
+    await pool.query(
+      `UPDATE llm_calls SET state = $2, finished_at = now(), error_type = $3, error_message = $4,
+         prompt_tokens = $5, eval_tokens = $6, eval_duration_ms = $7, total_duration_ms = $8 WHERE id = $1`,
+      [callId, m ? 'succeeded' : 'failed', outcome.errorType ?? null, outcome.errorMessage?.slice(0, 1000) ?? null, m?.promptTokens ?? null, m?.evalTokens ?? null, m?.evalDurationMs ?? null, m?.totalDurationMs ?? null],
+    );
+  }
+
+  return {
+    async llmChat(input: LlmChatInput): Promise<LlmResult> {
+      const ctx = Context.current();
+      validate(input, node.id);
+      await markRunning(input, ctx.info.workflowExecution?.workflowId ?? '');
+
+      // Our own signal on every request: the client's abort() cannot reach a
+      // request still waiting for its response headers.
+      const controller = new AbortController();
+      const ollama = new Ollama({ host: node.endpoint, fetch: (url, init) => fetch(url, { ...init, signal: controller.signal }) });
+      const onCancel = (): void => controller.abort(ctx.cancellationSignal.reason);
+      ctx.cancellationSignal.addEventListener('abort', onCancel);
+      let content = '';
+      let chunks = 0;
+      let final: ChatResponse | undefined;
+      try {
+        const stream = await ollama.chat({
+          model: input.model,
+          messages: input.messages as Message[],
+          options: input.options,
+          format: input.format,
+          keep_alive: input.keepAlive,
+          stream: true,
+        });
+        for await (const chunk of stream) {
+          chunks++;
+          content += chunk.message?.content ?? '';
+          if (chunk.done) final = chunk;
+          ctx.heartbeat({ chunks, chars: content.length });
+        }
+        if (!final) throw new Error('Did not receive done or success response in stream.');
+      } catch (err) {
+        if (ctx.cancellationSignal.aborted) {
+          await markFinished(input.callId, { errorType: 'Cancelled', errorMessage: String(ctx.cancellationSignal.reason) });
+          throw ctx.cancellationSignal.reason instanceof CancelledFailure ? ctx.cancellationSignal.reason : new CancelledFailure('LLM call cancelled');
+        }
+        const { type, message } = classifyOllamaError(err, chunks > 0);
+        await markFinished(input.callId, { errorType: type, errorMessage: message });
+        ctx.log.warn('LLM call failed', { nodeId: node.id, model: input.model, type, error: message, chunks });
+        throw llmFailure(type, message, node.id);
+      } finally {
+        ctx.cancellationSignal.removeEventListener('abort', onCancel);
+      }
+
+      const evalDurationMs = ns(final.eval_duration);
+      const metrics: LlmMetrics = {
+        promptTokens: final.prompt_eval_count ?? 0,
+        evalTokens: final.eval_count ?? 0,
+        evalDurationMs,
+        totalDurationMs: ns(final.total_duration),
+        tokensPerSecond: evalDurationMs > 0 ? Number(((final.eval_count ?? 0) / (evalDurationMs / 1000)).toFixed(2)) : 0,
+      };
+      await markFinished(input.callId, { metrics });
+
+      let contentRef: string | undefined;
+      if (content.length > deps.inlineOutputLimit) {
+        contentRef = randomUUID();
+        await pool.query('INSERT INTO llm_outputs (id, call_id, content) VALUES ($1, $2, $3)', [contentRef, input.callId, content]);
+      }
+      return {
+        callId: input.callId,
+        nodeId: node.id,
+        model: input.model,
+        ...(contentRef ? { contentRef } : { content }),
+        contentLength: content.length,
+        doneReason: final.done_reason ?? 'stop',
+        metrics,
+      };
+    },
+  };
+}
+
+export type LlmActivities = ReturnType<typeof createLlmActivities>;

@@ -1,0 +1,97 @@
+/**
+ * One durable LLM call with failover. Routing reserves a node (and so a task
+ * queue); the node's worker runs the streamed call. When a node fails the call
+ * — dead, saturated past its retries, stalled past the heartbeat timeout, or
+ * lacking the model — the call is routed again without that node. With no
+ * eligible node, the workflow waits durably for one, up to the configured
+ * bound, then fails with a clear NoEligibleNode error.
+ *
+ * `callLlm` runs inside any workflow (its attempts show in that history);
+ * `llmCall` is the same as a workflow of its own.
+ */
+import { ActivityFailure, ApplicationFailure, isCancellation, log, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { LlmActivities, LlmRequest, LlmResult } from '../activities/ollama/llm-activity';
+import { DATABASE } from './activity-profiles';
+import type { CallNeeds } from './routing/route-call';
+
+const { reserveLlmNode, releaseLlmCall } = proxyActivities<Activities>(DATABASE);
+
+export interface LlmCallInput {
+  readonly needs: CallNeeds;
+  readonly request: LlmRequest;
+}
+
+export interface LlmAttempt {
+  readonly nodeId: string;
+  readonly error: string;
+  readonly type?: string;
+}
+
+export interface LlmCallResult extends LlmResult {
+  /** Nodes that failed this call before `nodeId` served it. */
+  readonly failedOver: LlmAttempt[];
+}
+
+/** Failures no other node can fix. */
+const FATAL = new Set(['InvalidLlmRequest']);
+
+function failureOf(err: unknown): { type?: string; message: string } {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) return { type: cause.type ?? undefined, message: cause.message };
+  if (cause instanceof Error) return { type: cause.name, message: cause.message };
+  return { message: String(cause) };
+}
+
+export async function callLlm(input: LlmCallInput): Promise<LlmCallResult> {
+  const failedOver: LlmAttempt[] = [];
+  let exclude: string[] = [];
+  let waitedMs = 0;
+  for (;;) {
+    const r = await reserveLlmNode({ needs: input.needs, exclude });
+    const s = r.settings;
+    if (!r.ok) {
+      const budgetMs = s.waitForNodeSeconds * 1000;
+      if (waitedMs >= budgetMs) {
+        throw ApplicationFailure.create({
+          type: 'NoEligibleNode',
+          message: `no agent node could serve the call after waiting ${s.waitForNodeSeconds}s: ${r.message}`,
+          nonRetryable: true,
+          details: [{ reason: r.reason, failedOver }],
+        });
+      }
+      const pollMs = Math.min(5000, Math.max(500, budgetMs / 10));
+      log.info('no eligible agent node; waiting', { reason: r.reason, waitedMs, pollMs });
+      await sleep(pollMs);
+      waitedMs += pollMs;
+      // Nodes that failed earlier may have recovered by now.
+      if (r.reason === 'all-excluded') exclude = [];
+      continue;
+    }
+    waitedMs = 0;
+    const { llmChat } = proxyActivities<LlmActivities>({
+      taskQueue: r.taskQueue,
+      scheduleToStartTimeout: `${s.queueTimeoutSeconds}s`,
+      startToCloseTimeout: `${s.callTimeoutSeconds}s`,
+      heartbeatTimeout: `${s.heartbeatTimeoutSeconds}s`,
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: s.attemptsPerNode },
+    });
+    try {
+      const result = await llmChat({ ...input.request, callId: r.callId, model: r.model });
+      return { ...result, failedOver };
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const f = failureOf(err);
+      await releaseLlmCall({ callId: r.callId, reason: f.message });
+      if (f.type !== undefined && FATAL.has(f.type)) throw err;
+      log.warn('agent node failed the call; routing it again', { nodeId: r.nodeId, type: f.type, error: f.message });
+      failedOver.push({ nodeId: r.nodeId, error: f.message, type: f.type });
+      exclude = [...exclude, r.nodeId];
+    }
+  }
+}
+
+export async function llmCall(input: LlmCallInput): Promise<LlmCallResult> {
+  log.info('LLM call', { workflowId: workflowInfo().workflowId, needs: input.needs });
+  return callLlm(input);
+}
