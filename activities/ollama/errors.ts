@@ -16,6 +16,8 @@ export const LLM_ERROR_TYPES = {
   NodeError: { retryable: true },
   /** A `{"error": ...}` line in the middle of the stream. */
   StreamError: { retryable: true },
+  /** Nothing arrived for a heartbeat timeout: the worker gives the slot back. */
+  StreamStalled: { retryable: true },
   /** The stream ended without a `done: true` chunk: a failure, never a short answer. */
   StreamTruncated: { retryable: true },
   /** The request itself is wrong (400, a file path as an image...): no node can serve it. */

@@ -113,10 +113,26 @@ export function createLlmActivities(deps: LlmActivityDeps) {
       const ollama = new Ollama({ host: node.endpoint, fetch: (url, init) => fetch(url, { ...init, signal: controller.signal }) });
       const onCancel = (): void => controller.abort(ctx.cancellationSignal.reason);
       ctx.cancellationSignal.addEventListener('abort', onCancel);
+      // A stalled stream sends no heartbeats, so the worker never hears that the
+      // server timed it out: end it here a little after the server's heartbeat
+      // timeout (which the workflow sees first) and free the slot.
+      const stallMs = Math.round((ctx.info.heartbeatTimeoutMs ?? 0) * 1.5);
+      let stalled = false;
+      let watchdog: NodeJS.Timeout | undefined;
+      const arm = (): void => {
+        clearTimeout(watchdog);
+        if (stallMs > 0) {
+          watchdog = setTimeout(() => {
+            stalled = true;
+            controller.abort(new Error('stalled'));
+          }, stallMs);
+        }
+      };
       let content = '';
       let chunks = 0;
       let final: ChatResponse | undefined;
       try {
+        arm();
         const stream = await ollama.chat({
           model: input.model,
           messages: input.messages as Message[],
@@ -129,6 +145,7 @@ export function createLlmActivities(deps: LlmActivityDeps) {
           chunks++;
           content += chunk.message?.content ?? '';
           if (chunk.done) final = chunk;
+          arm();
           ctx.heartbeat({ chunks, chars: content.length });
         }
         if (!final) throw new Error('Did not receive done or success response in stream.');
@@ -137,11 +154,14 @@ export function createLlmActivities(deps: LlmActivityDeps) {
           await markFinished(input.callId, { errorType: 'Cancelled', errorMessage: String(ctx.cancellationSignal.reason) });
           throw ctx.cancellationSignal.reason instanceof CancelledFailure ? ctx.cancellationSignal.reason : new CancelledFailure('LLM call cancelled');
         }
-        const { type, message } = classifyOllamaError(err, chunks > 0);
+        const { type, message } = stalled
+          ? { type: 'StreamStalled' as const, message: `no data from the node for ${stallMs / 1000}s (after ${chunks} chunks)` }
+          : classifyOllamaError(err, chunks > 0);
         await markFinished(input.callId, { errorType: type, errorMessage: message });
         ctx.log.warn('LLM call failed', { nodeId: node.id, model: input.model, type, error: message, chunks });
         throw llmFailure(type, message, node.id);
       } finally {
+        clearTimeout(watchdog);
         ctx.cancellationSignal.removeEventListener('abort', onCancel);
       }
 

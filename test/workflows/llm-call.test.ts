@@ -156,6 +156,10 @@ test('a stalled stream trips the heartbeat timeout and the call moves on', async
   const result: LlmCallResult = await (await start(ask(m))).result();
   expect(result.nodeId).toBe(b.id);
   expect(result.failedOver).toEqual([expect.objectContaining({ nodeId: a.id, type: 'TimeoutFailure', error: expect.stringMatching(/heartbeat/i) })]);
+  // The worker ended the stalled requests itself: the node's slot is free again.
+  expect(a.sim.stats.inFlight).toBe(0);
+  const { rows } = await h.pool.query(`SELECT error_type FROM llm_calls WHERE node_id = $1`, [a.id]);
+  expect(rows.map((r) => r.error_type)).toEqual(expect.arrayContaining(['StreamStalled']));
 });
 
 test('with no eligible node the call waits durably, then fails clearly', async () => {
