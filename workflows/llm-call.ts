@@ -75,6 +75,8 @@ export async function callLlm(input: LlmCallInput): Promise<LlmCallResult> {
       startToCloseTimeout: `${s.callTimeoutSeconds}s`,
       heartbeatTimeout: `${s.heartbeatTimeoutSeconds}s`,
       retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: s.attemptsPerNode },
+      // A call displaced from a failed node has waited its turn once already: it goes ahead of fresh calls.
+      priority: { priorityKey: failedOver.length > 0 ? 1 : 3 },
     });
     try {
       const result = await llmChat({ ...input.request, callId: r.callId, model: r.model });

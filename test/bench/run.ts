@@ -3,11 +3,12 @@
  * is named). Progress goes to stderr; each scenario ends with one JSON line on
  * stdout: `{"scenario": name, ...metrics}`.
  */
+import { fleet } from './scenarios/fleet';
 import { startup } from './scenarios/startup';
 import { temporalBaseline } from './scenarios/temporal-baseline';
 import type { Scenario } from './report';
 
-const SCENARIOS: Scenario[] = [startup, temporalBaseline];
+const SCENARIOS: Scenario[] = [startup, temporalBaseline, fleet];
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);

@@ -10,12 +10,44 @@ import path from 'node:path';
 import { configSchema } from '../../../infra/config';
 import { createLogger } from '../../../infra/logger';
 import { freePort } from '../../../infra/ports';
-import { startStack } from '../../../infra/stack';
+import { startStack, type Stack } from '../../../infra/stack';
 import { percentile, round, type Scenario } from '../report';
 
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const WARMUP = 20;
+
+/** Runs `workflows` baseline workflows, `concurrency` at a time, on a running stack. */
+export async function measureBaseline(stack: Stack, taskQueue: string, workflows: number, concurrency: number, log: (line: string) => void) {
+  const runOne = async (): Promise<number> => {
+    const t0 = performance.now();
+    await stack.client.workflow.execute('baseline', { workflowId: `bench-baseline:${randomUUID()}`, taskQueue });
+    return performance.now() - t0;
+  };
+  for (let i = 0; i < WARMUP; i++) await runOne();
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < workflows) {
+        next++;
+        latencies.push(await runOne());
+        if (latencies.length % 100 === 0) log(`${latencies.length}/${workflows} baseline workflows`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    workflows,
+    concurrency,
+    workflowsPerSecond: round(workflows / seconds, 1),
+    p50Ms: round(percentile(latencies, 50), 1),
+    p99Ms: round(percentile(latencies, 99), 1),
+    maxMs: round(latencies[latencies.length - 1]!, 1),
+  };
+}
 
 export const temporalBaseline: Scenario = {
   name: 'temporal-baseline',
@@ -31,35 +63,7 @@ export const temporalBaseline: Scenario = {
     });
     const stack = await startStack({ config, logger: createLogger('warn'), api: false });
     try {
-      const runOne = async (): Promise<number> => {
-        const t0 = performance.now();
-        await stack.client.workflow.execute('baseline', { workflowId: `bench-baseline:${randomUUID()}`, taskQueue: config.temporal.task_queue });
-        return performance.now() - t0;
-      };
-      for (let i = 0; i < WARMUP; i++) await runOne();
-
-      const latencies: number[] = [];
-      let next = 0;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next < WORKFLOWS) {
-            next++;
-            latencies.push(await runOne());
-            if (latencies.length % 100 === 0) log(`${latencies.length}/${WORKFLOWS} workflows`);
-          }
-        }),
-      );
-      const seconds = (performance.now() - started) / 1000;
-      latencies.sort((a, b) => a - b);
-      return {
-        workflows: WORKFLOWS,
-        concurrency: CONCURRENCY,
-        workflowsPerSecond: round(WORKFLOWS / seconds, 1),
-        p50Ms: round(percentile(latencies, 50), 1),
-        p99Ms: round(percentile(latencies, 99), 1),
-        maxMs: round(latencies[latencies.length - 1]!, 1),
-      };
+      return await measureBaseline(stack, config.temporal.task_queue, WORKFLOWS, CONCURRENCY, log);
     } finally {
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });
