@@ -50,8 +50,6 @@ export function searchAttributeFlags(keys: readonly WhooshSearchAttributeKey[] =
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
   const ip = opts.ip ?? '127.0.0.1';
-  await assertPortFree(opts.port, 'Temporal gRPC', 'WHOOSH_TEMPORAL_PORT', ip);
-  if (opts.uiPort !== undefined) await assertPortFree(opts.uiPort, 'Temporal Web UI', 'WHOOSH_TEMPORAL_UI_PORT', ip);
 
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), ...searchAttributeFlags()];
   if (opts.uiPort !== undefined) args.push('--ui-port', String(opts.uiPort), '--ui-disable-news-fetch');
@@ -66,8 +64,11 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     for (const pragma of opts.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
     logFile = path.join(opts.dataDir, 'temporal.log');
     pidFile = path.join(opts.dataDir, 'temporal.pid');
+    // A dev server left running by a launcher that was killed outright.
     await reapPidFile(pidFile);
   }
+  await assertPortFree(opts.port, 'Temporal gRPC', 'WHOOSH_TEMPORAL_PORT', ip);
+  if (opts.uiPort !== undefined) await assertPortFree(opts.uiPort, 'Temporal Web UI', 'WHOOSH_TEMPORAL_UI_PORT', ip);
 
   const logFd = logFile ? openSync(logFile, 'a') : 'ignore';
   // Own process group: a terminal Ctrl-C reaches the launcher, which stops us in order.

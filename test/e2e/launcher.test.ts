@@ -63,6 +63,27 @@ test('a workflow started before a stop completes after the next start', async ()
   expect(running.stdout()).not.toContain('database migrations applied');
 });
 
+test('after a crash (SIGKILL), the next start takes over the orphaned servers and the workflow completes', async () => {
+  const dataDir = tmp();
+  const env = await launcherEnv(dataDir);
+  running = launch(env);
+  await running.waitForOutput(/WHOOSH .* is ready/);
+  const token = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const started = await fetch(`${running.apiUrl}/api/v1/system/self-check`, { method: 'POST', headers: auth, body: JSON.stringify({ delaySeconds: 3, waitSeconds: 0 }) });
+  const { workflowId } = await readJson(started);
+
+  await running.crash();
+  running = launch(env);
+  await running.waitForOutput(/WHOOSH .* is ready/);
+  let view = { status: 'RUNNING', result: undefined as undefined | { ok: boolean } };
+  for (let i = 0; i < 300 && view.status === 'RUNNING'; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    view = await readJson(await fetch(`${running.apiUrl}/api/v1/system/self-check/${encodeURIComponent(workflowId)}`, { headers: auth }));
+  }
+  expect(view).toMatchObject({ status: 'COMPLETED', result: { ok: true } });
+});
+
 describe('mistakes end with one line saying what to do', () => {
   const lines = (text: string): string[] => text.split('\n').filter((l) => l.trim() !== '');
 

@@ -18,6 +18,8 @@ export interface Launched {
   readonly exited: Promise<number | null>;
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** SIGKILL to the launcher's processes (not to the servers it spawned), like a crash. */
+  crash(): Promise<void>;
 }
 
 export async function launcherEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
@@ -38,9 +40,9 @@ export async function launcherEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}
 /** `via: 'npm'` runs `npm start` itself (what benchmarks time); the default runs its entry point. */
 export function launch(env: NodeJS.ProcessEnv, via: 'tsx' | 'npm' = 'tsx'): Launched {
   const [cmd, args] = via === 'npm' ? ['npm', ['start', '--silent']] : [TSX, ['infra/start.ts']];
-  // npm runs in a process group of its own, so a stop reaches it the way a
-  // terminal's Ctrl-C does: every process of the group gets the signal.
-  const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: via === 'npm' });
+  // A process group of its own, so a stop can reach it the way a terminal's
+  // Ctrl-C does (every process of the group), and a crash can be simulated.
+  const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -63,6 +65,12 @@ export function launch(env: NodeJS.ProcessEnv, via: 'tsx' | 'npm' = 'tsx'): Laun
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`launcher did not print ${pattern} within ${timeoutMs} ms:\n${out}\n${err}`);
+    },
+    async crash() {
+      process.kill(-child.pid!, 'SIGKILL');
+      await exited;
+      const port = Number(env.WHOOSH_API_PORT);
+      for (let i = 0; i < 100 && (await isPortInUse(port)); i++) await new Promise((r) => setTimeout(r, 100));
     },
     async stop(signal = 'SIGINT') {
       if (child.exitCode === null) {
