@@ -10,6 +10,7 @@ import { createNode, deleteNode, listNodeViews } from '../../activities/agents/a
 import { listAlerts } from '../../activities/agents/alert-store';
 import type { LlmCallInput, LlmCallResult } from '../../workflows/llm-call';
 import { startHarness, testConfig, type Harness } from '../helpers/harness';
+import { recordHistory } from '../helpers/histories';
 import { OllamaSimulator } from '../simulators/ollama';
 
 const PREFIX = `t${randomUUID().slice(0, 6)}-`;
@@ -32,7 +33,13 @@ afterAll(async () => {
 });
 
 /** A simulated Ollama node registered in WHOOSH under a file-unique id. */
-async function node(name: string, models: string[], opts: Parameters<typeof OllamaSimulator.start>[0] = {}, parallel = 1) {
+async function node(
+  name: string,
+  models: string[],
+  opts: Parameters<typeof OllamaSimulator.start>[0] = {},
+  parallel = 1,
+  performance_targets: { min_tokens_per_second?: number; max_response_time_ms?: number } = {},
+) {
   const sim = await OllamaSimulator.start({ models, ...opts });
   sims.push(sim);
   const id = `${PREFIX}${name}-${++nodeCount}`;
@@ -44,7 +51,7 @@ async function node(name: string, models: string[], opts: Parameters<typeof Olla
     capabilities: [],
     parallel,
     hardware: {},
-    performance_targets: {},
+    performance_targets,
   });
   await h.nodeWorkers!.reconcile();
   return { id, sim };
@@ -105,6 +112,7 @@ test('a node killed mid-stream: the call finishes on another node, the retry vis
   expect(result.nodeId).toBe(b.id);
   expect(result.failedOver).toEqual([expect.objectContaining({ nodeId: a.id, type: 'NodeUnavailable' })]);
   expect(await llmChatQueues(handle)).toEqual([`llm:${a.id}`, `llm:${b.id}`]);
+  await recordHistory('llm-call-failover', handle);
 });
 
 test('404 model not found: not retried on that node, served by another', async () => {
@@ -156,7 +164,8 @@ test('a stalled stream trips the heartbeat timeout and the call moves on', async
   const result: LlmCallResult = await (await start(ask(m))).result();
   expect(result.nodeId).toBe(b.id);
   expect(result.failedOver).toEqual([expect.objectContaining({ nodeId: a.id, type: 'TimeoutFailure', error: expect.stringMatching(/heartbeat/i) })]);
-  // The worker ended the stalled requests itself: the node's slot is free again.
+  // The worker ends the stalled requests itself (half a heartbeat timeout after the server gave up on them).
+  for (let i = 0; i < 50 && a.sim.stats.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 100));
   expect(a.sim.stats.inFlight).toBe(0);
   const { rows } = await h.pool.query(`SELECT error_type FROM llm_calls WHERE node_id = $1`, [a.id]);
   expect(rows.map((r) => r.error_type)).toEqual(expect.arrayContaining(['StreamStalled']));
@@ -170,6 +179,7 @@ test('with no eligible node the call waits durably, then fails clearly', async (
   expect(cause).toMatchObject({ type: 'NoEligibleNode', message: expect.stringContaining('after waiting 3s') });
   const { events } = await handle.fetchHistory();
   expect(events?.filter((e) => e.timerStartedEventAttributes).length).toBeGreaterThan(0);
+  await recordHistory('llm-call-no-eligible-node', handle);
 });
 
 test('a call that waits is served by a node registered while it waits', async () => {
@@ -204,7 +214,11 @@ test('large outputs are stored and passed by reference', async () => {
 test('health: a killed node is marked down with an alert; restarted, it is up and the alert resolves', async () => {
   const m = model();
   const a = await node('a', [m]);
-  const sweep = () => h.client.workflow.execute('agentHealthSweep', { workflowId: `health:${randomUUID()}`, taskQueue: h.taskQueue });
+  const sweep = async () => {
+    const handle = await h.client.workflow.start('agentHealthSweep', { workflowId: `health:${randomUUID()}`, taskQueue: h.taskQueue });
+    await handle.result();
+    await recordHistory('agent-health-sweep', handle);
+  };
   const statusOf = async () => (await listNodeViews(h.pool)).find((n) => n.id === a.id)!;
 
   await sweep();
@@ -227,4 +241,15 @@ test('health: a node missing a configured model is degraded', async () => {
   const a = await node('a', [m, 'absent:7b'], { models: [m] });
   await h.client.workflow.execute('agentHealthSweep', { workflowId: `health:${randomUUID()}`, taskQueue: h.taskQueue });
   expect((await listNodeViews(h.pool)).find((n) => n.id === a.id)).toMatchObject({ status: 'degraded', reason: 'missing models: absent:7b' });
+});
+
+test('health: a node slower than its tokens/s target is degraded, with an alert', async () => {
+  const m = model();
+  const a = await node('slow', [m], { tokensPerSecond: 50 }, 1, { min_tokens_per_second: 500 });
+  await (await start(ask(m))).result();
+  await h.client.workflow.execute('agentHealthSweep', { workflowId: `health:${randomUUID()}`, taskQueue: h.taskQueue });
+  const view = (await listNodeViews(h.pool)).find((n) => n.id === a.id)!;
+  expect(view.status).toBe('degraded');
+  expect(view.reason).toMatch(/tokens\/s, below the target of 500/);
+  expect(await listAlerts(h.pool, { status: 'open', nodeId: a.id, limit: 10 })).toEqual([expect.objectContaining({ kind: 'slow_tokens', severity: 'warning' })]);
 });

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { startHarness, type Harness } from '../helpers/harness';
+import { recordHistory } from '../helpers/histories';
 
 let h: Harness;
 beforeAll(async () => {
@@ -43,4 +44,5 @@ test('the history shows both activities and the durable timer', async () => {
   expect(scheduled).toEqual(['recordSystemCheck', 'readSystemCheck']);
   expect(history.events?.some((e) => e.timerStartedEventAttributes)).toBe(true);
   expect(history.events?.some((e) => e.timerFiredEventAttributes)).toBe(true);
+  await recordHistory('self-check-with-timer', handle);
 });
