@@ -3,15 +3,19 @@
  * dependency-injection pattern): workers pass real clients, tests pass real
  * servers or simulators. Workflows import only the *type* of this.
  */
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../infra/config';
 import { createHealthActivities } from './agents/health-activities';
 import { createRoutingActivities } from './agents/routing-activities';
+import { createSyncActivities } from './intake/sync-activities';
 import { createSystemActivities } from './system/system-activities';
 
 export interface ActivityDeps {
   readonly pool: Pool;
   readonly config: WhooshConfig;
+  /** For activities that start or signal workflows (the repository sync). */
+  readonly temporal?: Client;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -19,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSystemActivities(deps.pool),
     ...createRoutingActivities(deps.pool, deps.config.llm),
     ...createHealthActivities(deps.pool, deps.config),
+    ...createSyncActivities(deps.pool, deps.config, deps.temporal),
   };
 }
 

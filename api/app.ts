@@ -17,7 +17,9 @@ import { newRegistry, openApiDocument } from './openapi';
 import { mountRoute } from './route';
 import { agentRoutes } from './routes/agents';
 import { healthRoutes } from './routes/health';
+import { repositoryRoutes } from './routes/repositories';
 import { systemRoutes } from './routes/system';
+import { webhookRouter } from './webhooks/receiver';
 
 export function createApp(ctx: ApiContext): Express {
   const { config, logger } = ctx;
@@ -30,6 +32,8 @@ export function createApp(ctx: ApiContext): Express {
   );
   app.use(pinoHttp({ logger: logger.child({ component: 'api' }), autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false } }));
   app.use(['/api', '/health'], cors({ origin: config.security.cors_origins, credentials: false, maxAge: 600 }));
+  // Webhooks read their raw bytes (for the signature), so they come before the JSON parser.
+  app.use('/webhooks', webhookRouter(ctx));
   app.use(express.json({ limit: config.server.body_limit, type: 'application/json' }));
   app.use(
     '/api/v1',
@@ -49,13 +53,13 @@ export function createApp(ctx: ApiContext): Express {
   const registry = newRegistry();
   const authenticate = createAuthenticator(config.security, ctx.adminToken);
   const router = express.Router();
-  for (const def of [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx)]) mountRoute(router, registry, authenticate, def);
+  for (const def of [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx)]) mountRoute(router, registry, authenticate, def);
   app.use(router);
 
   const document = openApiDocument(registry, ctx.version);
   app.get('/api/openapi.json', (_req, res) => void res.json(document));
   app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'WHOOSH API' }));
-  app.use(['/api', '/health'], notFound);
+  app.use(['/api', '/health', '/webhooks'], notFound);
 
   if (ctx.uiDir && existsSync(path.join(ctx.uiDir, 'index.html'))) {
     const index = path.join(ctx.uiDir, 'index.html');

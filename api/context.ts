@@ -17,6 +17,8 @@ export interface ApiContext {
   readonly adminToken?: string;
   /** Base URL of the Temporal Web UI, for links; undefined when unknown. */
   readonly temporalUiUrl?: string;
+  /** The webhook relay to wake when a delivery is stored; omitted = another process relays. */
+  readonly relay?: { kick(): void };
   /** Folder with the built dashboard; omitted = no UI served. */
   readonly uiDir?: string;
 }

@@ -2,9 +2,11 @@
  * Temporal Schedules WHOOSH keeps: created at start, updated when the config
  * changes their interval, so a restart never duplicates them.
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { listRepositories, type Repository } from '../activities/intake/repository-store';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { WHOOSH_KIND } from '../workflows/search-attributes';
+import { WHOOSH_KIND, WHOOSH_REPOSITORY } from '../workflows/search-attributes';
 import type { WhooshConfig } from './config';
 
 export const AGENT_HEALTH_SCHEDULE = 'whoosh-agent-health';
@@ -30,4 +32,51 @@ export async function ensureSchedules(client: Client, config: WhooshConfig): Pro
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     await client.schedule.getHandle(AGENT_HEALTH_SCHEDULE).update((prev) => ({ ...prev, spec, action }));
   }
+}
+
+export const repositoryScheduleId = (repositoryId: number): string => `whoosh-sync-${repositoryId}`;
+
+/** The sync schedule of a repository: present while it is monitored, at its interval. */
+export async function ensureRepositorySchedule(client: Client, config: WhooshConfig, repo: Repository): Promise<void> {
+  const scheduleId = repositoryScheduleId(repo.id);
+  if (!repo.monitor) {
+    await deleteRepositorySchedule(client, repo.id);
+    return;
+  }
+  const spec = { intervals: [{ every: `${repo.syncIntervalSeconds ?? config.intake.sync_interval_seconds}s` }] };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'repositorySync',
+    taskQueue: config.temporal.task_queue,
+    args: [{ repositoryId: repo.id, full: false }],
+    workflowRunTimeout: '15m',
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: WHOOSH_KIND, value: 'repository-sync' },
+      { key: WHOOSH_REPOSITORY, value: `${repo.owner}/${repo.name}` },
+    ]),
+  };
+  try {
+    await client.schedule.create({
+      scheduleId,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' },
+      state: { note: `Issue sync of ${repo.kind}:${repo.owner}/${repo.name}` },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
+  }
+}
+
+export async function deleteRepositorySchedule(client: Client, repositoryId: number): Promise<void> {
+  try {
+    await client.schedule.getHandle(repositoryScheduleId(repositoryId)).delete();
+  } catch (err) {
+    if (!(err instanceof ScheduleNotFoundError)) throw err;
+  }
+}
+
+export async function ensureAllRepositorySchedules(client: Client, config: WhooshConfig, pool: Pool): Promise<void> {
+  for (const repo of await listRepositories(pool)) await ensureRepositorySchedule(client, config, repo);
 }

@@ -13,6 +13,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
+import { WebhookRelay } from '../api/webhooks/relay';
 import { syncConfigNodes } from '../activities/agents/agent-store';
 import { NodeWorkers } from '../workers/node-workers';
 import { createOrchestratorWorker } from '../workers/orchestrator';
@@ -25,7 +26,7 @@ import { assertPortFree, PortInUseError } from './ports';
 import { startEmbeddedPostgres } from './postgres';
 import { requireTemporal } from './temporal-binary';
 import { connectClient, connectWorker, ensureSearchAttributes } from './temporal-client';
-import { ensureSchedules } from './schedules';
+import { ensureAllRepositorySchedules, ensureSchedules } from './schedules';
 import { startDevServer } from './temporal-server';
 import { UI_DIST } from './ui-build';
 import { VERSION } from './version';
@@ -36,6 +37,8 @@ export interface StackOptions {
   readonly api?: boolean;
   readonly worker?: boolean;
   readonly uiDir?: string;
+  /** Workflows to serve instead of workflows/ (benchmarks serve stand-ins too). */
+  readonly workflowsPath?: string;
 }
 
 export interface Stack {
@@ -119,7 +122,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.task_queue,
-        activities: createActivities({ pool, config }),
+        activities: createActivities({ pool, config, temporal: client }),
+        ...(opts.workflowsPath ? { workflowsPath: opts.workflowsPath } : {}),
       });
       const running = worker.run();
       running.catch((err: unknown) => logger.error({ err }, 'orchestrator worker stopped with an error'));
@@ -136,12 +140,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         cleanups.push(['node workers', () => nodeWorkers.stop()]);
       }
       await ensureSchedules(client, config);
+      await ensureAllRepositorySchedules(client, config, pool);
     }
 
     const adminToken = resolveAdminToken(config);
     let apiUrl: string | undefined;
     if (withApi) {
+      const relay = new WebhookRelay({ pool, client, taskQueue: config.temporal.task_queue, logger: logger.child({ component: 'webhook-relay' }) });
+      relay.start();
+      cleanups.push(['webhook relay', () => relay.stop()]);
       const app = createApp({
+        relay,
         config,
         temporal: client,
         pool,

@@ -19,7 +19,7 @@ import { getNode } from '../activities/agents/agent-store';
 import { loadConfig } from '../infra/config';
 import { databaseUrlOf, temporalAddressOf } from '../infra/endpoints';
 import { createLogger } from '../infra/logger';
-import { connectWorker } from '../infra/temporal-client';
+import { connectClient, connectWorker } from '../infra/temporal-client';
 import { taskQueueForNode } from '../workflows/routing/route-call';
 import { createNodeWorker } from './node-workers';
 import { createOrchestratorWorker } from './orchestrator';
@@ -44,11 +44,12 @@ async function main(): Promise<void> {
     worker = await createNodeWorker({ connection, namespace: config.temporal.namespace, pool, llm: config.llm, node: { ...node, endpoint } });
     logger.info({ address, taskQueue: taskQueueForNode(node.id), endpoint, slots: node.parallel }, 'node worker running; Ctrl-C to stop');
   } else {
+    const client = await connectClient(config.temporal, address);
     worker = await createOrchestratorWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.task_queue,
-      activities: createActivities({ pool, config }),
+      activities: createActivities({ pool, config, temporal: client }),
     });
     logger.info({ address, taskQueue: config.temporal.task_queue }, 'orchestrator worker running; Ctrl-C to stop');
   }

@@ -12,6 +12,8 @@ export interface OrchestratorWorkerOptions {
   readonly activities: Activities;
   /** A prebuilt bundle (tests build one per run); otherwise workflows/ is bundled now. */
   readonly workflowBundle?: WorkflowBundleOption;
+  /** Bundle these workflows instead of workflows/. */
+  readonly workflowsPath?: string;
   readonly identity?: string;
 }
 
@@ -24,6 +26,6 @@ export async function createOrchestratorWorker(opts: OrchestratorWorkerOptions):
     taskQueue: opts.taskQueue,
     activities: opts.activities,
     ...(opts.identity !== undefined ? { identity: opts.identity } : {}),
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH }),
   });
 }

@@ -2,4 +2,5 @@
 export { agentHealthSweep } from './agent-health';
 export { baseline } from './baseline';
 export { llmCall } from './llm-call';
+export { repositorySync } from './repository-sync';
 export { selfCheck } from './self-check';

@@ -165,6 +165,25 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    intake: z
+      .object({
+        /** An issue with this label is a task: it starts a team formation. */
+        task_label: nonEmpty.default('bzzz-task'),
+        /** With this label and `council_title` in the title, an issue starts a council kickoff. */
+        council_label: nonEmpty.default('chorus-entrypoint'),
+        council_title: nonEmpty.default('Design Brief'),
+        /** Logins whose /approve, /revise and /cancel comments count (the issue's author always may). */
+        permitted_users: z.array(nonEmpty).default([]),
+        /** Largest accepted webhook body. */
+        webhook_body_limit: z
+          .string()
+          .regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 1mb')
+          .default('5mb'),
+        /** Default seconds between issue syncs of a monitored repository. */
+        sync_interval_seconds: z.number().int().min(10).default(300),
+      })
+      .strict()
+      .prefault({}),
     monitoring: z
       .object({
         health_check_interval: z.number().positive().default(10),

@@ -6,9 +6,10 @@
 import { fleet } from './scenarios/fleet';
 import { startup } from './scenarios/startup';
 import { temporalBaseline } from './scenarios/temporal-baseline';
+import { webhook } from './scenarios/webhook';
 import type { Scenario } from './report';
 
-const SCENARIOS: Scenario[] = [startup, temporalBaseline, fleet];
+const SCENARIOS: Scenario[] = [startup, temporalBaseline, fleet, webhook];
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { createActivities, type Activities } from '../../activities';
 import { configSchema, type WhooshConfig } from '../../infra/config';
@@ -14,6 +14,7 @@ import type { AgentNode } from '../../activities/agents/agent-store';
 import { NodeWorkers } from '../../workers/node-workers';
 import { createOrchestratorWorker } from '../../workers/orchestrator';
 import { testEnv } from '../setup/test-env';
+import { quietBundlerLogger } from './quiet-logger';
 
 export interface Harness {
   readonly client: Client;
@@ -41,11 +42,14 @@ export function testConfig(overrides: DeepPartial<WhooshConfig> = {}, taskQueue 
 
 export const silentLogger = createLogger('silent');
 
+
 export interface HarnessOptions {
   readonly activities?: (pool: pg.Pool) => Activities;
   readonly config?: WhooshConfig;
   /** Host workers for the registered agent nodes this filter accepts. */
   readonly nodes?: (node: AgentNode) => boolean;
+  /** Serve these workflows (e.g. with stand-ins) instead of the suite's prebuilt bundle. */
+  readonly workflowsPath?: string;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -59,8 +63,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.task_queue,
-    activities: opts.activities ? opts.activities(pool) : createActivities({ pool, config }),
-    workflowBundle: { codePath: env.workflowBundlePath },
+    activities: opts.activities ? opts.activities(pool) : createActivities({ pool, config, temporal: client }),
+    workflowBundle: opts.workflowsPath ? await bundleWorkflowCode({ workflowsPath: opts.workflowsPath, logger: quietBundlerLogger }) : { codePath: env.workflowBundlePath },
   });
   const running = worker.run();
   let nodeWorkers: NodeWorkers | undefined;

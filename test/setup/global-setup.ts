@@ -15,6 +15,7 @@ import { freePort } from '../../infra/ports';
 import { requireTemporal } from '../../infra/temporal-binary';
 import { startDevServer } from '../../infra/temporal-server';
 import { WORKFLOWS_PATH } from '../../workers/orchestrator';
+import { quietBundlerLogger } from '../helpers/quiet-logger';
 import { publishTestEnv } from './test-env';
 
 type Stop = () => Promise<void>;
@@ -62,13 +63,10 @@ async function setUp(stops: Stop[]): Promise<void> {
   }
   await migrate(databaseUrl);
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
   const workflowBundlePath = path.join(scratchDir, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);
 
   await temporalStarting;
   publishTestEnv({ temporalAddress: temporalAddress!, databaseUrl, workflowBundlePath, temporalBinary, scratchDir });
 }
-
-const noop = (): void => undefined;
-const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m) };

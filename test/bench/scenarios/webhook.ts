@@ -1,0 +1,103 @@
+/**
+ * `webhook`: signed Gitea deliveries at steady rates against the whole stack
+ * (embedded Temporal and Postgres; stand-in team workflows). For each rate:
+ * accept latency (HTTP answer) and accept→workflow-started latency (delivery
+ * stored → Temporal accepted the start), p50/p99. Rates step up until one is
+ * not held (an error, or the relay falling behind); `temporal-baseline` is
+ * measured on the same stack.
+ */
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRepository } from '../../../activities/intake/repository-store';
+import { configSchema } from '../../../infra/config';
+import { createLogger } from '../../../infra/logger';
+import { freePort } from '../../../infra/ports';
+import { startStack } from '../../../infra/stack';
+import { percentile, round, type Scenario } from '../report';
+import { measureBaseline } from './temporal-baseline';
+
+const RATES = (process.env.BENCH_RATES ?? '25,50,100,150,200,300').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECRET = 'bench-webhook-secret-0123456789';
+
+const TSX = path.join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+const LOAD = path.join(__dirname, '..', 'load', 'webhook-load.ts');
+
+function sendLoad(url: string, rate: number, firstIssue: number): Promise<{ accept: number[]; errors: number; seconds: number }> {
+  return new Promise((resolve, reject) => {
+    execFile(TSX, [LOAD, url, SECRET, String(rate), String(SECONDS), String(firstIssue)], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
+      if (err) reject(err);
+      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as { accept: number[]; errors: number; seconds: number });
+    });
+  });
+}
+
+export const webhook: Scenario = {
+  name: 'webhook',
+  description: 'signed webhook deliveries at steady rates: accept and accept→started latency',
+  async run(log) {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'whoosh-bench-webhook-'));
+    chmodSync(dataDir, 0o755);
+    const config = configSchema.parse({
+      data_dir: dataDir,
+      log_level: 'error',
+      server: { port: await freePort() },
+      temporal: { dev_server: { port: await freePort(), ui_port: await freePort() } },
+      database: { embedded_port: await freePort() },
+      security: { admin_token: 'bench-admin-token-0123456789' },
+    });
+    const stack = await startStack({ config, logger: createLogger('error'), workflowsPath: require.resolve('../../workflows-standins') });
+    try {
+      await createRepository(stack.pool, { kind: 'gitea', baseUrl: 'http://gitea.bench', owner: 'acme', name: 'api', token: null, tokenFile: null, webhookSecret: SECRET, monitor: true, labels: [], syncIntervalSeconds: null });
+      const url = `${stack.apiUrl}/webhooks/gitea`;
+      let issue = 0;
+      const results: Record<string, unknown>[] = [];
+      let highestHeld = 0;
+      for (const rate of RATES) {
+        const firstIssue = issue + 1;
+        const total = rate * SECONDS;
+        issue += total;
+        const load = await sendLoad(url, rate, firstIssue);
+        const { accept, errors } = load;
+        const sendSeconds = load.seconds;
+        // Wait for the relay to finish this step (bounded).
+        let pending = 1;
+        for (let i = 0; i < 300 && pending > 0; i++) {
+          pending = Number((await stack.pool.query(`SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'`)).rows[0].count);
+          if (pending > 0) await new Promise((r) => setTimeout(r, 100));
+        }
+        const { rows } = await stack.pool.query<{ ms: number; status: string }>(
+          `SELECT extract(epoch FROM processed_at - received_at) * 1000 AS ms, status FROM webhook_deliveries
+           WHERE issue_number BETWEEN $1 AND $2`,
+          [firstIssue, issue],
+        );
+        const toStarted = rows.filter((r) => r.status === 'started').map((r) => Number(r.ms)).sort((a, b) => a - b);
+        accept.sort((a, b) => a - b);
+        const step = {
+          rate,
+          sent: total,
+          achievedRate: round(total / sendSeconds, 1),
+          errors,
+          notStarted: total - toStarted.length,
+          acceptP50Ms: round(percentile(accept, 50), 1),
+          acceptP99Ms: round(percentile(accept, 99), 1),
+          toStartedP50Ms: round(percentile(toStarted, 50), 1),
+          toStartedP99Ms: round(percentile(toStarted, 99), 1),
+        };
+        results.push(step);
+        log(JSON.stringify(step));
+        const held = errors === 0 && step.notStarted === 0 && step.achievedRate >= rate * 0.95 && step.toStartedP99Ms < 1000;
+        if (!held) break;
+        highestHeld = rate;
+      }
+      const at50 = results.find((r) => r.rate === 50);
+      const baseline = await measureBaseline(stack, config.temporal.task_queue, 200, 20, log);
+      return { secondsPerRate: SECONDS, at50, highestRateHeld: highestHeld, steps: results, temporalBaseline: baseline };
+    } finally {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+};

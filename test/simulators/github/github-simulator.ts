@@ -1,0 +1,1048 @@
+/**
+ * A GitHub REST API in a box, for tests: the part of the API
+ * WHOOSH's forge adapter uses through `@octokit/rest` — issues, comments,
+ * labels, webhooks — with repositories, issues and labels held in memory,
+ * token authentication, GitHub's paging (page/per_page up to 100, Link with
+ * rel="next"/"last") and its filters. Changes made through the API or through
+ * the test helpers fire real, signed webhook deliveries shaped like GitHub's
+ * (X-Hub-Signature-256, one `labeled`/`unlabeled` per label, a `ping` when a
+ * hook is created). Errors can be ordered up (failNext), including an
+ * exhausted rate limit, and the server slowed down (latency). Only node:http.
+ *
+ * GitHub's ways kept here: the issues list includes pull requests (marked by a
+ * `pull_request` key), label names match without regard to case, adding an
+ * unknown label to an issue creates it, removing a label the issue lacks
+ * answers 404 "Label does not exist", a duplicate label is 422 already_exists.
+ */
+import { randomBytes } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimDelivery, type SimHook } from '../forge-webhooks';
+
+export type { SimDelivery, SimHook } from '../forge-webhooks';
+
+/** The token the simulator accepts unless told otherwise; it acts as `whoosh-bot`. */
+export const GITHUB_SIM_TOKEN = 'ghp_simulatortoken0000000000000000000000';
+export const GITHUB_SIM_USER = 'whoosh-bot';
+
+const DOCS = 'https://docs.github.com/rest';
+const RATE_LIMIT = 5000;
+
+export interface GitHubSimulatorOptions {
+  /** 0 = any free port (default). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Accepted tokens → the login each acts as. Default { [GITHUB_SIM_TOKEN]: GITHUB_SIM_USER }. */
+  tokens?: Record<string, string>;
+  /** Create a repository on its first mention in an API call (default true); else unknown ones answer 404. */
+  autoCreateRepos?: boolean;
+  /** Where html_url links point. Default: the simulator's own URL. */
+  htmlBaseUrl?: string;
+  /** A webhook receiver that has not answered by then counts as failed. Default 10000 (GitHub's timeout is 10 s). */
+  deliveryTimeoutMs?: number;
+}
+
+export interface SimIssue {
+  readonly number: number;
+  readonly title: string;
+  readonly body: string;
+  readonly state: 'open' | 'closed';
+  readonly labels: string[];
+  readonly author: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly closedAt: string | null;
+  readonly isPullRequest: boolean;
+}
+
+export interface SimComment {
+  readonly id: number;
+  readonly body: string;
+  readonly author: string;
+  readonly createdAt: string;
+}
+
+export interface SimLabel {
+  readonly id: number;
+  readonly name: string;
+  /** Six hex digits, no '#'. */
+  readonly color: string;
+  readonly description: string;
+}
+
+/** One API request the simulator answered. */
+export interface SimRequestRecord {
+  readonly method: string;
+  /** Path and query, as requested. */
+  readonly path: string;
+  readonly status: number;
+  /** The login the token belongs to, if it was a valid one. */
+  readonly user?: string;
+}
+
+export interface NewIssue {
+  title: string;
+  body?: string;
+  /** Label names; missing ones are created (as GitHub does). */
+  labels?: string[];
+  /** Default: the repository owner. */
+  author?: string;
+}
+
+export interface NewHook {
+  url: string;
+  secret?: string;
+  /** GitHub event names, or '*'. Default ['issues', 'issue_comment']. */
+  events?: string[];
+}
+
+export interface FailureOptions {
+  /** Sent as `Retry-After` (seconds). */
+  retryAfter?: number;
+  /** Answer as an exhausted primary rate limit: `x-ratelimit-remaining: 0`, reset after `retryAfter` (default 1) seconds, no Retry-After. */
+  rateLimitExhausted?: boolean;
+  message?: string;
+}
+
+interface LabelRec {
+  id: number;
+  name: string;
+  color: string;
+  description: string;
+}
+
+interface CommentRec {
+  id: number;
+  body: string;
+  author: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface IssueRec {
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labelIds: number[];
+  author: string;
+  createdAt: number;
+  updatedAt: number;
+  closedAt: number | null;
+  isPull: boolean;
+  comments: CommentRec[];
+}
+
+interface HookRec extends SimHook {
+  createdAt: number;
+  contentType: string;
+}
+
+interface RepoRec {
+  id: number;
+  owner: string;
+  name: string;
+  createdAt: number;
+  nextNumber: number;
+  issues: Map<number, IssueRec>;
+  labels: LabelRec[];
+  hooks: HookRec[];
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Lower-cased, as GitHub compares label names. */
+const fold = (name: string): string => name.toLowerCase();
+
+export class GitHubSimulator {
+  /** Every API request answered, oldest first. */
+  readonly requests: SimRequestRecord[] = [];
+  private readonly repos = new Map<string, RepoRec>();
+  private readonly userIds = new Map<string, number>();
+  private readonly tokens: Map<string, string>;
+  private readonly dispatcher: WebhookDispatcher;
+  private readonly failures: ({ status: number } & FailureOptions)[] = [];
+  private readonly hookshot = `GitHub-Hookshot/${randomBytes(4).toString('hex').slice(0, 7)}`;
+  private latencyMs = 0;
+  private frozenAt: number | undefined;
+  private nextId = { repo: 1, issue: 1, label: 1, comment: 1, hook: 1 };
+  private server: http.Server | undefined;
+  private listeningPort = 0;
+  private readonly handlers = new Set<Promise<void>>();
+
+  private constructor(
+    private readonly options: { host: string; tokens: Record<string, string>; autoCreateRepos: boolean; htmlBaseUrl?: string; deliveryTimeoutMs: number },
+  ) {
+    this.tokens = new Map(Object.entries(options.tokens));
+    this.dispatcher = new WebhookDispatcher({ timeoutMs: options.deliveryTimeoutMs });
+  }
+
+  static async start(opts: GitHubSimulatorOptions = {}): Promise<GitHubSimulator> {
+    const sim = new GitHubSimulator({
+      host: opts.host ?? '127.0.0.1',
+      tokens: opts.tokens ?? { [GITHUB_SIM_TOKEN]: GITHUB_SIM_USER },
+      autoCreateRepos: opts.autoCreateRepos ?? true,
+      htmlBaseUrl: opts.htmlBaseUrl?.replace(/\/+$/, ''),
+      deliveryTimeoutMs: opts.deliveryTimeoutMs ?? 10_000,
+    });
+    await sim.listen(opts.port ?? 0);
+    return sim;
+  }
+
+  get port(): number {
+    return this.listeningPort;
+  }
+
+  /** The API base URL (octokit's `baseUrl`, like https://api.github.com). */
+  get url(): string {
+    const { host } = this.options;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${this.listeningPort}`;
+  }
+
+  /** Every delivery attempt, oldest first, with the receiver's answer. */
+  get deliveries(): readonly SimDelivery[] {
+    return this.dispatcher.deliveries;
+  }
+
+  // ---- test helpers: state -------------------------------------------------
+
+  createRepo(owner: string, name: string): void {
+    this.repoOrCreate(owner, name);
+  }
+
+  createLabel(owner: string, name: string, label: { name: string; color?: string; description?: string }): SimLabel {
+    return simLabel(this.addLabel(this.repoOrCreate(owner, name), label.name, label.color ?? 'ededed', label.description ?? ''));
+  }
+
+  /** Fires `issues` `opened`, then one `labeled` per label, as GitHub does. */
+  openIssue(owner: string, name: string, issue: NewIssue): SimIssue {
+    const repo = this.repoOrCreate(owner, name);
+    const rec = this.newIssue(repo, issue, false);
+    this.fireOpened(repo, rec, rec.author);
+    return this.simIssue(repo, rec);
+  }
+
+  /** A pull request: the issues API lists it too, with a `pull_request` key. Fires nothing (pull_request events are not simulated). */
+  openPullRequest(owner: string, name: string, pr: NewIssue): SimIssue {
+    const repo = this.repoOrCreate(owner, name);
+    return this.simIssue(repo, this.newIssue(repo, pr, true));
+  }
+
+  /** Sets an issue's labels by name (creating missing ones); fires `unlabeled`/`labeled` per label changed, each with its `label`. */
+  setLabels(owner: string, name: string, number: number, labels: string[], sender?: string): void {
+    const repo = this.repoOrCreate(owner, name);
+    const issue = this.issueRec(repo, number);
+    const ids = labels.map((label) => this.labelOrCreate(repo, label).id);
+    this.replaceLabels(repo, issue, ids, sender ?? issue.author)();
+  }
+
+  closeIssue(owner: string, name: string, number: number, sender?: string): void {
+    const repo = this.repoOrCreate(owner, name);
+    const issue = this.issueRec(repo, number);
+    this.changeState(repo, issue, 'closed', sender ?? issue.author)();
+  }
+
+  reopenIssue(owner: string, name: string, number: number, sender?: string): void {
+    const repo = this.repoOrCreate(owner, name);
+    const issue = this.issueRec(repo, number);
+    this.changeState(repo, issue, 'open', sender ?? issue.author)();
+  }
+
+  /** Fires `issue_comment` `created`. */
+  addComment(owner: string, name: string, number: number, body: string, author: string): SimComment {
+    const repo = this.repoOrCreate(owner, name);
+    const issue = this.issueRec(repo, number);
+    const comment = this.newComment(issue, body, author);
+    this.fireComment(repo, issue, comment, author);
+    return simComment(comment);
+  }
+
+  /** Registers an active webhook (no ping), as POST /repos/{owner}/{repo}/hooks would; returns its id. */
+  addWebhook(owner: string, name: string, hook: NewHook): number {
+    const rec: HookRec = {
+      id: this.nextId.hook++,
+      url: hook.url,
+      secret: hook.secret ?? '',
+      events: hook.events ?? ['issues', 'issue_comment'],
+      active: true,
+      contentType: 'json',
+      createdAt: this.now(),
+    };
+    this.repoOrCreate(owner, name).hooks.push(rec);
+    return rec.id;
+  }
+
+  issues(owner: string, name: string): SimIssue[] {
+    const repo = this.repoOrCreate(owner, name);
+    return [...repo.issues.values()].map((issue) => this.simIssue(repo, issue));
+  }
+
+  issue(owner: string, name: string, number: number): SimIssue {
+    const repo = this.repoOrCreate(owner, name);
+    return this.simIssue(repo, this.issueRec(repo, number));
+  }
+
+  comments(owner: string, name: string, number: number): SimComment[] {
+    return this.issueRec(this.repoOrCreate(owner, name), number).comments.map(simComment);
+  }
+
+  labels(owner: string, name: string): SimLabel[] {
+    return this.repoOrCreate(owner, name).labels.map(simLabel);
+  }
+
+  // ---- test helpers: behaviour ---------------------------------------------
+
+  /** Stops (false) or resumes (true) webhook deliveries. Events meanwhile are recorded as failed, never sent, and can be redelivered. */
+  webhooks(enabled: boolean): void {
+    this.dispatcher.setEnabled(enabled);
+  }
+
+  /** The next `n` API requests answer `status`, whatever they ask. */
+  failNext(n: number, status: number, opts: FailureOptions = {}): void {
+    for (let i = 0; i < n; i++) this.failures.push({ status, ...opts });
+  }
+
+  /** Delay before every API answer from now on. */
+  latency(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`latency must be >= 0, got ${ms}`);
+    this.latencyMs = ms;
+  }
+
+  /** Freezes the simulator's clock at `time` (null: real time again). Times are whole seconds, as GitHub shows them. */
+  setClock(time: Date | string | null): void {
+    this.frozenAt = time === null ? undefined : new Date(time).getTime();
+    if (this.frozenAt !== undefined && !Number.isFinite(this.frozenAt)) throw new RangeError(`setClock: not a time: ${String(time)}`);
+  }
+
+  /** Moves a frozen clock on (freezing it at the current time first if it runs). */
+  advanceClock(ms: number): void {
+    this.frozenAt = (this.frozenAt ?? Date.now()) + ms;
+  }
+
+  /** Resolves once every webhook delivery queued so far has been answered (or has failed). */
+  settled(): Promise<void> {
+    return this.dispatcher.settled();
+  }
+
+  /** Sends an earlier delivery again: by default with the same X-GitHub-Delivery (GitHub's "Redeliver"); `newDeliveryId: true` gives it a new one. */
+  redeliver(deliveryId: string, opts: { newDeliveryId?: boolean } = {}): Promise<number> {
+    return this.dispatcher.redeliver(deliveryId, opts);
+  }
+
+  /** Stops listening; waits for the answers in progress and the deliveries queued. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.allSettled([...this.handlers]);
+    server.closeAllConnections();
+    await closed;
+    await this.dispatcher.settled();
+  }
+
+  // ---- HTTP ------------------------------------------------------------------
+
+  private async listen(port: number): Promise<void> {
+    const server = http.createServer((req, res) => {
+      const handled = this.handle(req, res);
+      this.handlers.add(handled);
+      void handled.finally(() => this.handlers.delete(handled));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.listeningPort = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Never rejects: every failure becomes an answer. */
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const rawPath = req.url ?? '/';
+    let user: string | undefined;
+    let status = 500;
+    try {
+      const body = await readBody(req);
+      if (this.latencyMs > 0) await sleep(this.latencyMs);
+      const failure = this.failures.shift();
+      if (failure) {
+        status = failure.status;
+        this.sendFailure(res, failure);
+        return;
+      }
+      const url = new URL(rawPath, this.url);
+      user = this.authenticate(req);
+      const answer = this.route(method, url, body, user);
+      status = answer.status;
+      this.send(res, answer.status, answer.body, answer.headers);
+      answer.after?.();
+    } catch (err) {
+      status = err instanceof ApiError ? err.status : 500;
+      const message = err instanceof Error ? err.message : String(err);
+      if (!res.headersSent) this.send(res, status, { message, ...(err instanceof ApiError ? err.extra : {}), documentation_url: DOCS, status: String(status) });
+      else res.destroy();
+    } finally {
+      this.requests.push({ method, path: rawPath, status, ...(user ? { user } : {}) });
+    }
+  }
+
+  private authenticate(req: IncomingMessage): string {
+    const header = (req.headers.authorization ?? '').trim();
+    if (header === '') throw new ApiError(401, 'Requires authentication');
+    const match = /^(?:token|bearer)\s+(\S+)$/i.exec(header);
+    const login = match?.[1] ? this.tokens.get(match[1]) : undefined;
+    if (!login) throw new ApiError(401, 'Bad credentials');
+    return login;
+  }
+
+  private route(method: string, url: URL, raw: string, user: string): Answer {
+    const path = url.pathname.replace(/\/+$/, '');
+    if (path === '/user' && method === 'GET') return ok(this.userJson(user));
+    const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+    if (!m) throw new ApiError(404, 'Not Found');
+    const repo = this.repoForApi(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''));
+    const rest = m[3] ?? '';
+    const body = (): unknown => parseJson(raw);
+    let r: RegExpExecArray | null;
+
+    if (rest === '/issues') {
+      if (method === 'GET') return this.listIssues(repo, url);
+      if (method === 'POST') return this.createIssue(repo, asObject(body()), user);
+    } else if ((r = /^\/issues\/(\d+)$/.exec(rest))) {
+      const issue = this.issueRec(repo, Number(r[1]));
+      if (method === 'GET') return ok(this.issueJson(repo, issue));
+      if (method === 'PATCH') return this.editIssue(repo, issue, asObject(body()), user);
+    } else if ((r = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
+      const issue = this.issueRec(repo, Number(r[1]));
+      if (method === 'GET') {
+        const since = parseTime(url.searchParams.get('since'));
+        return this.page(url, issue.comments.filter((c) => since === undefined || c.updatedAt >= since), (c) => this.commentJson(repo, issue, c));
+      }
+      if (method === 'POST') {
+        const text = asObject(body()).body;
+        if (typeof text !== 'string' || text === '') throw validationFailed('IssueComment', 'body', 'missing_field');
+        const comment = this.newComment(issue, text, user);
+        return { status: 201, body: this.commentJson(repo, issue, comment), after: () => this.fireComment(repo, issue, comment, user) };
+      }
+    } else if ((r = /^\/issues\/(\d+)\/labels$/.exec(rest))) {
+      const issue = this.issueRec(repo, Number(r[1]));
+      const labelsJson = (): unknown[] => this.issueLabels(repo, issue).map((l) => this.labelJson(repo, l));
+      if (method === 'GET') return this.page(url, this.issueLabels(repo, issue), (l) => this.labelJson(repo, l));
+      if (method === 'POST' || method === 'PUT') {
+        // Adding a label the repository lacks creates it.
+        const ids = labelNamesFrom(body()).map((n) => this.labelOrCreate(repo, n).id);
+        const next = method === 'POST' ? [...issue.labelIds, ...ids] : ids;
+        const after = this.replaceLabels(repo, issue, next, user);
+        return { status: 200, body: labelsJson(), after };
+      }
+      if (method === 'DELETE') return { status: 204, body: undefined, after: this.replaceLabels(repo, issue, [], user) };
+    } else if ((r = /^\/issues\/(\d+)\/labels\/([^/]+)$/.exec(rest))) {
+      const issue = this.issueRec(repo, Number(r[1]));
+      const labelName = decodeURIComponent(r[2] ?? '');
+      if (method === 'DELETE') {
+        const label = repo.labels.find((l) => fold(l.name) === fold(labelName));
+        if (!label || !issue.labelIds.includes(label.id)) throw new ApiError(404, 'Label does not exist');
+        const after = this.replaceLabels(repo, issue, issue.labelIds.filter((id) => id !== label.id), user);
+        return { status: 200, body: this.issueLabels(repo, issue).map((l) => this.labelJson(repo, l)), after };
+      }
+    } else if (rest === '/labels') {
+      if (method === 'GET') return this.page(url, repo.labels, (l) => this.labelJson(repo, l));
+      if (method === 'POST') return this.createLabelFromApi(repo, asObject(body()));
+    } else if (rest === '/hooks') {
+      if (method === 'GET') return ok(repo.hooks.map((h) => this.hookJson(repo, h)));
+      if (method === 'POST') return this.createHook(repo, asObject(body()), user);
+    } else {
+      throw new ApiError(404, 'Not Found');
+    }
+    throw new ApiError(404, 'Not Found');
+  }
+
+  // ---- API handlers ----------------------------------------------------------
+
+  private listIssues(repo: RepoRec, url: URL): Answer {
+    const q = url.searchParams;
+    const state = q.get('state') ?? 'open';
+    if (!['open', 'closed', 'all'].includes(state)) throw validationFailed('Issue', 'state', 'invalid');
+    // Every named label must be on the issue; a name no label has matches nothing.
+    const wanted = (q.get('labels') ?? '')
+      .split(',')
+      .map((n) => fold(n.trim()))
+      .filter((n) => n !== '');
+    const since = parseTime(q.get('since'));
+    const creator = q.get('creator');
+    const sort = q.get('sort') ?? 'created';
+    const ascending = q.get('direction') === 'asc';
+    const key = (i: IssueRec): number => (sort === 'updated' ? i.updatedAt : sort === 'comments' ? i.comments.length : i.createdAt);
+    const issues = [...repo.issues.values()]
+      .filter((i) => state === 'all' || i.state === state)
+      .filter((i) => {
+        const have = new Set(this.issueLabels(repo, i).map((l) => fold(l.name)));
+        return wanted.every((n) => have.has(n));
+      })
+      .filter((i) => since === undefined || i.updatedAt >= since)
+      .filter((i) => !creator || fold(i.author) === fold(creator))
+      .sort((a, b) => (ascending ? 1 : -1) * (key(a) - key(b) || a.number - b.number));
+    return this.page(url, issues, (i) => this.issueJson(repo, i));
+  }
+
+  private createIssue(repo: RepoRec, body: Record<string, unknown>, user: string): Answer {
+    const title = body.title;
+    if (typeof title !== 'string' && typeof title !== 'number') throw validationFailed('Issue', 'title', 'missing_field');
+    if (String(title).trim() === '') throw validationFailed('Issue', 'title', 'missing_field');
+    if (body.body !== undefined && body.body !== null && typeof body.body !== 'string') throw validationFailed('Issue', 'body', 'invalid');
+    const labels = body.labels === undefined ? [] : labelNamesFrom(body);
+    const issue = this.newIssue(repo, { title: String(title), body: typeof body.body === 'string' ? body.body : '', labels, author: user }, false);
+    return { status: 201, body: this.issueJson(repo, issue), after: () => this.fireOpened(repo, issue, user) };
+  }
+
+  private editIssue(repo: RepoRec, issue: IssueRec, body: Record<string, unknown>, user: string): Answer {
+    const events: (() => void)[] = [];
+    const edited = (): void => {
+      issue.updatedAt = this.now();
+      events.push(() => this.fireIssue(repo, issue, 'edited', user));
+    };
+    if (typeof body.title === 'string' && body.title !== issue.title) {
+      issue.title = body.title;
+      edited();
+    }
+    if (typeof body.body === 'string' && body.body !== issue.body) {
+      issue.body = body.body;
+      edited();
+    }
+    if (body.labels !== undefined) events.push(this.replaceLabels(repo, issue, labelNamesFrom(body).map((n) => this.labelOrCreate(repo, n).id), user));
+    if (body.state === 'open' || body.state === 'closed') events.push(this.changeState(repo, issue, body.state, user));
+    else if (body.state !== undefined) throw validationFailed('Issue', 'state', 'invalid');
+    return { status: 200, body: this.issueJson(repo, issue), after: () => events.forEach((fire) => fire()) };
+  }
+
+  private createLabelFromApi(repo: RepoRec, body: Record<string, unknown>): Answer {
+    const { name, color, description } = body;
+    if (typeof name !== 'string' || name.trim() === '') throw validationFailed('Label', 'name', 'missing_field');
+    if (color !== undefined && (typeof color !== 'string' || !/^[0-9a-fA-F]{6}$/.test(color))) throw validationFailed('Label', 'color', 'invalid');
+    if (repo.labels.some((l) => fold(l.name) === fold(name))) throw validationFailed('Label', 'name', 'already_exists');
+    const label = this.addLabel(repo, name, typeof color === 'string' ? color : 'ededed', typeof description === 'string' ? description : '');
+    return { status: 201, body: this.labelJson(repo, label) };
+  }
+
+  private createHook(repo: RepoRec, body: Record<string, unknown>, user: string): Answer {
+    if (body.name !== undefined && body.name !== 'web') throw validationFailed('Hook', 'name', 'invalid');
+    const config = body.config;
+    if (!isObject(config) || typeof config.url !== 'string' || config.url === '') throw validationFailed('Hook', 'url', 'missing_field');
+    const contentType = typeof config.content_type === 'string' ? config.content_type : 'form';
+    if (contentType !== 'json') throw new ApiError(422, 'the simulator delivers content_type "json" only');
+    const hook: HookRec = {
+      id: this.nextId.hook++,
+      url: config.url,
+      secret: typeof config.secret === 'string' ? config.secret : '',
+      events: Array.isArray(body.events) && body.events.length > 0 ? body.events.filter((e): e is string => typeof e === 'string') : ['push'],
+      active: body.active !== false,
+      contentType,
+      createdAt: this.now(),
+    };
+    repo.hooks.push(hook);
+    // GitHub pings a new hook at once.
+    const ping = (): void => {
+      if (!hook.active) return;
+      const payload = { zen: 'Keep it logically awesome.', hook_id: hook.id, hook: this.hookJson(repo, hook), repository: this.repoJson(repo), sender: this.userJson(user) };
+      this.deliver(repo, hook, 'ping', payload);
+    };
+    return { status: 201, body: this.hookJson(repo, hook), after: ping };
+  }
+
+  /** One page of `items` with GitHub's Link header. */
+  private page<T>(url: URL, items: T[], toJson: (item: T) => unknown): Answer {
+    const q = url.searchParams;
+    const perPage = Math.min(100, Math.max(1, intParam(q.get('per_page')) ?? 30));
+    const page = Math.max(1, intParam(q.get('page')) ?? 1);
+    const slice = items.slice((page - 1) * perPage, page * perPage);
+    const link = linkHeader(url, this.url, page, perPage, items.length);
+    return { status: 200, body: slice.map(toJson), headers: link ? { Link: link } : {} };
+  }
+
+  // ---- state changes (shared by the API and the helpers) --------------------
+
+  private newIssue(repo: RepoRec, input: NewIssue, isPull: boolean): IssueRec {
+    const now = this.now();
+    const issue: IssueRec = {
+      id: this.nextId.issue++,
+      number: repo.nextNumber++,
+      title: input.title,
+      body: input.body ?? '',
+      state: 'open',
+      labelIds: [...new Set((input.labels ?? []).map((label) => this.labelOrCreate(repo, label).id))],
+      author: input.author ?? repo.owner,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+      isPull,
+      comments: [],
+    };
+    this.userId(issue.author);
+    repo.issues.set(issue.number, issue);
+    return issue;
+  }
+
+  private newComment(issue: IssueRec, body: string, author: string): CommentRec {
+    const now = this.now();
+    const comment: CommentRec = { id: this.nextId.comment++, body, author, createdAt: now, updatedAt: now };
+    this.userId(author);
+    issue.comments.push(comment);
+    issue.updatedAt = now;
+    return comment;
+  }
+
+  /** Sets the label IDs; returns what fires the webhooks for the labels that changed. */
+  private replaceLabels(repo: RepoRec, issue: IssueRec, ids: number[], sender: string): () => void {
+    const next = [...new Set(ids)];
+    const removed = issue.labelIds.filter((id) => !next.includes(id));
+    const added = next.filter((id) => !issue.labelIds.includes(id));
+    if (removed.length === 0 && added.length === 0) return () => undefined;
+    issue.labelIds = next;
+    issue.updatedAt = this.now();
+    const label = (id: number): LabelRec | undefined => repo.labels.find((l) => l.id === id);
+    return () => {
+      for (const id of removed) this.fireIssue(repo, issue, 'unlabeled', sender, label(id));
+      for (const id of added) this.fireIssue(repo, issue, 'labeled', sender, label(id));
+    };
+  }
+
+  private changeState(repo: RepoRec, issue: IssueRec, state: 'open' | 'closed', sender: string): () => void {
+    if (issue.state === state) return () => undefined;
+    issue.state = state;
+    issue.updatedAt = this.now();
+    issue.closedAt = state === 'closed' ? issue.updatedAt : null;
+    return () => this.fireIssue(repo, issue, state === 'closed' ? 'closed' : 'reopened', sender);
+  }
+
+  private labelOrCreate(repo: RepoRec, name: string): LabelRec {
+    return repo.labels.find((l) => fold(l.name) === fold(name)) ?? this.addLabel(repo, name, 'ededed', '');
+  }
+
+  private addLabel(repo: RepoRec, name: string, color: string, description: string): LabelRec {
+    const label: LabelRec = { id: this.nextId.label++, name, color: color.toLowerCase(), description };
+    repo.labels.push(label);
+    return label;
+  }
+
+  // ---- webhooks ---------------------------------------------------------------
+
+  private fireOpened(repo: RepoRec, issue: IssueRec, sender: string): void {
+    if (issue.isPull) return;
+    this.fireIssue(repo, issue, 'opened', sender);
+    for (const label of this.issueLabels(repo, issue)) this.fireIssue(repo, issue, 'labeled', sender, label);
+  }
+
+  private fireIssue(repo: RepoRec, issue: IssueRec, action: string, sender: string, label?: LabelRec): void {
+    this.fire(repo, 'issues', {
+      action,
+      issue: this.issueJson(repo, issue),
+      ...(label ? { label: this.labelJson(repo, label) } : {}),
+      repository: this.repoJson(repo),
+      sender: this.userJson(sender),
+    });
+  }
+
+  private fireComment(repo: RepoRec, issue: IssueRec, comment: CommentRec, sender: string): void {
+    this.fire(repo, 'issue_comment', {
+      action: 'created',
+      issue: this.issueJson(repo, issue),
+      comment: this.commentJson(repo, issue, comment),
+      repository: this.repoJson(repo),
+      sender: this.userJson(sender),
+    });
+  }
+
+  private fire(repo: RepoRec, event: string, payload: Record<string, unknown>): void {
+    for (const hook of repo.hooks) {
+      if (hook.active && (hook.events.includes(event) || hook.events.includes('*'))) this.deliver(repo, hook, event, payload);
+    }
+  }
+
+  private deliver(repo: RepoRec, hook: HookRec, event: string, payload: Record<string, unknown>): void {
+    // GitHub sends compact JSON.
+    const body = JSON.stringify(payload);
+    this.dispatcher.enqueue({
+      hook,
+      event,
+      body,
+      headers: (deliveryId) => ({
+        Accept: '*/*',
+        'Content-Type': 'application/json',
+        'User-Agent': this.hookshot,
+        'X-GitHub-Delivery': deliveryId,
+        'X-GitHub-Event': event,
+        'X-GitHub-Hook-ID': String(hook.id),
+        'X-GitHub-Hook-Installation-Target-ID': String(repo.id),
+        'X-GitHub-Hook-Installation-Target-Type': 'repository',
+        ...(hook.secret === '' ? {} : { 'X-Hub-Signature': `sha1=${hmacSha1Hex(hook.secret, body)}`, 'X-Hub-Signature-256': `sha256=${hmacSha256Hex(hook.secret, body)}` }),
+      }),
+    });
+  }
+
+  // ---- JSON as GitHub shapes it -----------------------------------------------
+
+  private get html(): string {
+    return this.options.htmlBaseUrl ?? this.url;
+  }
+
+  private userJson(login: string): Record<string, unknown> {
+    const id = this.userId(login);
+    const api = `${this.url}/users/${login}`;
+    return {
+      login,
+      id,
+      node_id: nodeId('U', id),
+      avatar_url: `${this.html}/avatars/u/${id}?v=4`,
+      gravatar_id: '',
+      url: api,
+      html_url: `${this.html}/${login}`,
+      followers_url: `${api}/followers`,
+      following_url: `${api}/following{/other_user}`,
+      gists_url: `${api}/gists{/gist_id}`,
+      starred_url: `${api}/starred{/owner}{/repo}`,
+      subscriptions_url: `${api}/subscriptions`,
+      organizations_url: `${api}/orgs`,
+      repos_url: `${api}/repos`,
+      events_url: `${api}/events{/privacy}`,
+      received_events_url: `${api}/received_events`,
+      type: 'User',
+      user_view_type: 'public',
+      site_admin: false,
+    };
+  }
+
+  private repoJson(repo: RepoRec): Record<string, unknown> {
+    const api = `${this.url}/repos/${repo.owner}/${repo.name}`;
+    const html = `${this.html}/${repo.owner}/${repo.name}`;
+    const openIssues = [...repo.issues.values()].filter((i) => i.state === 'open').length;
+    return {
+      id: repo.id,
+      node_id: nodeId('R', repo.id),
+      name: repo.name,
+      full_name: `${repo.owner}/${repo.name}`,
+      private: false,
+      owner: this.userJson(repo.owner),
+      html_url: html,
+      description: null,
+      fork: false,
+      url: api,
+      issues_url: `${api}/issues{/number}`,
+      labels_url: `${api}/labels{/name}`,
+      hooks_url: `${api}/hooks`,
+      created_at: githubTime(repo.createdAt),
+      updated_at: githubTime(repo.createdAt),
+      pushed_at: githubTime(repo.createdAt),
+      git_url: `git://${new URL(this.html).host}/${repo.owner}/${repo.name}.git`,
+      ssh_url: `git@${new URL(this.html).hostname}:${repo.owner}/${repo.name}.git`,
+      clone_url: `${html}.git`,
+      homepage: null,
+      size: 0,
+      stargazers_count: 0,
+      watchers_count: 0,
+      language: null,
+      has_issues: true,
+      has_projects: true,
+      has_wiki: true,
+      has_pages: false,
+      has_discussions: false,
+      forks_count: 0,
+      archived: false,
+      disabled: false,
+      open_issues_count: openIssues,
+      license: null,
+      allow_forking: true,
+      is_template: false,
+      topics: [],
+      visibility: 'public',
+      forks: 0,
+      open_issues: openIssues,
+      watchers: 0,
+      default_branch: 'main',
+    };
+  }
+
+  private labelJson(repo: RepoRec, label: LabelRec): Record<string, unknown> {
+    return {
+      id: label.id,
+      node_id: nodeId('LA', label.id),
+      url: `${this.url}/repos/${repo.owner}/${repo.name}/labels/${encodeURIComponent(label.name)}`,
+      name: label.name,
+      color: label.color,
+      default: false,
+      description: label.description === '' ? null : label.description,
+    };
+  }
+
+  private issueJson(repo: RepoRec, issue: IssueRec): Record<string, unknown> {
+    const api = `${this.url}/repos/${repo.owner}/${repo.name}`;
+    const html = `${this.html}/${repo.owner}/${repo.name}/${issue.isPull ? 'pull' : 'issues'}/${issue.number}`;
+    return {
+      url: `${api}/issues/${issue.number}`,
+      repository_url: api,
+      labels_url: `${api}/issues/${issue.number}/labels{/name}`,
+      comments_url: `${api}/issues/${issue.number}/comments`,
+      events_url: `${api}/issues/${issue.number}/events`,
+      html_url: html,
+      id: issue.id,
+      node_id: nodeId(issue.isPull ? 'PR' : 'I', issue.id),
+      number: issue.number,
+      title: issue.title,
+      user: this.userJson(issue.author),
+      labels: this.issueLabels(repo, issue).map((l) => this.labelJson(repo, l)),
+      state: issue.state,
+      locked: false,
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      comments: issue.comments.length,
+      created_at: githubTime(issue.createdAt),
+      updated_at: githubTime(issue.updatedAt),
+      closed_at: issue.closedAt === null ? null : githubTime(issue.closedAt),
+      author_association: issue.author === repo.owner ? 'OWNER' : 'NONE',
+      active_lock_reason: null,
+      ...(issue.isPull
+        ? { draft: false, pull_request: { url: `${api}/pulls/${issue.number}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: null } }
+        : {}),
+      body: issue.body === '' ? null : issue.body,
+      closed_by: null,
+      timeline_url: `${api}/issues/${issue.number}/timeline`,
+      performed_via_github_app: null,
+      state_reason: issue.state === 'closed' ? 'completed' : null,
+    };
+  }
+
+  private commentJson(repo: RepoRec, issue: IssueRec, comment: CommentRec): Record<string, unknown> {
+    const api = `${this.url}/repos/${repo.owner}/${repo.name}`;
+    return {
+      url: `${api}/issues/comments/${comment.id}`,
+      html_url: `${this.html}/${repo.owner}/${repo.name}/issues/${issue.number}#issuecomment-${comment.id}`,
+      issue_url: `${api}/issues/${issue.number}`,
+      id: comment.id,
+      node_id: nodeId('IC', comment.id),
+      user: this.userJson(comment.author),
+      created_at: githubTime(comment.createdAt),
+      updated_at: githubTime(comment.updatedAt),
+      author_association: comment.author === repo.owner ? 'OWNER' : 'NONE',
+      body: comment.body,
+      performed_via_github_app: null,
+    };
+  }
+
+  private hookJson(repo: RepoRec, hook: HookRec): Record<string, unknown> {
+    const url = `${this.url}/repos/${repo.owner}/${repo.name}/hooks/${hook.id}`;
+    return {
+      type: 'Repository',
+      id: hook.id,
+      name: 'web',
+      active: hook.active,
+      events: hook.events,
+      // GitHub masks the secret.
+      config: { content_type: hook.contentType, insecure_ssl: '0', url: hook.url, ...(hook.secret === '' ? {} : { secret: '********' }) },
+      updated_at: githubTime(hook.createdAt),
+      created_at: githubTime(hook.createdAt),
+      url,
+      test_url: `${url}/test`,
+      ping_url: `${url}/pings`,
+      deliveries_url: `${url}/deliveries`,
+      last_response: { code: null, status: 'unused', message: null },
+    };
+  }
+
+  // ---- lookups -------------------------------------------------------------------
+
+  private now(): number {
+    return Math.floor((this.frozenAt ?? Date.now()) / 1000) * 1000;
+  }
+
+  private userId(login: string): number {
+    let id = this.userIds.get(login);
+    if (id === undefined) {
+      id = this.userIds.size + 1;
+      this.userIds.set(login, id);
+    }
+    return id;
+  }
+
+  private repoOrCreate(owner: string, name: string): RepoRec {
+    const key = `${owner}/${name}`.toLowerCase();
+    let repo = this.repos.get(key);
+    if (!repo) {
+      repo = { id: this.nextId.repo++, owner, name, createdAt: this.now(), nextNumber: 1, issues: new Map(), labels: [], hooks: [] };
+      this.userId(owner);
+      this.repos.set(key, repo);
+    }
+    return repo;
+  }
+
+  private repoForApi(owner: string, name: string): RepoRec {
+    const repo = this.repos.get(`${owner}/${name}`.toLowerCase());
+    if (repo) return repo;
+    if (!this.options.autoCreateRepos) throw new ApiError(404, 'Not Found');
+    return this.repoOrCreate(owner, name);
+  }
+
+  private issueRec(repo: RepoRec, number: number): IssueRec {
+    const issue = repo.issues.get(number);
+    if (!issue) throw new ApiError(404, 'Not Found');
+    return issue;
+  }
+
+  private issueLabels(repo: RepoRec, issue: IssueRec): LabelRec[] {
+    return issue.labelIds.map((id) => repo.labels.find((l) => l.id === id)).filter((l): l is LabelRec => l !== undefined);
+  }
+
+  private simIssue(repo: RepoRec, issue: IssueRec): SimIssue {
+    return {
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      state: issue.state,
+      labels: this.issueLabels(repo, issue).map((l) => l.name),
+      author: issue.author,
+      createdAt: githubTime(issue.createdAt),
+      updatedAt: githubTime(issue.updatedAt),
+      closedAt: issue.closedAt === null ? null : githubTime(issue.closedAt),
+      isPullRequest: issue.isPull,
+    };
+  }
+
+  /** The rate-limit headers every answer carries; a real count is not kept. */
+  private rateHeaders(remaining = RATE_LIMIT - 1, resetInSeconds = 3600): Record<string, string> {
+    return {
+      'X-RateLimit-Limit': String(RATE_LIMIT),
+      'X-RateLimit-Remaining': String(remaining),
+      'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + resetInSeconds),
+      'X-RateLimit-Used': String(RATE_LIMIT - remaining),
+      'X-RateLimit-Resource': 'core',
+    };
+  }
+
+  private sendFailure(res: ServerResponse, failure: { status: number } & FailureOptions): void {
+    if (failure.rateLimitExhausted) {
+      const message = failure.message ?? `API rate limit exceeded for user ID ${this.userId(GITHUB_SIM_USER)}.`;
+      this.send(res, failure.status, { message, documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`, status: String(failure.status) }, this.rateHeaders(0, failure.retryAfter ?? 1));
+      return;
+    }
+    const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'Retry-After': String(failure.retryAfter) };
+    const message = failure.message ?? http.STATUS_CODES[failure.status] ?? 'error';
+    this.send(res, failure.status, { message, documentation_url: DOCS, status: String(failure.status) }, headers);
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const common = { 'X-GitHub-Media-Type': 'github.v3; format=json', 'X-GitHub-Request-Id': randomBytes(8).toString('hex').toUpperCase(), ...this.rateHeaders(), ...headers };
+    if (status === 204 || body === undefined) {
+      res.writeHead(status, common).end();
+      return;
+    }
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...common }).end(JSON.stringify(body));
+  }
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  /** Runs once the answer is written: the webhooks the change fires. */
+  after?: () => void;
+}
+
+const ok = (body: unknown): Answer => ({ status: 200, body });
+
+function validationFailed(resource: string, field: string, code: string): ApiError {
+  return new ApiError(422, 'Validation Failed', { errors: [{ resource, code, field }] });
+}
+
+/** The label names of an add/replace body: `{ labels: [...] }` or a bare array, of names or `{ name }` objects. */
+function labelNamesFrom(body: unknown): string[] {
+  const list = Array.isArray(body) ? body : isObject(body) ? body.labels : undefined;
+  if (!Array.isArray(list)) throw validationFailed('Label', 'labels', 'missing_field');
+  return list.map((v) => (typeof v === 'string' ? v : isObject(v) && typeof v.name === 'string' ? v.name : '')).filter((n) => n !== '');
+}
+
+/** GitHub's Link header: first/prev after the first page, next/last before the last. */
+function linkHeader(url: URL, base: string, page: number, perPage: number, total: number): string | undefined {
+  const last = Math.max(1, Math.ceil(total / perPage));
+  const at = (p: number): string => {
+    const u = new URL(url.pathname + url.search, base);
+    u.searchParams.set('per_page', String(perPage));
+    u.searchParams.set('page', String(p));
+    return u.toString();
+  };
+  const links: string[] = [];
+  if (page > 1) links.push(`<${at(page - 1)}>; rel="prev"`);
+  if (page < last) links.push(`<${at(page + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`);
+  if (page > 1) links.push(`<${at(1)}>; rel="first"`);
+  return links.length > 0 ? links.join(', ') : undefined;
+}
+
+/** ISO 8601 in whole seconds, as GitHub writes times. */
+function githubTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function parseTime(value: string | null): number | undefined {
+  if (value === null || value === '') return undefined;
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw validationFailed('Issue', 'since', 'invalid');
+  return Math.floor(ms / 1000) * 1000;
+}
+
+function nodeId(prefix: string, id: number): string {
+  return `${prefix}_kwDO${Buffer.from(String(id)).toString('base64').replace(/=+$/, '')}`;
+}
+
+function simLabel(label: LabelRec): SimLabel {
+  return { id: label.id, name: label.name, color: label.color, description: label.description };
+}
+
+function simComment(comment: CommentRec): SimComment {
+  return { id: comment.id, body: comment.body, author: comment.author, createdAt: githubTime(comment.createdAt) };
+}
+
+function intParam(value: string | null): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const n = Number(value);
+  return Number.isInteger(n) ? n : undefined;
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw === '' ? '{}' : raw);
+  } catch {
+    throw new ApiError(400, 'Problems parsing JSON');
+  }
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  if (!isObject(value)) throw new ApiError(400, 'Problems parsing JSON');
+  return value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
