@@ -29,8 +29,14 @@ export function connectionOptions(t: TemporalSettings, address: string): Connect
   return { address, tls: tlsOptions(t), apiKey: t.api_key };
 }
 
+/**
+ * gRPC backs off up to two minutes between reconnects by default; after an
+ * outage the API (and its webhook relay) should find Temporal within seconds.
+ */
+export const CLIENT_CHANNEL_ARGS = { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 5000 };
+
 export async function connectClient(t: TemporalSettings, address: string): Promise<Client> {
-  const connection = await Connection.connect(connectionOptions(t, address));
+  const connection = await Connection.connect({ ...connectionOptions(t, address), channelArgs: CLIENT_CHANNEL_ARGS });
   return new Client({ connection, namespace: t.namespace });
 }
 

@@ -11,6 +11,7 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { WebhookRelay } from '../../api/webhooks/relay';
 import { freePort } from '../../infra/ports';
+import { CLIENT_CHANNEL_ARGS } from '../../infra/temporal-client';
 import { startDevServer } from '../../infra/temporal-server';
 import { readJson, serveApi, type RunningApi } from '../helpers/api-server';
 import { silentLogger, startHarness, testConfig, type Harness } from '../helpers/harness';
@@ -242,11 +243,13 @@ describe('sync', () => {
 });
 
 test('a delivery accepted while Temporal is down starts its workflow once Temporal is back', async () => {
+  // Only this test's relay may take deliveries now (the outbox is shared).
+  await relay.stop();
   // A Temporal of its own for this test, not started yet: the relay's client points at its future port.
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'whoosh-down-'));
   chmodSync(dataDir, 0o755);
-  const client = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${port}` }) });
+  const client = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${port}`, channelArgs: CLIENT_CHANNEL_ARGS }) });
   const downRelay = new WebhookRelay({ pool: h.pool, client, taskQueue: h.taskQueue, logger: silentLogger, pollMs: 200, callTimeoutMs: 1000 });
   downRelay.start();
   const downApi = await serveApi({ config: h.config, temporal: client, pool: h.pool, logger: silentLogger, version: 'test', relay: downRelay });
@@ -287,5 +290,7 @@ test('a delivery accepted while Temporal is down starts its workflow once Tempor
     await downRelay.stop();
     await downApi.close();
     await client.connection.close();
+    relay = new WebhookRelay({ pool: h.pool, client: h.client, taskQueue: h.taskQueue, logger: silentLogger, pollMs: 200 });
+    relay.start();
   }
 }, 90_000);
