@@ -8,13 +8,9 @@
  * `temporal-baseline` is measured on the same stack and reported beside it.
  */
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { configSchema, type WhooshConfig } from '../../../infra/config';
-import { createLogger } from '../../../infra/logger';
-import { freePort } from '../../../infra/ports';
-import { startStack, type Stack } from '../../../infra/stack';
+import type { WhooshConfig } from '../../../infra/config';
+import type { Stack } from '../../../infra/stack';
+import { withBenchStack } from '../bench-stack';
 import type { LlmCallResult } from '../../../workflows/llm-call';
 import { OllamaSimulator } from '../../simulators/ollama';
 import { round, type Scenario } from '../report';
@@ -93,78 +89,68 @@ export const fleet: Scenario = {
   description: `${CALLS} LLM calls on ${NODES} simulated nodes × parallel ${PARALLEL}: utilization, makespan, failover`,
   async run(log) {
     const sims = await Promise.all(Array.from({ length: NODES }, () => OllamaSimulator.start({ models: [MODEL], tokensPerSecond: TOKENS_PER_SECOND, respond: () => 'token '.repeat(TOKENS).trim() })));
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'whoosh-bench-fleet-'));
-    chmodSync(dataDir, 0o755);
-    const config = configSchema.parse({
-      data_dir: dataDir,
-      log_level: 'warn',
-      temporal: { dev_server: { port: await freePort(), ui_port: await freePort() } },
-      database: { embedded_port: await freePort() },
-      agents: Object.fromEntries(sims.map((s, i) => [`gpu-${i + 1}`, { endpoint: s.url, model: MODEL, parallel: PARALLEL }])),
-      llm: { heartbeat_timeout_seconds: 5 },
-    });
-    const stack = await startStack({ config, logger: createLogger('error'), api: false });
+    const agents = Object.fromEntries(sims.map((s, i) => [`gpu-${i + 1}`, { endpoint: s.url, model: MODEL, parallel: PARALLEL }]));
     try {
-      const slots = NODES * PARALLEL;
-      const ideal = (CALLS * CALL_SECONDS) / slots;
+      return await withBenchStack('fleet', { config: { agents, llm: { heartbeat_timeout_seconds: 5 } } }, async (stack, config) => {
+        const slots = NODES * PARALLEL;
+        const ideal = (CALLS * CALL_SECONDS) / slots;
 
-      log(`run 1: ${CALLS} calls, ${slots} slots, ideal makespan ${ideal.toFixed(1)} s`);
-      const run1 = await runCalls(stack, config, 'steady', async (done) => {
-        if (done % 100 === 0) log(`  ${done}/${CALLS} calls done`);
+        log(`run 1: ${CALLS} calls, ${slots} slots, ideal makespan ${ideal.toFixed(1)} s`);
+        const run1 = await runCalls(stack, config, 'steady', async (done) => {
+          if (done % 100 === 0) log(`  ${done}/${CALLS} calls done`);
+        });
+        const u1 = utilization(await callRows(stack, 'steady'), slots);
+        const perNode = Object.fromEntries(sims.map((s, i) => [`gpu-${i + 1}`, { calls: s.stats.chat, maxInFlight: s.stats.maxInFlight }]));
+        log(`  makespan ${u1.makespan.toFixed(1)} s (${run1.seconds.toFixed(1)} s wall), utilization while queued ${(u1.whileQueued * 100).toFixed(1)}%`);
+
+        log(`run 2: the same, gpu-3 killed after ${CALLS / 2} calls complete`);
+        let killedAt = 0;
+        const run2 = await runCalls(stack, config, 'failover', async (done) => {
+          if (done === CALLS / 2 && killedAt === 0) {
+            killedAt = Date.now();
+            await sims[2]!.kill();
+            log(`  killed gpu-3 at ${done}/${CALLS}`);
+          }
+        });
+        const rows2 = await callRows(stack, 'failover');
+        const displaced = new Set(rows2.filter((r) => r.node_id === 'gpu-3' && r.state === 'failed').map((r) => r.workflow_id));
+        const elsewhere = rows2.filter((r) => displaced.has(r.workflow_id) && r.node_id !== 'gpu-3');
+        const reroutes = elsewhere.map((r) => r.reserved - killedAt);
+        const restarts = elsewhere.filter((r) => r.started !== null).map((r) => r.started! - killedAt);
+        const failedOverResults = run2.results.filter((r) => r.failedOver.length > 0).length;
+        const u2 = utilization(rows2, slots);
+        const ideal2 = (CALLS / 2) * CALL_SECONDS / slots + (CALLS / 2) * CALL_SECONDS / (slots - PARALLEL);
+        log(`  ${displaced.size} calls displaced; all re-routed within ${(Math.max(...reroutes) / 1000).toFixed(1)} s, running again within ${(Math.max(...restarts) / 1000).toFixed(1)} s`);
+
+        const baseline = await measureBaseline(stack, config.temporal.task_queue, 200, 20, log);
+        return {
+          calls: CALLS,
+          nodes: NODES,
+          parallel: PARALLEL,
+          callSeconds: CALL_SECONDS,
+          idealMakespanSeconds: round(ideal),
+          makespanSeconds: round(u1.makespan),
+          makespanVsIdeal: round(u1.makespan / ideal, 3),
+          utilizationWhileQueued: round(u1.whileQueued, 3),
+          utilizationOverall: round(u1.overall, 3),
+          perNode,
+          failover: {
+            killedNode: 'gpu-3',
+            displacedCalls: displaced.size,
+            callsReportingFailover: failedOverResults,
+            // Kill → the displaced call reserved on a live node (it then queues behind that node's backlog).
+            reroutedWithinSeconds: { median: round(median(reroutes) / 1000), max: round(Math.max(...reroutes) / 1000) },
+            // Kill → the displaced call streaming again on a live node.
+            runningAgainWithinSeconds: { median: round(median(restarts) / 1000), max: round(Math.max(...restarts) / 1000) },
+            makespanSeconds: round(u2.makespan),
+            idealMakespanSeconds: round(ideal2),
+            allCompleted: run2.results.length === CALLS,
+          },
+          temporalBaseline: baseline,
+        };
       });
-      const u1 = utilization(await callRows(stack, 'steady'), slots);
-      const perNode = Object.fromEntries(sims.map((s, i) => [`gpu-${i + 1}`, { calls: s.stats.chat, maxInFlight: s.stats.maxInFlight }]));
-      log(`  makespan ${u1.makespan.toFixed(1)} s (${run1.seconds.toFixed(1)} s wall), utilization while queued ${(u1.whileQueued * 100).toFixed(1)}%`);
-
-      log(`run 2: the same, gpu-3 killed after ${CALLS / 2} calls complete`);
-      let killedAt = 0;
-      const run2 = await runCalls(stack, config, 'failover', async (done) => {
-        if (done === CALLS / 2 && killedAt === 0) {
-          killedAt = Date.now();
-          await sims[2]!.kill();
-          log(`  killed gpu-3 at ${done}/${CALLS}`);
-        }
-      });
-      const rows2 = await callRows(stack, 'failover');
-      const displaced = new Set(rows2.filter((r) => r.node_id === 'gpu-3' && r.state === 'failed').map((r) => r.workflow_id));
-      const elsewhere = rows2.filter((r) => displaced.has(r.workflow_id) && r.node_id !== 'gpu-3');
-      const reroutes = elsewhere.map((r) => r.reserved - killedAt);
-      const restarts = elsewhere.filter((r) => r.started !== null).map((r) => r.started! - killedAt);
-      const failedOverResults = run2.results.filter((r) => r.failedOver.length > 0).length;
-      const u2 = utilization(rows2, slots);
-      const ideal2 = (CALLS / 2) * CALL_SECONDS / slots + (CALLS / 2) * CALL_SECONDS / (slots - PARALLEL);
-      log(`  ${displaced.size} calls displaced; all re-routed within ${(Math.max(...reroutes) / 1000).toFixed(1)} s, running again within ${(Math.max(...restarts) / 1000).toFixed(1)} s`);
-
-      const baseline = await measureBaseline(stack, config.temporal.task_queue, 200, 20, log);
-      return {
-        calls: CALLS,
-        nodes: NODES,
-        parallel: PARALLEL,
-        callSeconds: CALL_SECONDS,
-        idealMakespanSeconds: round(ideal),
-        makespanSeconds: round(u1.makespan),
-        makespanVsIdeal: round(u1.makespan / ideal, 3),
-        utilizationWhileQueued: round(u1.whileQueued, 3),
-        utilizationOverall: round(u1.overall, 3),
-        perNode,
-        failover: {
-          killedNode: 'gpu-3',
-          displacedCalls: displaced.size,
-          callsReportingFailover: failedOverResults,
-          // Kill → the displaced call reserved on a live node (it then queues behind that node's backlog).
-          reroutedWithinSeconds: { median: round(median(reroutes) / 1000), max: round(Math.max(...reroutes) / 1000) },
-          // Kill → the displaced call streaming again on a live node.
-          runningAgainWithinSeconds: { median: round(median(restarts) / 1000), max: round(Math.max(...restarts) / 1000) },
-          makespanSeconds: round(u2.makespan),
-          idealMakespanSeconds: round(ideal2),
-          allCompleted: run2.results.length === CALLS,
-        },
-        temporalBaseline: baseline,
-      };
     } finally {
-      await stack.stop();
       await Promise.all(sims.map((s) => s.stop().catch(() => undefined)));
-      rmSync(dataDir, { recursive: true, force: true });
     }
   },
 };

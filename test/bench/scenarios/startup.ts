@@ -3,10 +3,9 @@
  * data folder (cold: initdb, migrations, first SQLite file) and again on the
  * same folder (warm), stopping with SIGINT in between.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { launch, launcherEnv } from '../../helpers/launcher';
+import { benchDataDir } from '../bench-stack';
 import { round, type Scenario } from '../report';
 
 async function timeToReady(env: NodeJS.ProcessEnv): Promise<{ seconds: number; stopSeconds: number }> {
@@ -33,8 +32,7 @@ export const startup: Scenario = {
   name: 'startup',
   description: 'seconds from `npm start` to ready, cold and warm',
   async run(log) {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'whoosh-bench-startup-'));
-    chmodSync(dataDir, 0o755);
+    const dataDir = benchDataDir('startup');
     try {
       const env = await launcherEnv(dataDir);
       const cold = await timeToReady(env);

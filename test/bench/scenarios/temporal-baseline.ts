@@ -4,13 +4,8 @@
  * client with a fixed number in flight. Later scenarios report beside it.
  */
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { configSchema } from '../../../infra/config';
-import { createLogger } from '../../../infra/logger';
-import { freePort } from '../../../infra/ports';
-import { startStack, type Stack } from '../../../infra/stack';
+import type { Stack } from '../../../infra/stack';
+import { withBenchStack } from '../bench-stack';
 import { percentile, round, type Scenario } from '../report';
 
 const WORKFLOWS = Number(process.env.BENCH_WORKFLOWS ?? 500);
@@ -53,20 +48,6 @@ export const temporalBaseline: Scenario = {
   name: 'temporal-baseline',
   description: 'workflows/s and latency of a one-activity workflow',
   async run(log) {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'whoosh-bench-baseline-'));
-    chmodSync(dataDir, 0o755);
-    const config = configSchema.parse({
-      data_dir: dataDir,
-      log_level: 'warn',
-      temporal: { dev_server: { port: await freePort(), ui_port: await freePort() } },
-      database: { embedded_port: await freePort() },
-    });
-    const stack = await startStack({ config, logger: createLogger('warn'), api: false });
-    try {
-      return await measureBaseline(stack, config.temporal.task_queue, WORKFLOWS, CONCURRENCY, log);
-    } finally {
-      await stack.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    return withBenchStack('baseline', {}, (stack, config) => measureBaseline(stack, config.temporal.task_queue, WORKFLOWS, CONCURRENCY, log));
   },
 };

@@ -7,14 +7,9 @@
  * measured on the same stack.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createRepository } from '../../../activities/intake/repository-store';
-import { configSchema } from '../../../infra/config';
-import { createLogger } from '../../../infra/logger';
-import { freePort } from '../../../infra/ports';
-import { startStack } from '../../../infra/stack';
+import { withBenchStack } from '../bench-stack';
 import { percentile, round, type Scenario } from '../report';
 import { measureBaseline } from './temporal-baseline';
 
@@ -38,18 +33,8 @@ export const webhook: Scenario = {
   name: 'webhook',
   description: 'signed webhook deliveries at steady rates: accept and accept→started latency',
   async run(log) {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'whoosh-bench-webhook-'));
-    chmodSync(dataDir, 0o755);
-    const config = configSchema.parse({
-      data_dir: dataDir,
-      log_level: 'error',
-      server: { port: await freePort() },
-      temporal: { dev_server: { port: await freePort(), ui_port: await freePort() } },
-      database: { embedded_port: await freePort() },
-      security: { admin_token: 'bench-admin-token-0123456789' },
-    });
-    const stack = await startStack({ config, logger: createLogger('error'), workflowsPath: require.resolve('../../workflows-standins') });
-    try {
+    const options = { api: true, workflowsPath: require.resolve('../../workflows-standins'), config: { security: { admin_token: 'bench-admin-token-0123456789' } } };
+    return withBenchStack('webhook', options, async (stack, config) => {
       await createRepository(stack.pool, { kind: 'gitea', baseUrl: 'http://gitea.bench', owner: 'acme', name: 'api', token: null, tokenFile: null, webhookSecret: SECRET, monitor: true, labels: [], syncIntervalSeconds: null });
       const url = `${stack.apiUrl}/webhooks/gitea`;
       let issue = 0;
@@ -95,9 +80,6 @@ export const webhook: Scenario = {
       const at50 = results.find((r) => r.rate === 50);
       const baseline = await measureBaseline(stack, config.temporal.task_queue, 200, 20, log);
       return { secondsPerRate: SECONDS, at50, highestRateHeld: highestHeld, steps: results, temporalBaseline: baseline };
-    } finally {
-      await stack.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   },
 };
