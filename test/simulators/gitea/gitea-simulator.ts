@@ -14,11 +14,12 @@
  * `label_updated` (event type issue_label) tells that labels changed but not
  * which, EditIssue answers 201, a new hook is inactive unless `active: true`.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import http, { type IncomingMessage } from 'node:http';
 import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimDelivery, type SimHook } from '../forge-webhooks';
+import { HttpError, intParam, isObject, ok, ScriptedApi, SimHttpServer, writeJson, type ApiAnswer, type SimRequestRecord } from '../sim-http';
 
 export type { SimDelivery, SimHook } from '../forge-webhooks';
+export type { SimRequestRecord } from '../sim-http';
 
 /** The token the simulator accepts unless told otherwise; it acts as `whoosh-bot`. */
 export const GITEA_SIM_TOKEN = 'gitea-sim-token';
@@ -69,16 +70,6 @@ export interface SimLabel {
   /** Six hex digits, no '#', as Gitea's API shows it. */
   readonly color: string;
   readonly description: string;
-}
-
-/** One API request the simulator answered. */
-export interface SimRequestRecord {
-  readonly method: string;
-  /** Path and query, as requested. */
-  readonly path: string;
-  readonly status: number;
-  /** The login the token belongs to, if it was a valid one. */
-  readonly user?: string;
 }
 
 export interface NewIssue {
@@ -148,35 +139,36 @@ const SUBSCRIPTION_OF: Record<GiteaEventType, string> = { issues: 'issues_only',
 
 const HOOK_TYPES = ['dingtalk', 'discord', 'gitea', 'gogs', 'msteams', 'slack', 'telegram', 'feishu', 'wechatwork', 'packagist'];
 
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
+/** What a failure ordered up with failNext may say besides its status. */
+interface FailureOptions {
+  retryAfter?: number;
+  message?: string;
 }
 
 const NOT_FOUND = "The target couldn't be found.";
 
 export class GiteaSimulator {
-  /** Every API request answered, oldest first. */
-  readonly requests: SimRequestRecord[] = [];
   private readonly repos = new Map<string, RepoRec>();
   private readonly userIds = new Map<string, number>();
   private readonly tokens: Map<string, string>;
   private readonly dispatcher: WebhookDispatcher;
-  private readonly failures: { status: number; retryAfter?: number; message?: string }[] = [];
-  private latencyMs = 0;
   private frozenAt: number | undefined;
   private nextId = { repo: 1, issue: 1, label: 1, comment: 1, hook: 1 };
-  private server: http.Server | undefined;
-  private listeningPort = 0;
-  private readonly handlers = new Set<Promise<void>>();
+  private readonly api: ScriptedApi<FailureOptions>;
+  private readonly server: SimHttpServer;
 
   private constructor(private readonly options: Required<Omit<GiteaSimulatorOptions, 'port' | 'tokens'>> & { tokens: Record<string, string> }) {
     this.tokens = new Map(Object.entries(options.tokens));
     this.dispatcher = new WebhookDispatcher({ timeoutMs: options.deliveryTimeoutMs });
+    this.api = new ScriptedApi<FailureOptions>({
+      open: (method, url) => (method === 'GET' && url.pathname === '/api/v1/version' ? ok({ version: options.version }) : undefined),
+      authenticate: (req, url) => this.authenticate(req, url),
+      route: (method, url, body, user) => this.route(method, url, body, user),
+      failure: (failure) => this.failureAnswer(failure),
+      errorBody: (status, message) => (status === 404 && message === NOT_FOUND ? { errors: [], message, url: this.swaggerUrl() } : { message, url: this.swaggerUrl() }),
+      send: (res, status, body, headers) => writeJson(res, status, body, headers, 'application/json;charset=utf-8'),
+    });
+    this.server = new SimHttpServer(options.host, (req, res) => this.api.handle(req, res, this.url));
   }
 
   static async start(opts: GiteaSimulatorOptions = {}): Promise<GiteaSimulator> {
@@ -193,18 +185,22 @@ export class GiteaSimulator {
       deliveryTimeoutMs: opts.deliveryTimeoutMs ?? 5_000,
       version: opts.version ?? '1.23.1',
     });
-    await sim.listen(opts.port ?? 0);
+    await sim.server.listen(opts.port ?? 0);
     return sim;
   }
 
   get port(): number {
-    return this.listeningPort;
+    return this.server.port;
   }
 
   /** The instance root (what gitea-js and WHOOSH's config take); the API lives under /api/v1. */
   get url(): string {
-    const { host } = this.options;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${this.listeningPort}`;
+    return this.server.url;
+  }
+
+  /** Every API request answered, oldest first. */
+  get requests(): SimRequestRecord[] {
+    return this.api.requests;
   }
 
   /** Every delivery attempt, oldest first, with the receiver's answer. */
@@ -311,13 +307,12 @@ export class GiteaSimulator {
 
   /** The next `n` API requests answer `status` (with `Retry-After: retryAfter` seconds when given), whatever they ask. */
   failNext(n: number, status: number, opts: { retryAfter?: number; message?: string } = {}): void {
-    for (let i = 0; i < n; i++) this.failures.push({ status, ...opts });
+    this.api.failNext(n, status, opts);
   }
 
   /** Delay before every API answer from now on. */
   latency(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError(`latency must be >= 0, got ${ms}`);
-    this.latencyMs = ms;
+    this.api.latency(ms);
   }
 
   /** Freezes the simulator's clock at `time` (null: real time again). Times are whole seconds, as Gitea stores them. */
@@ -343,70 +338,16 @@ export class GiteaSimulator {
 
   /** Stops listening; waits for the answers in progress and the deliveries queued. */
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await Promise.allSettled([...this.handlers]);
-    server.closeAllConnections();
-    await closed;
+    if (!this.server.listening) return;
+    await this.server.stop();
     await this.dispatcher.settled();
   }
 
   // ---- HTTP ------------------------------------------------------------------
 
-  private async listen(port: number): Promise<void> {
-    const server = http.createServer((req, res) => {
-      const handled = this.handle(req, res);
-      this.handlers.add(handled);
-      void handled.finally(() => this.handlers.delete(handled));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, this.options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.listeningPort = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  /** Never rejects: every failure becomes an answer. */
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = req.method ?? 'GET';
-    const rawPath = req.url ?? '/';
-    let user: string | undefined;
-    let status = 500;
-    try {
-      const body = await readBody(req);
-      if (this.latencyMs > 0) await sleep(this.latencyMs);
-      const failure = this.failures.shift();
-      if (failure) {
-        const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'Retry-After': String(failure.retryAfter) };
-        status = failure.status;
-        this.sendJson(res, failure.status, { message: failure.message ?? http.STATUS_CODES[failure.status] ?? 'error', url: this.swaggerUrl() }, headers);
-        return;
-      }
-      const url = new URL(rawPath, this.url);
-      if (method === 'GET' && url.pathname === '/api/v1/version') {
-        status = 200;
-        this.sendJson(res, 200, { version: this.options.version });
-        return;
-      }
-      user = this.authenticate(req, url);
-      const answer = this.route(method, url, body, user);
-      status = answer.status;
-      this.sendJson(res, answer.status, answer.body, answer.headers);
-      answer.after?.();
-    } catch (err) {
-      status = err instanceof ApiError ? err.status : 500;
-      const message = err instanceof Error ? err.message : String(err);
-      if (!res.headersSent) this.sendJson(res, status, status === 404 && message === NOT_FOUND ? { errors: [], message, url: this.swaggerUrl() } : { message, url: this.swaggerUrl() });
-      else res.destroy();
-    } finally {
-      this.requests.push({ method, path: rawPath, status, ...(user ? { user } : {}) });
-    }
+  private failureAnswer(failure: { status: number } & FailureOptions): ApiAnswer {
+    const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'Retry-After': String(failure.retryAfter) };
+    return { status: failure.status, body: { message: failure.message ?? http.STATUS_CODES[failure.status] ?? 'error', url: this.swaggerUrl() }, headers };
   }
 
   /** The login behind the request's token; 401 (Gitea's wording) without a valid one. */
@@ -414,17 +355,17 @@ export class GiteaSimulator {
     const header = req.headers.authorization ?? '';
     const match = /^(?:token|bearer)\s+(\S+)$/i.exec(header.trim());
     const token = match?.[1] ?? url.searchParams.get('token') ?? url.searchParams.get('access_token') ?? undefined;
-    if (!token) throw new ApiError(401, 'token is required');
+    if (!token) throw new HttpError(401, 'token is required');
     const login = this.tokens.get(token);
-    if (!login) throw new ApiError(401, 'invalid username, password or token');
+    if (!login) throw new HttpError(401, 'invalid username, password or token');
     return login;
   }
 
-  private route(method: string, url: URL, raw: string, user: string): Answer {
+  private route(method: string, url: URL, raw: string, user: string): ApiAnswer {
     const path = url.pathname.replace(/\/+$/, '');
     if (path === '/api/v1/user' && method === 'GET') return ok(this.userJson(user));
     const m = /^\/api\/v1\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
-    if (!m) throw new ApiError(404, NOT_FOUND);
+    if (!m) throw new HttpError(404, NOT_FOUND);
     const repo = this.repoForApi(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''));
     const rest = m[3] ?? '';
     const body = (): Record<string, unknown> => parseJsonObject(raw);
@@ -442,7 +383,7 @@ export class GiteaSimulator {
       if (method === 'GET') return ok(this.filterSince(issue.comments, url).map((c) => this.commentJson(repo, issue, c)));
       if (method === 'POST') {
         const text = body().body;
-        if (typeof text !== 'string' || text === '') throw new ApiError(422, '[Body]: Required');
+        if (typeof text !== 'string' || text === '') throw new HttpError(422, '[Body]: Required');
         const comment = this.newComment(repo, issue, text, user, false);
         return { status: 201, body: this.commentJson(repo, issue, comment), after: () => this.fireComment(repo, issue, comment, user) };
       }
@@ -460,7 +401,7 @@ export class GiteaSimulator {
       const issue = this.issueRec(repo, Number(r[1]));
       const id = Number(r[2]);
       if (method === 'DELETE') {
-        if (!repo.labels.some((l) => l.id === id)) throw new ApiError(422, `label does not exist [label_id: ${id}]`);
+        if (!repo.labels.some((l) => l.id === id)) throw new HttpError(422, `label does not exist [label_id: ${id}]`);
         return { status: 204, body: undefined, after: this.replaceLabels(repo, issue, issue.labelIds.filter((x) => x !== id), user, false) };
       }
     } else if (rest === '/labels') {
@@ -470,17 +411,17 @@ export class GiteaSimulator {
       if (method === 'GET') return ok(repo.hooks.map((h) => this.hookJson(h)));
       if (method === 'POST') return this.createHook(repo, body());
     } else {
-      throw new ApiError(404, NOT_FOUND);
+      throw new HttpError(404, NOT_FOUND);
     }
-    throw new ApiError(405, 'Method Not Allowed');
+    throw new HttpError(405, 'Method Not Allowed');
   }
 
   // ---- API handlers ----------------------------------------------------------
 
-  private listIssues(repo: RepoRec, url: URL): Answer {
+  private listIssues(repo: RepoRec, url: URL): ApiAnswer {
     const q = url.searchParams;
     const state = q.get('state') ?? 'open';
-    if (!['open', 'closed', 'all'].includes(state)) throw new ApiError(422, `invalid state: ${state}`);
+    if (!['open', 'closed', 'all'].includes(state)) throw new HttpError(422, `invalid state: ${state}`);
     const type = q.get('type');
     // Gitea looks the names up and silently drops those the repository lacks; the rest must all be present.
     const labelIds = (q.get('labels') ?? '')
@@ -504,10 +445,10 @@ export class GiteaSimulator {
     return this.page(url, issues, (i) => this.issueJson(repo, i));
   }
 
-  private createIssue(repo: RepoRec, body: Record<string, unknown>, user: string): Answer {
+  private createIssue(repo: RepoRec, body: Record<string, unknown>, user: string): ApiAnswer {
     const title = body.title;
-    if (typeof title !== 'string' || title.trim() === '') throw new ApiError(422, '[Title]: Required');
-    if (body.body !== undefined && typeof body.body !== 'string') throw new ApiError(422, 'body must be a string');
+    if (typeof title !== 'string' || title.trim() === '') throw new HttpError(422, '[Title]: Required');
+    if (body.body !== undefined && typeof body.body !== 'string') throw new HttpError(422, 'body must be a string');
     // CreateIssueOption.labels are IDs; Gitea skips IDs of other repositories' labels.
     const ids = Array.isArray(body.labels) ? body.labels.filter((id): id is number => typeof id === 'number' && repo.labels.some((l) => l.id === id)) : [];
     const issue = this.newIssue(repo, { title, body: body.body ?? '', author: user }, false, ids, false);
@@ -518,7 +459,7 @@ export class GiteaSimulator {
     return { status: 201, body: this.issueJson(repo, issue), after: () => this.fireIssue(repo, issue, 'issues', 'opened', user) };
   }
 
-  private editIssue(repo: RepoRec, issue: IssueRec, body: Record<string, unknown>, user: string): Answer {
+  private editIssue(repo: RepoRec, issue: IssueRec, body: Record<string, unknown>, user: string): ApiAnswer {
     const events: (() => void)[] = [];
     if (typeof body.title === 'string' && body.title !== issue.title) {
       issue.title = body.title;
@@ -534,33 +475,33 @@ export class GiteaSimulator {
       const after = this.changeState(repo, issue, body.state, user, false);
       if (after) events.push(after);
     } else if (body.state !== undefined) {
-      throw new ApiError(422, `invalid state: ${String(body.state)}`);
+      throw new HttpError(422, `invalid state: ${String(body.state)}`);
     }
     // Gitea answers an edit with 201 Created.
     return { status: 201, body: this.issueJson(repo, issue), after: () => events.forEach((fire) => fire()) };
   }
 
-  private createLabelFromApi(repo: RepoRec, body: Record<string, unknown>): Answer {
+  private createLabelFromApi(repo: RepoRec, body: Record<string, unknown>): ApiAnswer {
     const { name, color, description } = body;
-    if (typeof name !== 'string' || name.trim() === '') throw new ApiError(422, '[Name]: Required');
-    if (typeof color !== 'string' || !/^#?[0-9a-fA-F]{6}$/.test(color)) throw new ApiError(422, `invalid color: ${JSON.stringify(color)}`);
+    if (typeof name !== 'string' || name.trim() === '') throw new HttpError(422, '[Name]: Required');
+    if (typeof color !== 'string' || !/^#?[0-9a-fA-F]{6}$/.test(color)) throw new HttpError(422, `invalid color: ${JSON.stringify(color)}`);
     // Gitea does not refuse a second label with the same name.
     const label = this.addLabel(repo, name, color, typeof description === 'string' ? description : '');
     if (body.exclusive === true) label.exclusive = true;
     return { status: 201, body: this.labelJson(repo, label) };
   }
 
-  private createHook(repo: RepoRec, body: Record<string, unknown>): Answer {
+  private createHook(repo: RepoRec, body: Record<string, unknown>): ApiAnswer {
     const type = body.type;
-    if (typeof type !== 'string' || !HOOK_TYPES.includes(type)) throw new ApiError(422, 'Invalid hook type');
+    if (typeof type !== 'string' || !HOOK_TYPES.includes(type)) throw new HttpError(422, 'Invalid hook type');
     const config = body.config;
-    if (!isObject(config)) throw new ApiError(422, '[Config]: Required');
+    if (!isObject(config)) throw new HttpError(422, '[Config]: Required');
     const url = config.url;
     const contentType = config.content_type;
-    if (typeof url !== 'string' || url === '') throw new ApiError(422, 'Missing config option: url');
-    if (typeof contentType !== 'string' || contentType === '') throw new ApiError(422, 'Missing config option: content_type');
-    if (contentType !== 'json' && contentType !== 'form') throw new ApiError(422, 'Invalid content type');
-    if (contentType !== 'json') throw new ApiError(422, 'the simulator delivers content_type "json" only');
+    if (typeof url !== 'string' || url === '') throw new HttpError(422, 'Missing config option: url');
+    if (typeof contentType !== 'string' || contentType === '') throw new HttpError(422, 'Missing config option: content_type');
+    if (contentType !== 'json' && contentType !== 'form') throw new HttpError(422, 'Invalid content type');
+    if (contentType !== 'json') throw new HttpError(422, 'the simulator delivers content_type "json" only');
     const events = Array.isArray(body.events) && body.events.length > 0 ? body.events.filter((e): e is string => typeof e === 'string') : ['push'];
     const hook = {
       id: this.nextId.hook++,
@@ -580,7 +521,7 @@ export class GiteaSimulator {
   }
 
   /** One page of `items` with Gitea's paging headers. */
-  private page<T>(url: URL, items: T[], toJson: (item: T) => unknown): Answer {
+  private page<T>(url: URL, items: T[], toJson: (item: T) => unknown): ApiAnswer {
     const q = url.searchParams;
     const page = Math.max(1, intParam(q.get('page')) ?? 1);
     let limit = intParam(q.get('limit')) ?? 0;
@@ -898,13 +839,13 @@ export class GiteaSimulator {
   private repoForApi(owner: string, name: string): RepoRec {
     const repo = this.repos.get(`${owner}/${name}`.toLowerCase());
     if (repo) return repo;
-    if (!this.options.autoCreateRepos) throw new ApiError(404, NOT_FOUND);
+    if (!this.options.autoCreateRepos) throw new HttpError(404, NOT_FOUND);
     return this.repoOrCreate(owner, name);
   }
 
   private issueRec(repo: RepoRec, number: number): IssueRec {
     const issue = repo.issues.get(number);
-    if (!issue) throw new ApiError(404, NOT_FOUND);
+    if (!issue) throw new HttpError(404, NOT_FOUND);
     return issue;
   }
 
@@ -914,7 +855,7 @@ export class GiteaSimulator {
 
   /** IssueLabelsOption.labels: IDs or names; unknown ones are skipped, as Gitea does. */
   private labelIdsFrom(repo: RepoRec, value: unknown): number[] {
-    if (!Array.isArray(value)) throw new ApiError(422, '[Labels]: Required');
+    if (!Array.isArray(value)) throw new HttpError(422, '[Labels]: Required');
     return value.flatMap((v) => {
       const label = repo.labels.find((l) => (typeof v === 'number' ? l.id === v : l.name === v));
       return label ? [label.id] : [];
@@ -930,7 +871,7 @@ export class GiteaSimulator {
   private parseTime(value: string | null, name: string): number | undefined {
     if (value === null || value === '') return undefined;
     const ms = Date.parse(value);
-    if (!Number.isFinite(ms)) throw new ApiError(422, `invalid ${name}: ${value}`);
+    if (!Number.isFinite(ms)) throw new HttpError(422, `invalid ${name}: ${value}`);
     return Math.floor(ms / 1000) * 1000;
   }
 
@@ -952,25 +893,7 @@ export class GiteaSimulator {
   private swaggerUrl(): string {
     return `${this.url}/api/swagger`;
   }
-
-  private sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    if (status === 204 || body === undefined) {
-      res.writeHead(status, headers).end();
-      return;
-    }
-    res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8', ...headers }).end(JSON.stringify(body));
-  }
 }
-
-interface Answer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-  /** Runs once the answer is written: the webhooks the change fires. */
-  after?: () => void;
-}
-
-const ok = (body: unknown): Answer => ({ status: 200, body });
 
 /** The headers Gitea's deliverer sets (services/webhook/deliver.go), GitHub-compatible ones included. */
 function giteaHeaders(hook: SimHook, event: string, eventType: GiteaEventType, deliveryId: string, body: string): Record<string, string> {
@@ -1024,33 +947,13 @@ function simComment(comment: CommentRec): SimComment {
   return { id: comment.id, body: comment.body, author: comment.author, createdAt: giteaTime(comment.createdAt) };
 }
 
-function intParam(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const n = Number(value);
-  return Number.isInteger(n) ? n : undefined;
-}
-
 function parseJsonObject(raw: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(raw === '' ? '{}' : raw);
   } catch (err) {
-    throw new ApiError(400, `invalid JSON: ${(err as Error).message}`);
+    throw new HttpError(400, `invalid JSON: ${(err as Error).message}`);
   }
-  if (!isObject(value)) throw new ApiError(422, 'expected a JSON object');
+  if (!isObject(value)) throw new HttpError(422, 'expected a JSON object');
   return value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

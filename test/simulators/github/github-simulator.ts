@@ -16,10 +16,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimDelivery, type SimHook } from '../forge-webhooks';
+import { HttpError, intParam, isObject, ok, ScriptedApi, SimHttpServer, writeJson, type ApiAnswer, type SimRequestRecord } from '../sim-http';
 
 export type { SimDelivery, SimHook } from '../forge-webhooks';
+export type { SimRequestRecord } from '../sim-http';
 
 /** The token the simulator accepts unless told otherwise; it acts as `whoosh-bot`. */
 export const GITHUB_SIM_TOKEN = 'ghp_simulatortoken0000000000000000000000';
@@ -69,16 +70,6 @@ export interface SimLabel {
   /** Six hex digits, no '#'. */
   readonly color: string;
   readonly description: string;
-}
-
-/** One API request the simulator answered. */
-export interface SimRequestRecord {
-  readonly method: string;
-  /** Path and query, as requested. */
-  readonly path: string;
-  readonly status: number;
-  /** The login the token belongs to, if it was a valid one. */
-  readonly user?: string;
 }
 
 export interface NewIssue {
@@ -151,40 +142,33 @@ interface RepoRec {
   hooks: HookRec[];
 }
 
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
-
 /** Lower-cased, as GitHub compares label names. */
 const fold = (name: string): string => name.toLowerCase();
 
 export class GitHubSimulator {
-  /** Every API request answered, oldest first. */
-  readonly requests: SimRequestRecord[] = [];
   private readonly repos = new Map<string, RepoRec>();
   private readonly userIds = new Map<string, number>();
   private readonly tokens: Map<string, string>;
   private readonly dispatcher: WebhookDispatcher;
-  private readonly failures: ({ status: number } & FailureOptions)[] = [];
   private readonly hookshot = `GitHub-Hookshot/${randomBytes(4).toString('hex').slice(0, 7)}`;
-  private latencyMs = 0;
   private frozenAt: number | undefined;
   private nextId = { repo: 1, issue: 1, label: 1, comment: 1, hook: 1 };
-  private server: http.Server | undefined;
-  private listeningPort = 0;
-  private readonly handlers = new Set<Promise<void>>();
+  private readonly api: ScriptedApi<FailureOptions>;
+  private readonly server: SimHttpServer;
 
   private constructor(
     private readonly options: { host: string; tokens: Record<string, string>; autoCreateRepos: boolean; htmlBaseUrl?: string; deliveryTimeoutMs: number },
   ) {
     this.tokens = new Map(Object.entries(options.tokens));
     this.dispatcher = new WebhookDispatcher({ timeoutMs: options.deliveryTimeoutMs });
+    this.api = new ScriptedApi<FailureOptions>({
+      authenticate: (req) => this.authenticate(req),
+      route: (method, url, body, user) => this.route(method, url, body, user),
+      failure: (failure) => this.failureAnswer(failure),
+      errorBody: (status, message, err) => ({ message, ...(err instanceof HttpError ? err.extra : {}), documentation_url: DOCS, status: String(status) }),
+      send: (res, status, body, headers) => this.send(res, status, body, headers),
+    });
+    this.server = new SimHttpServer(options.host, (req, res) => this.api.handle(req, res, this.url));
   }
 
   static async start(opts: GitHubSimulatorOptions = {}): Promise<GitHubSimulator> {
@@ -195,18 +179,22 @@ export class GitHubSimulator {
       htmlBaseUrl: opts.htmlBaseUrl?.replace(/\/+$/, ''),
       deliveryTimeoutMs: opts.deliveryTimeoutMs ?? 10_000,
     });
-    await sim.listen(opts.port ?? 0);
+    await sim.server.listen(opts.port ?? 0);
     return sim;
   }
 
   get port(): number {
-    return this.listeningPort;
+    return this.server.port;
   }
 
   /** The API base URL (octokit's `baseUrl`, like https://api.github.com). */
   get url(): string {
-    const { host } = this.options;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${this.listeningPort}`;
+    return this.server.url;
+  }
+
+  /** Every API request answered, oldest first. */
+  get requests(): SimRequestRecord[] {
+    return this.api.requests;
   }
 
   /** Every delivery attempt, oldest first, with the receiver's answer. */
@@ -309,13 +297,12 @@ export class GitHubSimulator {
 
   /** The next `n` API requests answer `status`, whatever they ask. */
   failNext(n: number, status: number, opts: FailureOptions = {}): void {
-    for (let i = 0; i < n; i++) this.failures.push({ status, ...opts });
+    this.api.failNext(n, status, opts);
   }
 
   /** Delay before every API answer from now on. */
   latency(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError(`latency must be >= 0, got ${ms}`);
-    this.latencyMs = ms;
+    this.api.latency(ms);
   }
 
   /** Freezes the simulator's clock at `time` (null: real time again). Times are whole seconds, as GitHub shows them. */
@@ -341,80 +328,27 @@ export class GitHubSimulator {
 
   /** Stops listening; waits for the answers in progress and the deliveries queued. */
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await Promise.allSettled([...this.handlers]);
-    server.closeAllConnections();
-    await closed;
+    if (!this.server.listening) return;
+    await this.server.stop();
     await this.dispatcher.settled();
   }
 
   // ---- HTTP ------------------------------------------------------------------
 
-  private async listen(port: number): Promise<void> {
-    const server = http.createServer((req, res) => {
-      const handled = this.handle(req, res);
-      this.handlers.add(handled);
-      void handled.finally(() => this.handlers.delete(handled));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, this.options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.listeningPort = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  /** Never rejects: every failure becomes an answer. */
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = req.method ?? 'GET';
-    const rawPath = req.url ?? '/';
-    let user: string | undefined;
-    let status = 500;
-    try {
-      const body = await readBody(req);
-      if (this.latencyMs > 0) await sleep(this.latencyMs);
-      const failure = this.failures.shift();
-      if (failure) {
-        status = failure.status;
-        this.sendFailure(res, failure);
-        return;
-      }
-      const url = new URL(rawPath, this.url);
-      user = this.authenticate(req);
-      const answer = this.route(method, url, body, user);
-      status = answer.status;
-      this.send(res, answer.status, answer.body, answer.headers);
-      answer.after?.();
-    } catch (err) {
-      status = err instanceof ApiError ? err.status : 500;
-      const message = err instanceof Error ? err.message : String(err);
-      if (!res.headersSent) this.send(res, status, { message, ...(err instanceof ApiError ? err.extra : {}), documentation_url: DOCS, status: String(status) });
-      else res.destroy();
-    } finally {
-      this.requests.push({ method, path: rawPath, status, ...(user ? { user } : {}) });
-    }
-  }
-
   private authenticate(req: IncomingMessage): string {
     const header = (req.headers.authorization ?? '').trim();
-    if (header === '') throw new ApiError(401, 'Requires authentication');
+    if (header === '') throw new HttpError(401, 'Requires authentication');
     const match = /^(?:token|bearer)\s+(\S+)$/i.exec(header);
     const login = match?.[1] ? this.tokens.get(match[1]) : undefined;
-    if (!login) throw new ApiError(401, 'Bad credentials');
+    if (!login) throw new HttpError(401, 'Bad credentials');
     return login;
   }
 
-  private route(method: string, url: URL, raw: string, user: string): Answer {
+  private route(method: string, url: URL, raw: string, user: string): ApiAnswer {
     const path = url.pathname.replace(/\/+$/, '');
     if (path === '/user' && method === 'GET') return ok(this.userJson(user));
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
-    if (!m) throw new ApiError(404, 'Not Found');
+    if (!m) throw new HttpError(404, 'Not Found');
     const repo = this.repoForApi(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''));
     const rest = m[3] ?? '';
     const body = (): unknown => parseJson(raw);
@@ -456,7 +390,7 @@ export class GitHubSimulator {
       const labelName = decodeURIComponent(r[2] ?? '');
       if (method === 'DELETE') {
         const label = repo.labels.find((l) => fold(l.name) === fold(labelName));
-        if (!label || !issue.labelIds.includes(label.id)) throw new ApiError(404, 'Label does not exist');
+        if (!label || !issue.labelIds.includes(label.id)) throw new HttpError(404, 'Label does not exist');
         const after = this.replaceLabels(repo, issue, issue.labelIds.filter((id) => id !== label.id), user);
         return { status: 200, body: this.issueLabels(repo, issue).map((l) => this.labelJson(repo, l)), after };
       }
@@ -467,14 +401,14 @@ export class GitHubSimulator {
       if (method === 'GET') return ok(repo.hooks.map((h) => this.hookJson(repo, h)));
       if (method === 'POST') return this.createHook(repo, asObject(body()), user);
     } else {
-      throw new ApiError(404, 'Not Found');
+      throw new HttpError(404, 'Not Found');
     }
-    throw new ApiError(404, 'Not Found');
+    throw new HttpError(404, 'Not Found');
   }
 
   // ---- API handlers ----------------------------------------------------------
 
-  private listIssues(repo: RepoRec, url: URL): Answer {
+  private listIssues(repo: RepoRec, url: URL): ApiAnswer {
     const q = url.searchParams;
     const state = q.get('state') ?? 'open';
     if (!['open', 'closed', 'all'].includes(state)) throw validationFailed('Issue', 'state', 'invalid');
@@ -500,7 +434,7 @@ export class GitHubSimulator {
     return this.page(url, issues, (i) => this.issueJson(repo, i));
   }
 
-  private createIssue(repo: RepoRec, body: Record<string, unknown>, user: string): Answer {
+  private createIssue(repo: RepoRec, body: Record<string, unknown>, user: string): ApiAnswer {
     const title = body.title;
     if (typeof title !== 'string' && typeof title !== 'number') throw validationFailed('Issue', 'title', 'missing_field');
     if (String(title).trim() === '') throw validationFailed('Issue', 'title', 'missing_field');
@@ -510,7 +444,7 @@ export class GitHubSimulator {
     return { status: 201, body: this.issueJson(repo, issue), after: () => this.fireOpened(repo, issue, user) };
   }
 
-  private editIssue(repo: RepoRec, issue: IssueRec, body: Record<string, unknown>, user: string): Answer {
+  private editIssue(repo: RepoRec, issue: IssueRec, body: Record<string, unknown>, user: string): ApiAnswer {
     const events: (() => void)[] = [];
     const edited = (): void => {
       issue.updatedAt = this.now();
@@ -530,7 +464,7 @@ export class GitHubSimulator {
     return { status: 200, body: this.issueJson(repo, issue), after: () => events.forEach((fire) => fire()) };
   }
 
-  private createLabelFromApi(repo: RepoRec, body: Record<string, unknown>): Answer {
+  private createLabelFromApi(repo: RepoRec, body: Record<string, unknown>): ApiAnswer {
     const { name, color, description } = body;
     if (typeof name !== 'string' || name.trim() === '') throw validationFailed('Label', 'name', 'missing_field');
     if (color !== undefined && (typeof color !== 'string' || !/^[0-9a-fA-F]{6}$/.test(color))) throw validationFailed('Label', 'color', 'invalid');
@@ -539,12 +473,12 @@ export class GitHubSimulator {
     return { status: 201, body: this.labelJson(repo, label) };
   }
 
-  private createHook(repo: RepoRec, body: Record<string, unknown>, user: string): Answer {
+  private createHook(repo: RepoRec, body: Record<string, unknown>, user: string): ApiAnswer {
     if (body.name !== undefined && body.name !== 'web') throw validationFailed('Hook', 'name', 'invalid');
     const config = body.config;
     if (!isObject(config) || typeof config.url !== 'string' || config.url === '') throw validationFailed('Hook', 'url', 'missing_field');
     const contentType = typeof config.content_type === 'string' ? config.content_type : 'form';
-    if (contentType !== 'json') throw new ApiError(422, 'the simulator delivers content_type "json" only');
+    if (contentType !== 'json') throw new HttpError(422, 'the simulator delivers content_type "json" only');
     const hook: HookRec = {
       id: this.nextId.hook++,
       url: config.url,
@@ -565,7 +499,7 @@ export class GitHubSimulator {
   }
 
   /** One page of `items` with GitHub's Link header. */
-  private page<T>(url: URL, items: T[], toJson: (item: T) => unknown): Answer {
+  private page<T>(url: URL, items: T[], toJson: (item: T) => unknown): ApiAnswer {
     const q = url.searchParams;
     const perPage = Math.min(100, Math.max(1, intParam(q.get('per_page')) ?? 30));
     const page = Math.max(1, intParam(q.get('page')) ?? 1);
@@ -892,13 +826,13 @@ export class GitHubSimulator {
   private repoForApi(owner: string, name: string): RepoRec {
     const repo = this.repos.get(`${owner}/${name}`.toLowerCase());
     if (repo) return repo;
-    if (!this.options.autoCreateRepos) throw new ApiError(404, 'Not Found');
+    if (!this.options.autoCreateRepos) throw new HttpError(404, 'Not Found');
     return this.repoOrCreate(owner, name);
   }
 
   private issueRec(repo: RepoRec, number: number): IssueRec {
     const issue = repo.issues.get(number);
-    if (!issue) throw new ApiError(404, 'Not Found');
+    if (!issue) throw new HttpError(404, 'Not Found');
     return issue;
   }
 
@@ -932,39 +866,24 @@ export class GitHubSimulator {
     };
   }
 
-  private sendFailure(res: ServerResponse, failure: { status: number } & FailureOptions): void {
+  private failureAnswer(failure: { status: number } & FailureOptions): ApiAnswer {
     if (failure.rateLimitExhausted) {
       const message = failure.message ?? `API rate limit exceeded for user ID ${this.userId(GITHUB_SIM_USER)}.`;
-      this.send(res, failure.status, { message, documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`, status: String(failure.status) }, this.rateHeaders(0, failure.retryAfter ?? 1));
-      return;
+      return { status: failure.status, body: { message, documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`, status: String(failure.status) }, headers: this.rateHeaders(0, failure.retryAfter ?? 1) };
     }
     const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'Retry-After': String(failure.retryAfter) };
     const message = failure.message ?? http.STATUS_CODES[failure.status] ?? 'error';
-    this.send(res, failure.status, { message, documentation_url: DOCS, status: String(failure.status) }, headers);
+    return { status: failure.status, body: { message, documentation_url: DOCS, status: String(failure.status) }, headers };
   }
 
   private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const common = { 'X-GitHub-Media-Type': 'github.v3; format=json', 'X-GitHub-Request-Id': randomBytes(8).toString('hex').toUpperCase(), ...this.rateHeaders(), ...headers };
-    if (status === 204 || body === undefined) {
-      res.writeHead(status, common).end();
-      return;
-    }
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...common }).end(JSON.stringify(body));
+    writeJson(res, status, body, common);
   }
 }
 
-interface Answer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-  /** Runs once the answer is written: the webhooks the change fires. */
-  after?: () => void;
-}
-
-const ok = (body: unknown): Answer => ({ status: 200, body });
-
-function validationFailed(resource: string, field: string, code: string): ApiError {
-  return new ApiError(422, 'Validation Failed', { errors: [{ resource, code, field }] });
+function validationFailed(resource: string, field: string, code: string): HttpError {
+  return new HttpError(422, 'Validation Failed', { errors: [{ resource, code, field }] });
 }
 
 /** The label names of an add/replace body: `{ labels: [...] }` or a bare array, of names or `{ name }` objects. */
@@ -1014,35 +933,15 @@ function simComment(comment: CommentRec): SimComment {
   return { id: comment.id, body: comment.body, author: comment.author, createdAt: githubTime(comment.createdAt) };
 }
 
-function intParam(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const n = Number(value);
-  return Number.isInteger(n) ? n : undefined;
-}
-
 function parseJson(raw: string): unknown {
   try {
     return JSON.parse(raw === '' ? '{}' : raw);
   } catch {
-    throw new ApiError(400, 'Problems parsing JSON');
+    throw new HttpError(400, 'Problems parsing JSON');
   }
 }
 
 function asObject(value: unknown): Record<string, unknown> {
-  if (!isObject(value)) throw new ApiError(400, 'Problems parsing JSON');
+  if (!isObject(value)) throw new HttpError(400, 'Problems parsing JSON');
   return value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

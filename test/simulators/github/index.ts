@@ -1,15 +1,1 @@
-export {
-  GITHUB_SIM_TOKEN,
-  GITHUB_SIM_USER,
-  GitHubSimulator,
-  type FailureOptions,
-  type GitHubSimulatorOptions,
-  type NewHook,
-  type NewIssue,
-  type SimComment,
-  type SimDelivery,
-  type SimHook,
-  type SimIssue,
-  type SimLabel,
-  type SimRequestRecord,
-} from './github-simulator';
+export * from './github-simulator';

@@ -10,8 +10,8 @@
  * code written against the simulator sees what it would see in production.
  */
 import { createHash } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError, isObject, readBody, SimHttpServer, sleep, writeJson } from '../sim-http';
 import { defaultReply, promptTokenCount, tokenize, type SimMessage, type SimRequest } from './reply';
 
 export type { SimMessage, SimRequest } from './reply';
@@ -106,24 +106,12 @@ interface GenerationRequest extends SimRequest {
   keepAliveMs: number;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export class OllamaSimulator {
   private options: OllamaSimulatorOptions;
   private settings: Settings;
   private random: () => number;
-  private server: http.Server | undefined;
-  private listeningPort = 0;
-  private readonly sockets = new Set<Socket>();
+  private readonly server: SimHttpServer;
   private readonly active = new Set<RequestContext>();
-  private readonly handlers = new Set<Promise<void>>();
   private readonly loaded = new Map<string, number>(); // model name → expiry (epoch ms)
   private hung = false;
   private stopping = false;
@@ -136,21 +124,21 @@ export class OllamaSimulator {
     this.options = { ...options };
     this.settings = resolveSettings(this.options);
     this.random = mulberry32(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+    this.server = new SimHttpServer(this.settings.host, (req, res) => this.handle(req, res));
   }
 
   static async start(opts: OllamaSimulatorOptions = {}): Promise<OllamaSimulator> {
     const sim = new OllamaSimulator(opts);
-    await sim.listen(opts.port ?? 0);
+    await sim.server.listen(opts.port ?? 0);
     return sim;
   }
 
   get port(): number {
-    return this.listeningPort;
+    return this.server.port;
   }
 
   get url(): string {
-    const { host } = this.settings;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${this.listeningPort}`;
+    return this.server.url;
   }
 
   get stats(): SimulatorStats {
@@ -188,14 +176,9 @@ export class OllamaSimulator {
 
   /** Dies like a crashed process: every open connection is cut mid-response and the port closes. */
   async kill(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
+    if (!this.server.listening) return;
     for (const ctx of this.active) ctx.ac.abort();
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    await Promise.allSettled([...this.handlers]);
-    await closeServer(server);
+    await this.server.kill();
   }
 
   /**
@@ -203,16 +186,11 @@ export class OllamaSimulator {
    * responses would never finish, so they are cut instead.
    */
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
+    if (!this.server.listening) return;
     this.stopping = true;
-    const closed = closeServer(server);
     for (const wake of this.hangWaiters) wake();
     this.hangWaiters.clear();
-    await Promise.allSettled([...this.handlers]);
-    server.closeAllConnections();
-    await closed;
+    await this.server.stop();
     this.stopping = false;
   }
 
@@ -221,11 +199,11 @@ export class OllamaSimulator {
    * loaded and pending faults and hangs are gone; stats carry on.
    */
   async restart(): Promise<void> {
-    if (this.server) await this.stop();
+    if (this.server.listening) await this.stop();
     this.loaded.clear();
     this.streamFaults.length = 0;
     this.hang(false);
-    await this.listen(this.listeningPort);
+    await this.server.listen();
   }
 
   /** Resolves once `n` chat/generate requests are in flight. */
@@ -244,27 +222,6 @@ export class OllamaSimulator {
       }, timeoutMs);
       this.inFlightWaiters.add(check);
     });
-  }
-
-  private async listen(port: number): Promise<void> {
-    const server = http.createServer((req, res) => {
-      const handled = this.handle(req, res);
-      this.handlers.add(handled);
-      void handled.finally(() => this.handlers.delete(handled));
-    });
-    server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, this.settings.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.listeningPort = (server.address() as AddressInfo).port;
-    this.server = server;
   }
 
   /** Never rejects: every failure becomes a response or a cut connection. */
@@ -530,11 +487,7 @@ export class OllamaSimulator {
 
   private async sendJson(ctx: RequestContext, res: ServerResponse, status: number, body: unknown): Promise<void> {
     await this.whileHung(ctx);
-    this.writeJson(res, status, body);
-  }
-
-  private writeJson(res: ServerResponse, status: number, body: unknown): void {
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+    writeJson(res, status, body);
   }
 }
 
@@ -679,36 +632,6 @@ function syntheticContext(length: number): number[] {
 
 function ndjson(value: unknown): string {
   return `${JSON.stringify(value)}\n`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
-  if (ms <= 0) return;
-  await new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new Error('request aborted'));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-async function closeServer(server: http.Server): Promise<void> {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /** Small seeded PRNG (mulberry32): the same seed gives the same busy answers. */

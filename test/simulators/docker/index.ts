@@ -1,0 +1,11 @@
+export {
+  DockerSimulator,
+  SIM_API_VERSION,
+  SIM_ENGINE_VERSION,
+  type DockerSimulatorOptions,
+  type SimContainer,
+  type SimContainerState,
+  type SimRequestRecord,
+  type SimService,
+  type SwarmState,
+} from './docker-simulator';
