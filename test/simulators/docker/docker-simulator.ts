@@ -6,7 +6,8 @@
  * images in memory. It can be a plain engine, a swarm manager or a swarm
  * worker, and can be told to fail: one create out of many, the next few
  * requests, a pull mid-stream, a daemon that dies and comes back on its port.
- * Only node:http, so nothing has to be installed to run it.
+ * Only node:http (through the simulators' shared sim-http), so nothing has to
+ * be installed to run it.
  *
  * Status codes and error texts follow the Docker daemon (moby's API server and
  * swarmkit's control API), so code written against the simulator sees what it
@@ -14,8 +15,10 @@
  * marks it running.
  */
 import { createHash } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError, isObject, readBody, SimHttpServer, sleep, writeJson, type SimRequestRecord } from '../sim-http';
+
+export type { SimRequestRecord } from '../sim-http';
 
 export interface DockerSimulatorOptions {
   /** 0 = any free port (default). Fixed for the simulator's life: restart() reuses it. */
@@ -69,13 +72,6 @@ export interface SimService {
   readonly createdAt: string;
 }
 
-export interface SimRequestRecord {
-  readonly method: string;
-  /** The request target as sent, query string included. */
-  readonly path: string;
-  readonly status: number;
-}
-
 /** What the simulator reports as its engine. */
 export const SIM_ENGINE_VERSION = '27.3.1';
 export const SIM_API_VERSION = '1.47';
@@ -119,15 +115,6 @@ interface CreateFault {
   message: string;
 }
 
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 interface Answer {
   status: number;
   body?: unknown;
@@ -145,34 +132,33 @@ export class DockerSimulator {
   private readonly refusedPulls = new Map<string, string>();
   private readonly containerRecs = new Map<string, ContainerRec>();
   private readonly serviceRecs = new Map<string, ServiceRec>();
-  private readonly failures: number[] = [];  private createFault: CreateFault | undefined;
+  private readonly failures: { status: number; message: string }[] = [];  private createFault: CreateFault | undefined;
   private readonly createHooks: (() => void)[] = [];
   private latencyMs = 0;
   private sequence = 0;
-  private server: http.Server | undefined;
-  private listeningPort = 0;
-  private readonly sockets = new Set<Socket>();
+  private readonly server: SimHttpServer;
+  /** One per request being answered; aborted when its client goes away or the simulator dies. */
   private readonly active = new Set<AbortController>();
-  private readonly handlers = new Set<Promise<void>>();
 
   private constructor(options: DockerSimulatorOptions) {
     this.host = options.host ?? '127.0.0.1';
     this.swarmState = options.swarm ?? false;
     for (const image of options.images ?? []) this.pulled.add(normalizeImage(image));
+    this.server = new SimHttpServer(this.host, (req, res) => this.handle(req, res));
   }
 
   static async start(opts: DockerSimulatorOptions = {}): Promise<DockerSimulator> {
     const sim = new DockerSimulator(opts);
-    await sim.listen(opts.port ?? 0);
+    await sim.server.listen(opts.port ?? 0);
     return sim;
   }
 
   get port(): number {
-    return this.listeningPort;
+    return this.server.port;
   }
 
   get url(): string {
-    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.listeningPort}`;
+    return this.server.url;
   }
 
   // ---- test helpers: state ---------------------------------------------------
@@ -224,12 +210,9 @@ export class DockerSimulator {
   }
 
   /** The next `n` requests, whatever they ask, answer `status` with Docker's error body. */
-  failNext(n: number, status: number, message?: string): void {
-    for (let i = 0; i < n; i++) this.failures.push(status);
-    if (message !== undefined) this.failMessage = message;
+  failNext(n: number, status: number, message = `simulated failure (HTTP ${status})`): void {
+    for (let i = 0; i < n; i++) this.failures.push({ status, message });
   }
-
-  private failMessage: string | undefined;
 
   /** Delay before every answer from now on. */
   latency(ms: number): void {
@@ -251,58 +234,26 @@ export class DockerSimulator {
 
   /** Dies like a crashed daemon: every open connection is cut and the port closes. State is kept for restart(). */
   async kill(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
+    if (!this.server.listening) return;
     for (const ac of this.active) ac.abort();
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    await Promise.allSettled([...this.handlers]);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.server.kill();
   }
 
   /** Comes back on the same port with its containers, services and images, as a restarted daemon does; pending faults are gone. */
   async restart(): Promise<void> {
-    if (this.server) await this.stop();
+    if (this.server.listening) await this.stop();
     this.failures.length = 0;
     this.createFault = undefined;
     this.createHooks.length = 0;
-    await this.listen(this.listeningPort);
+    await this.server.listen();
   }
 
   /** Stops listening, lets the answers in progress finish, then closes. */
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await Promise.allSettled([...this.handlers]);
-    server.closeAllConnections();
-    await closed;
+    await this.server.stop();
   }
 
   // ---- HTTP --------------------------------------------------------------------
-
-  private async listen(port: number): Promise<void> {
-    const server = http.createServer((req, res) => {
-      const handled = this.handle(req, res);
-      this.handlers.add(handled);
-      void handled.finally(() => this.handlers.delete(handled));
-    });
-    server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, this.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.listeningPort = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
 
   /** Never rejects: every failure becomes an answer or a cut connection. */
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -317,26 +268,24 @@ export class DockerSimulator {
       await sleep(this.latencyMs, ac.signal);
       const failure = this.failures.shift();
       const answer: Answer =
-        failure !== undefined ? { status: failure, body: { message: this.failMessage ?? `simulated failure (HTTP ${failure})` } } : this.route(method, target, body);
+        failure !== undefined ? { status: failure.status, body: { message: failure.message } } : this.route(method, target, body);
       status = answer.status;
       if (answer.stream) {
         res.writeHead(answer.status, this.headers('application/json'));
         await answer.stream(res);
         res.end();
-      } else if (answer.body === undefined) {
-        res.writeHead(answer.status, this.headers()).end();
       } else if (typeof answer.body === 'string') {
         res.writeHead(answer.status, this.headers('text/plain; charset=utf-8')).end(answer.body);
       } else {
-        res.writeHead(answer.status, this.headers('application/json')).end(`${JSON.stringify(answer.body)}\n`);
+        writeJson(res, answer.status, answer.body, this.headers(), 'application/json');
       }
     } catch (err) {
       if (ac.signal.aborted || res.headersSent) {
         res.destroy();
         return;
       }
-      status = err instanceof ApiError ? err.status : 500;
-      res.writeHead(status, this.headers('application/json')).end(`${JSON.stringify({ message: err instanceof Error ? err.message : String(err) })}\n`);
+      status = err instanceof HttpError ? err.status : 500;
+      writeJson(res, status, { message: err instanceof Error ? err.message : String(err) }, this.headers(), 'application/json');
     } finally {
       this.active.delete(ac);
       this.requests.push({ method, path: target, status });
@@ -392,14 +341,14 @@ export class DockerSimulator {
       }
     }
     // moby's answer for a route it does not have.
-    throw new ApiError(404, 'page not found');
+    throw new HttpError(404, 'page not found');
   }
 
   // ---- images --------------------------------------------------------------------
 
   private pull(q: URLSearchParams): Answer {
     const from = q.get('fromImage');
-    if (!from) throw new ApiError(400, 'fromImage is required');
+    if (!from) throw new HttpError(400, 'fromImage is required');
     const tag = q.get('tag') ?? '';
     const ref = normalizeImage(tag === '' ? from : tag.startsWith('sha256:') ? `${from}@${tag}` : `${from}:${tag}`);
     const shownTag = tag || 'latest';
@@ -430,7 +379,7 @@ export class DockerSimulator {
 
   private inspectImage(name: string): Answer {
     const ref = normalizeImage(name);
-    if (!this.pulled.has(ref)) throw new ApiError(404, `No such image: ${name}`);
+    if (!this.pulled.has(ref)) throw new HttpError(404, `No such image: ${name}`);
     return {
       status: 200,
       body: { Id: imageId(ref), RepoTags: [ref], RepoDigests: [], Created: '2025-01-01T00:00:00Z', Size: 4096, Os: 'linux', Architecture: 'amd64', Config: {} },
@@ -442,24 +391,24 @@ export class DockerSimulator {
   private createContainer(q: URLSearchParams, body: Record<string, unknown>): Answer {
     const requested = q.get('name');
     if (requested !== null && requested !== '' && !CONTAINER_NAME.test(requested)) {
-      throw new ApiError(400, `Invalid container name (${requested}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+      throw new HttpError(400, `Invalid container name (${requested}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     }
     this.beforeCreate();
     const image = body.Image;
-    if (typeof image !== 'string' || image === '') throw new ApiError(400, 'Config cannot be empty in order to create a container');
+    if (typeof image !== 'string' || image === '') throw new HttpError(400, 'Config cannot be empty in order to create a container');
     const hostConfig = isObject(body.HostConfig) ? body.HostConfig : {};
     if (typeof hostConfig.Memory === 'number' && hostConfig.Memory > 0 && hostConfig.Memory < MIN_MEMORY_BYTES) {
-      throw new ApiError(400, 'Minimum memory limit allowed is 6MB');
+      throw new HttpError(400, 'Minimum memory limit allowed is 6MB');
     }
     const name = requested ? requested.replace(/^\//, '') : `sim_container_${this.sequence + 1}`;
     const taken = this.containerByName(name);
     if (taken) {
-      throw new ApiError(
+      throw new HttpError(
         409,
         `Conflict. The container name "/${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`,
       );
     }
-    if (!this.pulled.has(normalizeImage(image))) throw new ApiError(404, `No such image: ${image}`);
+    if (!this.pulled.has(normalizeImage(image))) throw new HttpError(404, `No such image: ${image}`);
     const rec = this.newContainer(name, image, stringList(body.Cmd), stringList(body.Env) ?? [], stringRecord(body.Labels), hostConfig);
     return { status: 201, body: { Id: rec.id, Warnings: [] } };
   }
@@ -473,7 +422,7 @@ export class DockerSimulator {
   private removeContainer(rec: ContainerRec, q: URLSearchParams): Answer {
     const force = ['1', 'true'].includes(q.get('force') ?? '');
     if (rec.state === 'running' && !force) {
-      throw new ApiError(409, `cannot remove container "/${rec.name}": container is running: stop the container before removing or force remove`);
+      throw new HttpError(409, `cannot remove container "/${rec.name}": container is running: stop the container before removing or force remove`);
     }
     this.containerRecs.delete(rec.id);
     return { status: 204 };
@@ -586,29 +535,29 @@ export class DockerSimulator {
 
   private containerOr404(idOrName: string): ContainerRec {
     const rec = this.findContainer(idOrName);
-    if (!rec) throw new ApiError(404, `No such container: ${idOrName}`);
+    if (!rec) throw new HttpError(404, `No such container: ${idOrName}`);
     return rec;
   }
 
   // ---- services --------------------------------------------------------------------
 
   private requireManager(): void {
-    if (this.swarmState === 'worker') throw new ApiError(503, SWARM_WORKER);
-    if (!this.swarmState) throw new ApiError(503, NOT_SWARM_MANAGER);
+    if (this.swarmState === 'worker') throw new HttpError(503, SWARM_WORKER);
+    if (!this.swarmState) throw new HttpError(503, NOT_SWARM_MANAGER);
   }
 
   private createService(spec: Record<string, unknown>): Answer {
     const name = spec.Name;
-    if (typeof name !== 'string' || name === '') throw new ApiError(400, 'rpc error: code = InvalidArgument desc = meta: name must be provided');
-    if (!SERVICE_NAME.test(name)) throw new ApiError(400, 'rpc error: code = InvalidArgument desc = name must be valid as a DNS name component');
-    if (name.length > 63) throw new ApiError(400, 'rpc error: code = InvalidArgument desc = name must be 63 characters or fewer');
+    if (typeof name !== 'string' || name === '') throw new HttpError(400, 'rpc error: code = InvalidArgument desc = meta: name must be provided');
+    if (!SERVICE_NAME.test(name)) throw new HttpError(400, 'rpc error: code = InvalidArgument desc = name must be valid as a DNS name component');
+    if (name.length > 63) throw new HttpError(400, 'rpc error: code = InvalidArgument desc = name must be 63 characters or fewer');
     this.beforeCreate();
     const containerSpec = isObject(spec.TaskTemplate) && isObject(spec.TaskTemplate.ContainerSpec) ? spec.TaskTemplate.ContainerSpec : {};
     if (typeof containerSpec.Image !== 'string' || containerSpec.Image === '') {
-      throw new ApiError(400, 'rpc error: code = InvalidArgument desc = ContainerSpec: image reference must be provided');
+      throw new HttpError(400, 'rpc error: code = InvalidArgument desc = ContainerSpec: image reference must be provided');
     }
     if ([...this.serviceRecs.values()].some((rec) => rec.spec.Name === name)) {
-      throw new ApiError(409, `rpc error: code = AlreadyExists desc = name conflicts with an existing object: service ${name} already exists`);
+      throw new HttpError(409, `rpc error: code = AlreadyExists desc = name conflicts with an existing object: service ${name} already exists`);
     }
     const seq = ++this.sequence;
     const id = createHash('sha256').update(`service:${seq}:${name}`).digest('hex').slice(0, 25);
@@ -641,7 +590,7 @@ export class DockerSimulator {
         const prefixed = recs.filter((r) => r.id.startsWith(idOrName));
         return prefixed.length === 1 ? prefixed[0] : undefined;
       })();
-    if (!rec) throw new ApiError(404, `service ${idOrName} not found`);
+    if (!rec) throw new HttpError(404, `service ${idOrName} not found`);
     return rec;
   }
 
@@ -657,7 +606,7 @@ export class DockerSimulator {
       return;
     }
     this.createFault = undefined;
-    throw new ApiError(fault.status, fault.message);
+    throw new HttpError(fault.status, fault.message);
   }
 
   private versionJson(): Record<string, unknown> {
@@ -712,10 +661,10 @@ export class DockerSimulator {
 
 function checkApiVersion(version: string): void {
   if (compareVersions(version, SIM_API_VERSION) > 0) {
-    throw new ApiError(400, `client version ${version} is too new. Maximum supported API version is ${SIM_API_VERSION}`);
+    throw new HttpError(400, `client version ${version} is too new. Maximum supported API version is ${SIM_API_VERSION}`);
   }
   if (compareVersions(version, MIN_API_VERSION) < 0) {
-    throw new ApiError(400, `client version ${version} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`);
+    throw new HttpError(400, `client version ${version} is too old. Minimum supported API version is ${MIN_API_VERSION}, please upgrade your client to a newer version`);
   }
 }
 
@@ -755,14 +704,14 @@ function parseFilters(raw: string | null, known: string[]): Map<string, string[]
   try {
     value = JSON.parse(raw);
   } catch (err) {
-    throw new ApiError(400, `invalid filter: ${(err as Error).message}`);
+    throw new HttpError(400, `invalid filter: ${(err as Error).message}`);
   }
-  if (!isObject(value)) throw new ApiError(400, 'invalid filter: expected a JSON object');
+  if (!isObject(value)) throw new HttpError(400, 'invalid filter: expected a JSON object');
   for (const [key, values] of Object.entries(value)) {
-    if (!known.includes(key)) throw new ApiError(400, `invalid filter '${key}'`);
+    if (!known.includes(key)) throw new HttpError(400, `invalid filter '${key}'`);
     if (Array.isArray(values) && values.every((v) => typeof v === 'string')) filters.set(key, values);
     else if (isObject(values)) filters.set(key, Object.keys(values).filter((k) => values[k] === true));
-    else throw new ApiError(400, `invalid filter '${key}': expected a list of strings`);
+    else throw new HttpError(400, `invalid filter '${key}': expected a list of strings`);
   }
   return filters;
 }
@@ -785,7 +734,7 @@ function safeRegExp(source: string): RegExp {
   try {
     return new RegExp(source);
   } catch {
-    throw new ApiError(500, `error parsing regexp: ${source}`);
+    throw new HttpError(500, `error parsing regexp: ${source}`);
   }
 }
 
@@ -854,7 +803,7 @@ function serviceJson(rec: ServiceRec): Record<string, unknown> {
 function stringList(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return [value];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new ApiError(400, 'expected a list of strings');
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new HttpError(400, 'expected a list of strings');
   return [...value] as string[];
 }
 
@@ -869,34 +818,8 @@ function parseJsonObject(raw: string): Record<string, unknown> {
   try {
     value = JSON.parse(raw);
   } catch (err) {
-    throw new ApiError(400, `invalid JSON: ${(err as Error).message}`);
+    throw new HttpError(400, `invalid JSON: ${(err as Error).message}`);
   }
-  if (!isObject(value)) throw new ApiError(400, 'invalid JSON: expected an object');
+  if (!isObject(value)) throw new HttpError(400, 'invalid JSON: expected an object');
   return value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
-  if (ms <= 0) return;
-  await new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new Error('request aborted'));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
