@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import pg from 'pg';
+import type pg from 'pg';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
 import { WebhookRelay } from '../api/webhooks/relay';
@@ -21,6 +21,7 @@ import { installRuntime } from '../workers/runtime';
 import { resolveAdminToken, type AdminToken } from './admin-token';
 import type { WhooshConfig } from './config';
 import type { Logger } from './logger';
+import { createPool } from './db';
 import { migrate } from './migrate';
 import { assertPortFree, PortInUseError } from './ports';
 import { startEmbeddedPostgres } from './postgres';
@@ -102,8 +103,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const applied = await migrate(databaseUrl);
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
 
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 20, connectionTimeoutMillis: 5000 });
-    pool.on('error', (err) => logger.warn({ error: err.message }, 'idle Postgres client error'));
+    const pool = createPool(databaseUrl, logger);
     cleanups.push(['Postgres pool', () => pool.end()]);
 
     await syncConfigNodes(pool, config.agents);

@@ -12,11 +12,11 @@
  */
 import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
-import pg from 'pg';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { getNode } from '../activities/agents/agent-store';
 import { loadConfig } from '../infra/config';
+import { createPool } from '../infra/db';
 import { databaseUrlOf, temporalAddressOf } from '../infra/endpoints';
 import { createLogger } from '../infra/logger';
 import { connectClient, connectWorker } from '../infra/temporal-client';
@@ -31,8 +31,7 @@ async function main(): Promise<void> {
   const { config } = loadConfig();
   const logger = createLogger(config.log_level);
   installRuntime(logger);
-  const pool = new pg.Pool({ connectionString: databaseUrlOf(config), max: 20, connectionTimeoutMillis: 5000 });
-  pool.on('error', (err) => logger.warn({ error: err.message }, 'idle Postgres client error'));
+  const pool = createPool(databaseUrlOf(config), logger);
   const address = temporalAddressOf(config);
   const connection = await connectWorker(config.temporal, address);
 

@@ -211,18 +211,39 @@ export async function listNodeViews(db: Queryable, windowSeconds = WINDOW_SECOND
   });
 }
 
-/** What routing needs to know about every node, read inside the reservation's transaction. */
+/**
+ * What routing needs to know about every node, read inside the reservation's
+ * transaction on every LLM call: so only health, active calls and recent
+ * tokens/s — none of the list view's percentiles and utilization.
+ */
 export async function routingSnapshot(db: Queryable): Promise<NodeView[]> {
-  const views = await listNodeViews(db, 300);
-  return views.map((v) => ({
-    id: v.id,
-    status: v.status,
-    installedModels: v.modelsInstalled,
-    configuredModels: v.models,
-    specialization: v.specialization,
-    capabilities: v.capabilities,
-    parallel: v.parallel,
-    active: v.stats.inFlight + v.stats.queued,
-    tokensPerSecond: v.stats.tokensPerSecond,
+  const { rows } = await db.query<{
+    id: string;
+    models: string[];
+    specialization: string | null;
+    capabilities: string[];
+    parallel: number;
+    status: NodeStatus | null;
+    models_installed: string[] | null;
+    active: number;
+    tokens_per_second: number | null;
+  }>(
+    `SELECT n.id, n.models, n.specialization, n.capabilities, n.parallel, h.status, h.models_installed,
+       (SELECT count(*)::int FROM llm_calls c
+          WHERE c.node_id = n.id AND c.state IN ('reserved', 'running') AND c.lease_expires_at > now()) AS active,
+       (SELECT sum(c.eval_tokens) / nullif(sum(c.eval_duration_ms) / 1000.0, 0) FROM llm_calls c
+          WHERE c.node_id = n.id AND c.state = 'succeeded' AND c.finished_at > now() - interval '5 minutes') AS tokens_per_second
+     FROM agent_nodes n LEFT JOIN agent_node_health h ON h.node_id = n.id ORDER BY n.id`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status ?? 'unknown',
+    installedModels: r.models_installed ?? [],
+    configuredModels: r.models,
+    specialization: r.specialization,
+    capabilities: r.capabilities,
+    parallel: r.parallel,
+    active: r.active,
+    tokensPerSecond: r.tokens_per_second === null ? null : Number(r.tokens_per_second),
   }));
 }

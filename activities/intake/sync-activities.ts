@@ -9,9 +9,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../../infra/config';
-import { kindForIssue, routeEvent, type IntakeRules } from '../../workflows/intake/route-event';
+import { kindForIssue, routeEvent } from '../../workflows/intake/route-event';
 import { createForge } from '../forge';
 import { carryOut } from './intake-starter';
+import { intakeRules } from './intake-rules';
 import { forgeRef, getRepository } from './repository-store';
 
 export interface SyncResult {
@@ -26,12 +27,7 @@ export interface SyncResult {
 const OVERLAP_MS = 60_000;
 
 export function createSyncActivities(pool: Pool, config: WhooshConfig, client: Client | undefined) {
-  const rules: IntakeRules = {
-    taskLabel: config.intake.task_label,
-    councilLabel: config.intake.council_label,
-    councilTitle: config.intake.council_title,
-    permittedUsers: config.intake.permitted_users,
-  };
+  const rules = intakeRules(config);
   return {
     async syncRepositoryIssues(input: { repositoryId: number; full: boolean }): Promise<SyncResult> {
       if (!client) throw ApplicationFailure.create({ type: 'Misconfigured', message: 'sync needs a Temporal client in the worker', nonRetryable: true });

@@ -17,7 +17,7 @@ import { deleteRepositorySchedule, ensureRepositorySchedule, repositoryScheduleI
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
 import { route } from '../route';
-import { temporalUiLink } from '../services/self-check';
+import { temporalUiLink } from '../services/temporal-links';
 
 /** The labels WHOOSH works with, created by ensure-labels. */
 export function standardLabels(config: ApiContext['config']) {

@@ -8,6 +8,7 @@ import type { SelfCheckResult } from '../../workflows/self-check';
 import { WHOOSH_KIND } from '../../workflows/search-attributes';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
+import { temporalUiLink } from './temporal-links';
 
 export interface SelfCheckView {
   readonly workflowId: string;
@@ -16,12 +17,6 @@ export interface SelfCheckView {
   readonly result?: SelfCheckResult;
   readonly failure?: string;
   readonly temporalUiUrl?: string;
-}
-
-export function temporalUiLink(ctx: Pick<ApiContext, 'temporalUiUrl' | 'temporal'>, workflowId: string, runId?: string): string | undefined {
-  if (!ctx.temporalUiUrl) return undefined;
-  const ns = encodeURIComponent(ctx.temporal.options.namespace);
-  return `${ctx.temporalUiUrl}/namespaces/${ns}/workflows/${encodeURIComponent(workflowId)}${runId ? `/${runId}` : ''}/history`;
 }
 
 export async function startSelfCheck(

@@ -10,18 +10,10 @@ import { findRepositories, type Repository } from '../../activities/intake/repos
 import { countRejection, recordDelivery } from '../../activities/intake/delivery-store';
 import { deliveryHeaders, repositoryOf, toIssueEvent, verifySignature } from '../../activities/forge/webhook-payload';
 import type { ForgeKind } from '../../activities/forge/forge';
-import { routeEvent, type Intent, type IntakeRules } from '../../workflows/intake/route-event';
+import { routeEvent, type Intent } from '../../workflows/intake/route-event';
+import { intakeRules } from '../../activities/intake/intake-rules';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
-
-export function intakeRules(config: ApiContext['config']): IntakeRules {
-  return {
-    taskLabel: config.intake.task_label,
-    councilLabel: config.intake.council_label,
-    councilTitle: config.intake.council_title,
-    permittedUsers: config.intake.permitted_users,
-  };
-}
 
 export function webhookRouter(ctx: ApiContext): Router {
   const router = express.Router();

@@ -14,6 +14,7 @@
  * `label_updated` (event type issue_label) tells that labels changed but not
  * which, EditIssue answers 201, a new hook is inactive unless `active: true`.
  */
+import type { NewIssue, SimComment, SimIssue, SimLabel } from '../forge-model';
 import http, { type IncomingMessage } from 'node:http';
 import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimDelivery, type SimHook } from '../forge-webhooks';
 import { HttpError, intParam, isObject, ok, ScriptedApi, SimHttpServer, writeJson, type ApiAnswer, type SimRequestRecord } from '../sim-http';
@@ -44,42 +45,7 @@ export interface GiteaSimulatorOptions {
   version?: string;
 }
 
-export interface SimIssue {
-  readonly number: number;
-  readonly title: string;
-  readonly body: string;
-  readonly state: 'open' | 'closed';
-  readonly labels: string[];
-  readonly author: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly closedAt: string | null;
-  readonly isPullRequest: boolean;
-}
-
-export interface SimComment {
-  readonly id: number;
-  readonly body: string;
-  readonly author: string;
-  readonly createdAt: string;
-}
-
-export interface SimLabel {
-  readonly id: number;
-  readonly name: string;
-  /** Six hex digits, no '#', as Gitea's API shows it. */
-  readonly color: string;
-  readonly description: string;
-}
-
-export interface NewIssue {
-  title: string;
-  body?: string;
-  /** Label names; the helpers create missing ones (the API would not). */
-  labels?: string[];
-  /** Default: the repository owner. */
-  author?: string;
-}
+export type { NewIssue, SimComment, SimIssue, SimLabel } from '../forge-model';
 
 export interface NewHook {
   url: string;

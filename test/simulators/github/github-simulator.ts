@@ -14,6 +14,7 @@
  * unknown label to an issue creates it, removing a label the issue lacks
  * answers 404 "Label does not exist", a duplicate label is 422 already_exists.
  */
+import type { NewIssue, SimComment, SimIssue, SimLabel } from '../forge-model';
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimDelivery, type SimHook } from '../forge-webhooks';
@@ -44,42 +45,7 @@ export interface GitHubSimulatorOptions {
   deliveryTimeoutMs?: number;
 }
 
-export interface SimIssue {
-  readonly number: number;
-  readonly title: string;
-  readonly body: string;
-  readonly state: 'open' | 'closed';
-  readonly labels: string[];
-  readonly author: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly closedAt: string | null;
-  readonly isPullRequest: boolean;
-}
-
-export interface SimComment {
-  readonly id: number;
-  readonly body: string;
-  readonly author: string;
-  readonly createdAt: string;
-}
-
-export interface SimLabel {
-  readonly id: number;
-  readonly name: string;
-  /** Six hex digits, no '#'. */
-  readonly color: string;
-  readonly description: string;
-}
-
-export interface NewIssue {
-  title: string;
-  body?: string;
-  /** Label names; missing ones are created (as GitHub does). */
-  labels?: string[];
-  /** Default: the repository owner. */
-  author?: string;
-}
+export type { NewIssue, SimComment, SimIssue, SimLabel } from '../forge-model';
 
 export interface NewHook {
   url: string;
