@@ -28,8 +28,14 @@
  *   Node 19: after a daemon restart the next calls go out on dead pooled
  *   sockets and fail with ECONNRESET. The adapter makes a few calls per
  *   deploy, so it opens a fresh connection for each instead.
+ * - it formats every request's options with util.inspect (showHidden, no depth
+ *   limit) for a debug line, even when debugging is off. With our agent among
+ *   the options that walks every socket it holds and everything they reach:
+ *   seconds of blocked event loop per call inside a busy worker. The agent
+ *   gets a one-line inspection of its own.
  */
 import http from 'node:http';
+import { inspect } from 'node:util';
 import Docker from 'dockerode';
 import { DockerError, statusOf, toDockerError } from './errors';
 import { agentResourceName, LABEL_AGENT, LABEL_ROLE, LABEL_TASK, LABEL_TEAM, labelFilter } from './naming';
@@ -295,7 +301,7 @@ function dockerOptions(target: DockerTarget, options: DockerDeployerOptions): Do
     cert: undefined,
     key: undefined,
     // docker-modem passes `agent` on to http.request; the dockerode typings omit it.
-    agent: new http.Agent({ keepAlive: false }),
+    agent: quietAgent(),
   };
   if ('socketPath' in target) {
     if (!target.socketPath) throw new RangeError('socketPath must not be empty');
@@ -304,6 +310,13 @@ function dockerOptions(target: DockerTarget, options: DockerDeployerOptions): Do
   if (!target.host) throw new RangeError('host must not be empty');
   if (!(Number.isInteger(target.port) && target.port > 0 && target.port < 65_536)) throw new RangeError(`port must be a whole number within 1..65535, got ${target.port}`);
   return { ...common, host: target.host, port: target.port, socketPath: undefined };
+}
+
+/** An agent without keep-alive whose util.inspect is one line (see the notes at the top). */
+function quietAgent(): http.Agent {
+  const agent = new http.Agent({ keepAlive: false });
+  Object.defineProperty(agent, inspect.custom, { value: () => 'http.Agent { keepAlive: false }' });
+  return agent;
 }
 
 /** The labels an agent is found by. */
