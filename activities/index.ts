@@ -10,6 +10,7 @@ import { createHealthActivities } from './agents/health-activities';
 import { createRoutingActivities } from './agents/routing-activities';
 import { createSyncActivities } from './intake/sync-activities';
 import { createSystemActivities } from './system/system-activities';
+import { createTeamActivities } from './team/team-activities';
 
 export interface ActivityDeps {
   readonly pool: Pool;
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRoutingActivities(deps.pool, deps.config.llm),
     ...createHealthActivities(deps.pool, deps.config),
     ...createSyncActivities(deps.pool, deps.config, deps.temporal),
+    ...createTeamActivities(deps.pool, deps.config),
   };
 }
 

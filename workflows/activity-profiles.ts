@@ -14,3 +14,23 @@ export const INSTANT: ActivityOptions = {
   startToCloseTimeout: '5s',
   retry: { maximumAttempts: 3 },
 };
+
+/** Calls to Gitea/GitHub: the adapter retries quick failures itself; these retries outlast a forge restart. */
+export const FORGE: ActivityOptions = {
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 15 },
+};
+
+/** Deploying one agent (a pull may take minutes, and heartbeats show it is alive). */
+export const DOCKER_DEPLOY: ActivityOptions = {
+  startToCloseTimeout: '15m',
+  heartbeatTimeout: '10s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 4 },
+};
+
+/** Removing agents: cleanup tries hard, then the workflow records what may be left. */
+export const DOCKER_REMOVE: ActivityOptions = {
+  startToCloseTimeout: '5m',
+  heartbeatTimeout: '10s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
+};

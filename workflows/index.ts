@@ -4,3 +4,4 @@ export { baseline } from './baseline';
 export { llmCall } from './llm-call';
 export { repositorySync } from './repository-sync';
 export { selfCheck } from './self-check';
+export { teamFormation } from './team/team-formation';

@@ -18,16 +18,14 @@ import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
 import { route } from '../route';
 import { temporalUiLink } from '../services/temporal-links';
+import { STATUS_LABEL_SPECS } from '../../workflows/team/report';
 
 /** The labels WHOOSH works with, created by ensure-labels. */
 export function standardLabels(config: ApiContext['config']) {
   return [
     { name: config.intake.task_label, color: '0e8a16', description: 'A task for a WHOOSH agent team' },
     { name: config.intake.council_label, color: '5319e7', description: 'A Design Brief that starts a WHOOSH council' },
-    { name: 'whoosh:team-forming', color: 'fbca04', description: 'WHOOSH is forming a team' },
-    { name: 'whoosh:team-active', color: '1d76db', description: 'A WHOOSH team works on this' },
-    { name: 'whoosh:done', color: 'c5def5', description: 'The WHOOSH team finished' },
-    { name: 'whoosh:failed', color: 'd93f0b', description: 'The WHOOSH workflow failed' },
+    ...STATUS_LABEL_SPECS,
   ];
 }
 

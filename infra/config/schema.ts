@@ -184,6 +184,63 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    teams: z
+      .object({
+        /** Smallest and largest team a task gets (roles beyond the task's needs fill up to min_size). */
+        min_size: z.number().int().min(1).max(20).default(2),
+        max_size: z.number().int().min(1).max(20).default(5),
+        /** Optional roles whose best candidate scores below this stay unfilled (0..1). */
+        skill_match_threshold: z.number().min(0).max(1).default(0.3),
+        /** How scores weigh skills, specialization and availability. */
+        strategy: z.enum(['balanced', 'skills_first', 'load_first']).default('balanced'),
+        llm_classification: z
+          .object({
+            /** Classify with an LLM (JSON-schema output) instead of heuristics alone; heuristics remain the fallback. */
+            enabled: z.boolean().default(false),
+            /** A model to ask; default: the chosen node's first model. */
+            model: nonEmpty.optional(),
+            /** Route the classification call to a node of this specialization. */
+            specialization: nonEmpty.optional(),
+            /** No usable answer within this long: the heuristics decide. */
+            timeout_seconds: z.number().int().min(1).default(120),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .refine((t) => t.min_size <= t.max_size, { message: 'min_size must not exceed max_size', path: ['min_size'] })
+      .prefault({}),
+    docker: z
+      .object({
+        /** Deploy one container (or swarm service) per team member. */
+        enabled: z.boolean().default(false),
+        /** The Docker Engine: unix:///var/run/docker.sock, or tcp://host:2375 (plain HTTP; use a socket or an SSH tunnel for remote engines). */
+        host: z
+          .string()
+          .regex(/^(unix:\/\/\/.+|tcp:\/\/[^:/]+:\d+\/?)$/, 'must look like unix:///var/run/docker.sock or tcp://host:2375')
+          .default('unix:///var/run/docker.sock'),
+        /** Pins the Engine API version, e.g. 1.47 (default: the daemon's own). */
+        api_version: z
+          .string()
+          .regex(/^\d+\.\d+$/, 'must look like 1.47')
+          .optional(),
+        /** The agent image; agents learn their context from the environment (WHOOSH_AGENT_*, WHOOSH_TEAM_ID, ...). */
+        image: nonEmpty.default('ghcr.io/whoosh-ai/agent:latest'),
+        /** Arguments to the image's entrypoint; default: the image's own CMD. */
+        command: z.array(z.string()).optional(),
+        /** A Docker network (or swarm overlay network) to attach agents to. */
+        network: nonEmpty.optional(),
+        limits: z
+          .object({
+            cpus: z.number().positive().max(256).default(1),
+            memory_mb: z.number().int().min(16).default(2048),
+            pids: z.number().int().min(16).default(512),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     monitoring: z
       .object({
         health_check_interval: z.number().positive().default(10),

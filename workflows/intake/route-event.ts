@@ -67,10 +67,20 @@ export function workflowIdFor(kind: WorkflowKind, repo: RepoKey, issue: number):
 const LABEL_ACTIONS = new Set(['labeled', 'unlabeled', 'label_updated', 'label_cleared']);
 const START_ACTIONS = new Set(['opened', 'reopened', 'edited', ...LABEL_ACTIONS]);
 
+/**
+ * The label a failed workflow leaves on its issue. While it is there, events
+ * start nothing: a failed run may be started again (by its id's reuse policy),
+ * and without this hold every later event — the failure label itself, the
+ * periodic sync — would run the failing formation again. Removing the label is
+ * how a person asks for another try.
+ */
+export const FAILED_LABEL = 'whoosh:failed';
+
 /** Which workflow, if any, an issue in its current state calls for. */
 export function kindForIssue(issue: Pick<IssueEvent['issue'], 'title' | 'labels' | 'isPullRequest' | 'state'>, rules: IntakeRules): WorkflowKind | undefined {
   if (issue.isPullRequest || issue.state !== 'open') return undefined;
   const has = (label: string): boolean => issue.labels.some((l) => l.toLowerCase() === label.toLowerCase());
+  if (has(FAILED_LABEL)) return undefined;
   if (has(rules.councilLabel) && issue.title.toLowerCase().includes(rules.councilTitle.toLowerCase())) return 'council';
   if (has(rules.taskLabel)) return 'team';
   return undefined;
@@ -102,7 +112,10 @@ export function routeEvent(event: IssueEvent, rules: IntakeRules): Intent {
   if (event.action === 'closed') return { type: 'signal-closed', workflowIds: both, closedBy: event.sender };
   if (!START_ACTIONS.has(event.action)) return { type: 'ignore', reason: `issue ${event.action}` };
   const kind = kindForIssue(issue, rules);
-  if (!kind) return { type: 'ignore', reason: `no ${rules.taskLabel} label (or Design Brief) on the issue` };
+  if (!kind) {
+    const held = issue.labels.some((l) => l.toLowerCase() === FAILED_LABEL);
+    return { type: 'ignore', reason: held ? `the issue is labelled ${FAILED_LABEL}: remove the label to try again` : `no ${rules.taskLabel} label (or Design Brief) on the issue` };
+  }
   return {
     type: 'start',
     kind,

@@ -24,6 +24,8 @@ export interface CandidateAgent {
   readonly status: NodeStatus;
   /** Calls per slot right now (0 = idle). */
   readonly load: number;
+  /** The model the agent would use (its node's first). */
+  readonly model?: string | null;
 }
 
 export type Strategy = 'balanced' | 'skills_first' | 'load_first';
@@ -51,6 +53,7 @@ export interface TeamMember {
   readonly roleTitle: string;
   readonly agentId: string;
   readonly agentName: string;
+  readonly model: string | null;
   readonly score: number;
   readonly reasons: string[];
 }
@@ -75,6 +78,11 @@ const CATALOG: Record<string, Omit<RoleSpec, 'required'>> = {
 };
 
 const role = (id: keyof typeof CATALOG, required = false): RoleSpec => ({ ...CATALOG[id]!, required });
+
+/** A role of the catalog by id (for re-scoring one role, e.g. when a team is reformed). */
+export function roleSpec(id: string): RoleSpec | undefined {
+  return id in CATALOG ? role(id) : undefined;
+}
 
 /** Roles in priority order, sized to the options. */
 export function rolesForTask(c: Classification, opts: Pick<TeamOptions, 'minSize' | 'maxSize'>): RoleSpec[] {
@@ -187,7 +195,7 @@ export function composeTeam(c: Classification, agents: readonly CandidateAgent[]
   const members: TeamMember[] = roles.map((r, i) => {
     const a = eligible[pick[i]!]!;
     const s = kept[i]!.s[pick[i]!]!;
-    return { roleId: r.id, roleTitle: r.title, agentId: a.id, agentName: a.name, score: s.score, reasons: s.reasons };
+    return { roleId: r.id, roleTitle: r.title, agentId: a.id, agentName: a.name, model: a.model ?? null, score: s.score, reasons: s.reasons };
   });
   const table = roles.map((r, i) => ({
     roleId: r.id,
