@@ -19,6 +19,8 @@ import { agentRoutes } from './routes/agents';
 import { healthRoutes } from './routes/health';
 import { repositoryRoutes } from './routes/repositories';
 import { systemRoutes } from './routes/system';
+import { workflowRoutes } from './routes/workflows';
+import { teamRoutes } from './routes/teams';
 import { webhookRouter } from './webhooks/receiver';
 
 export function createApp(ctx: ApiContext): Express {
@@ -53,7 +55,7 @@ export function createApp(ctx: ApiContext): Express {
   const registry = newRegistry();
   const authenticate = createAuthenticator(config.security, ctx.adminToken);
   const router = express.Router();
-  for (const def of [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx)]) mountRoute(router, registry, authenticate, def);
+  for (const def of [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx), ...teamRoutes(ctx), ...workflowRoutes(ctx)]) mountRoute(router, registry, authenticate, def);
   app.use(router);
 
   const document = openApiDocument(registry, ctx.version);
