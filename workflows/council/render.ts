@@ -1,0 +1,454 @@
+/**
+ * Markdown for everything the council shows people: each artifact (for the
+ * API, the dashboard and the issue), the one summary comment on the brief,
+ * the reminder and expiry comments, and the task issues an approved plan
+ * becomes.
+ *
+ * Every body WHOOSH posts ends with a hidden marker naming the council and
+ * what the body is (`<!-- whoosh:council:<councilId>:summary-r1 -->`). An
+ * activity retried after a timeout cannot know whether its first attempt
+ * reached the forge; it looks for the marker before posting again, so
+ * nothing is posted twice.
+ *
+ * Text written by models is rendered defensively: it cannot open an HTML
+ * comment (which would hide the rest of the comment or forge a marker),
+ * close the `<details>` it sits in, ping people with `@mentions`, or break a
+ * table with a `|`. Pure and deterministic.
+ */
+import { ARTIFACT_TITLES, ESTIMATE_POINTS, type Artifact, type KickoffPlan, type MemberArtifact, type PlanTask } from './artifacts';
+import { COUNCIL_ROLES, type CouncilRoleId } from './compose-council';
+
+// ---------------------------------------------------------------- markers
+
+/** Characters kept as they are in a marker's council id; the rest are %-encoded. */
+const ID_SAFE = /[A-Za-z0-9_.:/#@+-]/;
+/** The same without `:`, which separates the id from what the body is. */
+const WHAT_SAFE = /[A-Za-z0-9_.@+-]/;
+
+function encodePart(s: string, safe: RegExp): string {
+  let out = '';
+  for (const c of s) {
+    // `--` is not allowed inside an HTML comment by older CommonMark renderers.
+    if (c === '-' && out.endsWith('-')) out += '%2D';
+    else out += safe.test(c) ? c : encodeURIComponent(c);
+  }
+  return out;
+}
+
+const MARKER_AT_END = /<!-- whoosh:council:(\S+):(\S+?) -->\s*$/;
+
+/**
+ * The hidden marker ending a body about `what` (see `markerWhat`) of the
+ * council `councilId` (its workflow id, e.g. `council:acme/api#7`).
+ */
+export function councilMarker(councilId: string, what: string): string {
+  return `<!-- whoosh:council:${encodePart(councilId, ID_SAFE)}:${encodePart(what, WHAT_SAFE)} -->`;
+}
+
+/** The `what` of each kind of body, so the activity that checks and the renderer that writes agree. */
+export const markerWhat = {
+  summary: (round: number): string => `summary-r${round}`,
+  reminder: (round: number, n: number): string => `reminder-r${round}-${n}`,
+  expiry: (): string => 'expired',
+  task: (key: string): string => `task-${key}`,
+};
+
+/**
+ * The marker a body ends with, decoded. Only a marker at the very end counts:
+ * the same text quoted or echoed inside a body is not WHOOSH's.
+ */
+export function findMarker(body: string): { readonly councilId: string; readonly what: string } | undefined {
+  const m = MARKER_AT_END.exec(body);
+  if (!m) return undefined;
+  try {
+    return { councilId: decodeURIComponent(m[1]!), what: decodeURIComponent(m[2]!) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `body` is the one WHOOSH posted with `marker` (from `councilMarker`). */
+export function hasMarker(body: string, marker: string): boolean {
+  return body.trimEnd().endsWith(marker);
+}
+
+const withMarker = (body: string, councilId: string, what: string): string => `${body.trimEnd()}\n\n${councilMarker(councilId, what)}`;
+
+// ---------------------------------------------------------------- text
+
+/** Applies `f` to the parts of Markdown outside code spans and fences, where Markdown and HTML are live. */
+function outsideCode(text: string, f: (prose: string) => string): string {
+  return text
+    .split(/(```[\s\S]*?```|`[^`\n]+`)/)
+    .map((part, i) => (i % 2 === 0 ? f(part) : part))
+    .join('');
+}
+
+/** Model-written Markdown, made safe to embed (see the module comment). */
+export function safeText(text: string): string {
+  return outsideCode(text, (prose) =>
+    prose
+      .replace(/<(?=!--|\/?(?:details|summary)\b)/gi, '&lt;')
+      // A mention in code does not notify anyone.
+      .replace(/(^|[^\w@])@([A-Za-z0-9][\w./-]*)/g, '$1`@$2`'),
+  );
+}
+
+/** One table cell: safe, on one line, with pipes escaped (also inside code, as GFM tables require). */
+export function cell(text: string): string {
+  const flat = safeText(text)
+    .replace(/\s*\r?\n\s*/g, ' ')
+    .replace(/\\?\|/g, '\\|')
+    .trim();
+  return flat === '' ? ' ' : flat;
+}
+
+const heading = (level: number, text: string): string => `${'#'.repeat(Math.min(6, Math.max(1, level)))} ${text}`;
+const bullets = (items: readonly string[]): string => items.map((i) => `- ${safeText(i).replace(/\s*\r?\n\s*/g, ' ')}`).join('\n');
+const table = (head: readonly string[], rows: readonly (readonly string[])[]): string =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+/** A section, or nothing when it would be empty. */
+const section = (level: number, title: string, body: string): string => (body === '' ? '' : `${heading(level, title)}\n\n${body}`);
+const join = (...parts: string[]): string => parts.filter((p) => p !== '').join('\n\n');
+const roleTitle = (role: CouncilRoleId): string => COUNCIL_ROLES[role].title;
+const points = (n: number): string => plural(n, 'point');
+
+// ---------------------------------------------------------------- artifacts
+
+/**
+ * An artifact as Markdown, its sections headed at `level` (3 = `###`). No
+ * title: the caller places it under its own.
+ */
+export function renderArtifact(artifact: Artifact, level = 3): string {
+  switch (artifact.kind) {
+    case 'requirements': {
+      const v = artifact.value;
+      const stories = v.userStories
+        .map((s) => {
+          const story = `- **${s.id}** (${s.priority}) As ${safeText(s.asA)}, I want ${safeText(s.iWant)}, so that ${safeText(s.soThat)}.`;
+          return [story, ...s.acceptanceCriteria.map((c) => `  - ${safeText(c)}`)].join('\n');
+        })
+        .join('\n');
+      return join(
+        safeText(v.summary),
+        section(level, 'Goals', bullets(v.goals)),
+        section(level, 'Non-goals', bullets(v.nonGoals)),
+        section(level, 'User stories', stories),
+        section(level, 'Open questions', bullets(v.openQuestions)),
+      );
+    }
+    case 'architecture': {
+      const v = artifact.value;
+      return join(
+        safeText(v.summary),
+        section(level, 'Components', table(['Component', 'Responsibility'], v.components.map((c) => [c.name, c.responsibility]))),
+        section(
+          level,
+          'Technical choices',
+          table(
+            ['Area', 'Choice', 'Why', 'Alternatives'],
+            v.technicalChoices.map((c) => [c.area, c.choice, c.rationale, c.alternatives.join(', ') || '—']),
+          ),
+        ),
+        section(level, 'Integrations', bullets(v.integrations)),
+        section(level, 'Risks', v.risks.length === 0 ? '' : table(['Risk', 'Mitigation'], v.risks.map((r) => [r.risk, r.mitigation]))),
+      );
+    }
+    case 'test_strategy': {
+      const v = artifact.value;
+      return join(
+        safeText(v.summary),
+        section(level, 'Test levels', table(['Level', 'Scope'], v.levels.map((l) => [l.level.replace(/_/g, ' '), l.scope]))),
+        section(level, 'Acceptance criteria', table(['ID', 'Criterion', 'Verified by'], v.acceptanceCriteria.map((a) => [a.id, a.criterion, a.verifiedBy.replace(/_/g, ' ')]))),
+        section(level, 'Quality gates', bullets(v.qualityGates)),
+        section(level, 'Risks', bullets(v.risks)),
+      );
+    }
+    case 'threat_model': {
+      const v = artifact.value;
+      return join(
+        safeText(v.summary),
+        section(level, 'Assets', bullets(v.assets)),
+        section(
+          level,
+          'Threats',
+          table(
+            ['ID', 'Category', 'Threat', 'Likelihood', 'Impact', 'Mitigation'],
+            v.threats.map((t) => [t.id, t.category.replace(/_/g, ' '), t.threat, t.likelihood, t.impact, t.mitigation]),
+          ),
+        ),
+        section(level, 'Security requirements', bullets(v.securityRequirements)),
+      );
+    }
+    case 'operations_plan': {
+      const v = artifact.value;
+      const d = v.deployment;
+      return join(
+        safeText(v.summary),
+        section(level, 'Environments', table(['Environment', 'Purpose'], v.environments.map((e) => [e.name, e.purpose]))),
+        section(
+          level,
+          'Deployment',
+          join(`**Strategy:** ${safeText(d.strategy)}`, d.steps.map((s, i) => `${i + 1}. ${safeText(s).replace(/\s*\r?\n\s*/g, ' ')}`).join('\n'), `**Rollback:** ${safeText(d.rollback)}`),
+        ),
+        section(level, 'Monitoring', v.monitoring.length === 0 ? '' : table(['Signal', 'Alert when'], v.monitoring.map((m) => [m.signal, m.alertWhen]))),
+        section(level, 'Infrastructure', bullets(v.infrastructure)),
+      );
+    }
+    case 'user_flows': {
+      const v = artifact.value;
+      const flows = v.flows.map((f) =>
+        join(
+          `**${safeText(f.name)}** (${safeText(f.persona)})`,
+          f.steps.map((s, i) => `${i + 1}. ${safeText(s).replace(/\s*\r?\n\s*/g, ' ')}`).join('\n'),
+          f.edgeCases.length === 0 ? '' : `Edge cases:\n\n${bullets(f.edgeCases)}`,
+        ),
+      );
+      return join(
+        safeText(v.summary),
+        section(level, 'Personas', bullets(v.personas.map((p) => `${p.name}: ${p.goal}`))),
+        section(level, 'Flows', flows.join('\n\n')),
+        section(level, 'Accessibility', bullets(v.accessibility)),
+      );
+    }
+    case 'kickoff_plan':
+      return renderPlan(artifact.value, level);
+  }
+}
+
+/** One line of counts per artifact, for the summary comment and lists. */
+export function summarizeArtifact(artifact: Artifact): string {
+  switch (artifact.kind) {
+    case 'requirements': {
+      const v = artifact.value;
+      const must = v.userStories.filter((s) => s.priority === 'must').length;
+      return `${plural(v.userStories.length, 'user story', 'user stories')} (${must} must), ${plural(v.goals.length, 'goal')}, ${plural(v.openQuestions.length, 'open question')}`;
+    }
+    case 'architecture': {
+      const v = artifact.value;
+      return `${plural(v.components.length, 'component')}, ${plural(v.technicalChoices.length, 'technical choice')}, ${plural(v.risks.length, 'risk')}`;
+    }
+    case 'test_strategy': {
+      const v = artifact.value;
+      return `levels: ${v.levels.map((l) => l.level.replace(/_/g, ' ')).join(', ')}; ${plural(v.acceptanceCriteria.length, 'acceptance criterion', 'acceptance criteria')}, ${plural(v.qualityGates.length, 'quality gate')}`;
+    }
+    case 'threat_model': {
+      const v = artifact.value;
+      const high = v.threats.filter((t) => t.impact === 'high').length;
+      return `${plural(v.threats.length, 'threat')} (${high} high impact), ${plural(v.assets.length, 'asset')}, ${plural(v.securityRequirements.length, 'security requirement')}`;
+    }
+    case 'operations_plan': {
+      const v = artifact.value;
+      return `${cell(v.deployment.strategy)} deployment to ${plural(v.environments.length, 'environment')}, ${plural(v.monitoring.length, 'monitored signal')}`;
+    }
+    case 'user_flows': {
+      const v = artifact.value;
+      return `${plural(v.flows.length, 'flow')} for ${plural(v.personas.length, 'persona')}, ${plural(v.accessibility.length, 'accessibility requirement')}`;
+    }
+    case 'kickoff_plan': {
+      const v = artifact.value;
+      return `${plural(v.tasks.length, 'task')}, ${points(v.tasks.reduce((s, t) => s + t.estimate, 0))}`;
+    }
+  }
+}
+
+/** The task breakdown as a table, in the plan's order. */
+export function renderTaskTable(tasks: readonly PlanTask[]): string {
+  return table(
+    ['#', 'Key', 'Task', 'Role', 'Depends on', 'Estimate'],
+    tasks.map((t, i) => [String(i + 1), `\`${t.key}\``, t.title, roleTitle(t.role), t.dependsOn.map((d) => `\`${d}\``).join(', ') || '—', points(t.estimate)]),
+  );
+}
+
+export function renderPlan(plan: KickoffPlan, level = 3): string {
+  const total = plan.tasks.reduce((s, t) => s + t.estimate, 0);
+  return join(
+    safeText(plan.summary),
+    section(level, 'Task breakdown', renderTaskTable(plan.tasks)),
+    `${plural(plan.tasks.length, 'task')}, ${points(total)} in all. Estimates are story points (${ESTIMATE_POINTS.join(', ')}): relative size, not hours.`,
+  );
+}
+
+// ---------------------------------------------------------------- comments
+
+export interface BriefRef {
+  readonly number: number;
+  readonly title: string;
+}
+
+/** One council member's outcome in a round. */
+export interface MemberOutcome {
+  readonly role: CouncilRoleId;
+  /** Why the member is on the council (from `composeCouncil`). */
+  readonly reasons?: readonly string[];
+  /** The node and model that answered; absent when no node did. */
+  readonly nodeId?: string;
+  readonly model?: string;
+  readonly artifact?: MemberArtifact;
+  /** Why there is no artifact: the call failed, or the answer stayed invalid after its repair. */
+  readonly error?: string;
+}
+
+export interface SummaryCommentInput {
+  readonly councilId: string;
+  /** 1 for the first plan; each `/revise` starts the next round. */
+  readonly round: number;
+  readonly brief: BriefRef;
+  readonly members: readonly MemberOutcome[];
+  readonly plan: KickoffPlan;
+  /** The node and model the synthesis ran on. */
+  readonly synthesis?: { readonly nodeId: string; readonly model: string };
+  /** The `/revise` feedback this round answers. */
+  readonly feedback?: { readonly text: string; readonly by: string };
+  readonly links?: { readonly dashboard?: string; readonly workflow?: string };
+  /** Hours left before the kickoff expires without an answer. */
+  readonly expiresInHours?: number;
+}
+
+/**
+ * GitHub refuses comments over 65,536 characters. Past this size the full
+ * artifacts are left out of the comment (they stay on the dashboard).
+ */
+export const COMMENT_LIMIT = 60_000;
+
+/** "about 3 days", "5 hours": deterministic, from a number the workflow computed. */
+export function formatHours(hours: number): string {
+  if (hours < 1) return 'less than an hour';
+  if (hours < 48) return plural(Math.round(hours), 'hour');
+  return `about ${plural(Math.round(hours / 24), 'day')}`;
+}
+
+const HOW_TO_RESPOND = [
+  'Reply to this issue with a comment that starts with:',
+  '',
+  '- `/approve` — create the task issues above; each one starts a team formation',
+  '- `/revise <feedback>` — the council takes another round with your feedback',
+  '- `/cancel` — end this kickoff; nothing is created',
+  '',
+  'Only the brief’s author and permitted users can answer.',
+].join('\n');
+
+function memberRow(m: MemberOutcome): string[] {
+  const why = m.reasons === undefined || m.reasons.length === 0 ? '' : m.reasons.join('; ');
+  return [roleTitle(m.role), why, m.nodeId ?? '—', m.model ?? '—'];
+}
+
+const firstParagraph = (text: string): string => text.trim().split(/\n\s*\n/)[0]!;
+
+function memberSection(m: MemberOutcome, withDetails: boolean): string {
+  const title = heading(4, `${ARTIFACT_TITLES[COUNCIL_ROLES[m.role].artifact]} — ${roleTitle(m.role)}`);
+  if (m.artifact === undefined) return join(title, `_No artifact: ${safeText(m.error ?? 'the member did not answer')}._`);
+  const full = withDetails ? `<details><summary>Full ${ARTIFACT_TITLES[m.artifact.kind].toLowerCase()}</summary>\n\n${renderArtifact(m.artifact, 5)}\n\n</details>` : '';
+  return join(title, safeText(firstParagraph(m.artifact.value.summary)), `_${summarizeArtifact(m.artifact)}_`, full);
+}
+
+/** The one comment on the brief that presents a round's plan and asks for a decision. */
+export function renderSummaryComment(input: SummaryCommentInput): string {
+  const render = (withDetails: boolean): string => {
+    const intro =
+      input.round === 1
+        ? `The council has deliberated on **${safeText(input.brief.title)}** and proposes this kickoff plan.`
+        : `Round ${input.round}: the council revised its kickoff plan for **${safeText(input.brief.title)}**.`;
+    const feedback = input.feedback === undefined ? '' : `> Feedback from \`@${input.feedback.by}\`: ${safeText(input.feedback.text).replace(/\s*\r?\n\s*/g, ' ')}`;
+    const synthesis = input.synthesis === undefined ? '' : `Plan synthesized by the engineering lead on \`${input.synthesis.nodeId}\` (\`${input.synthesis.model}\`).`;
+    const links = [input.links?.dashboard && `[Dashboard](${input.links.dashboard})`, input.links?.workflow && `[Workflow history](${input.links.workflow})`].filter(Boolean).join(' · ');
+    const omitted = withDetails ? '' : '_The full artifacts are too long for one comment; they are on the dashboard._';
+    const expiry = input.expiresInHours === undefined ? '' : `Without an answer, this kickoff expires in ${formatHours(input.expiresInHours)} and nothing is created.`;
+    return join(
+      heading(2, `Council kickoff plan${input.round > 1 ? ` (round ${input.round})` : ''}`),
+      intro,
+      feedback,
+      heading(3, 'Council'),
+      table(['Role', 'Why', 'Node', 'Model'], input.members.map(memberRow)),
+      heading(3, 'Artifacts'),
+      omitted,
+      ...input.members.map((m) => memberSection(m, withDetails)),
+      heading(3, 'Kickoff plan'),
+      renderPlan(input.plan, 4),
+      synthesis,
+      heading(3, 'How to respond'),
+      HOW_TO_RESPOND,
+      expiry,
+      links,
+    );
+  };
+  const full = render(true);
+  return withMarker(full.length <= COMMENT_LIMIT ? full : render(false), input.councilId, markerWhat.summary(input.round));
+}
+
+export interface ReminderCommentInput {
+  readonly councilId: string;
+  readonly round: number;
+  /** 1 for the first reminder of the round, 2 for the next... */
+  readonly reminder: number;
+  /** Login to notify, usually the brief's author. */
+  readonly mention?: string;
+  readonly expiresInHours?: number;
+}
+
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+
+export function renderReminderComment(input: ReminderCommentInput): string {
+  // This one pings on purpose; a login that is not one is left out rather than rendered.
+  const who = input.mention !== undefined && LOGIN.test(input.mention) ? `@${input.mention}, the` : 'The';
+  const expiry = input.expiresInHours === undefined ? '' : ` Without an answer, it expires in ${formatHours(input.expiresInHours)} and nothing is created.`;
+  const body = [
+    `${who} council’s kickoff plan${input.round > 1 ? ` (round ${input.round})` : ''} above is waiting for an answer.${expiry}`,
+    '',
+    'Reply with `/approve`, `/revise <feedback>` or `/cancel`.',
+  ].join('\n');
+  return withMarker(body, input.councilId, markerWhat.reminder(input.round, input.reminder));
+}
+
+export interface ExpiryCommentInput {
+  readonly councilId: string;
+  /** How long the plan waited for an answer. */
+  readonly waitedHours: number;
+}
+
+export function renderExpiryComment(input: ExpiryCommentInput): string {
+  const body = [
+    `No answer to the council’s kickoff plan came in ${formatHours(input.waitedHours)}, so this kickoff has expired. No task issues were created.`,
+    '',
+    'To convene a council again, open a new Design Brief.',
+  ].join('\n');
+  return withMarker(body, input.councilId, markerWhat.expiry());
+}
+
+// ---------------------------------------------------------------- task issues
+
+export interface TaskIssueInput {
+  readonly councilId: string;
+  readonly brief: BriefRef;
+  readonly task: PlanTask;
+  /** Issue numbers of tasks created already, by task key (create in `orderTasks` order to have them all). */
+  readonly issueNumbers?: Readonly<Record<string, number>>;
+}
+
+/** GitHub caps titles at 256 characters. */
+const TITLE_LIMIT = 200;
+
+export function renderTaskIssue(input: TaskIssueInput): { title: string; body: string } {
+  const { task, brief } = input;
+  const flat = task.title.replace(/\s+/g, ' ').trim();
+  const title = flat.length <= TITLE_LIMIT ? flat : `${flat.slice(0, TITLE_LIMIT - 1).trimEnd()}…`;
+  const deps = task.dependsOn.map((d) => {
+    const n = input.issueNumbers?.[d];
+    return n === undefined ? `\`${d}\`` : `#${n} (\`${d}\`)`;
+  });
+  const body = join(
+    safeText(task.description),
+    '---',
+    [
+      `Part of #${brief.number} (${safeText(brief.title)}).`,
+      '',
+      `- **Role:** ${roleTitle(task.role)}`,
+      `- **Depends on:** ${deps.length === 0 ? 'nothing' : deps.join(', ')}`,
+      `- **Estimate:** ${points(task.estimate)}`,
+      `- **Task key:** \`${task.key}\``,
+    ].join('\n'),
+    `_Created by WHOOSH from the council kickoff plan approved on #${brief.number}._`,
+  );
+  return { title, body: withMarker(body, input.councilId, markerWhat.task(task.key)) };
+}
