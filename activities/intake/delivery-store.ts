@@ -80,14 +80,18 @@ export async function recordDelivery(db: Queryable, d: NewDelivery): Promise<Del
   return fromRow(rows[0]!);
 }
 
-/** Claims up to `limit` due deliveries for `leaseSeconds` (other relays skip them meanwhile). */
-export async function claimDue(db: Queryable, limit: number, leaseSeconds: number): Promise<Delivery[]> {
+/**
+ * Claims up to `limit` due deliveries for `leaseSeconds` (other relays skip them meanwhile);
+ * with `repositoryIds`, only deliveries of those repositories.
+ */
+export async function claimDue(db: Queryable, limit: number, leaseSeconds: number, repositoryIds?: readonly number[]): Promise<Delivery[]> {
   const { rows } = await db.query<Row>(
     `UPDATE webhook_deliveries SET next_attempt_at = clock_timestamp() + make_interval(secs => $2), attempts = attempts + 1
      WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= clock_timestamp()
+                    AND ($3::bigint[] IS NULL OR repository_id = ANY($3::bigint[]))
                   ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
      RETURNING *`,
-    [limit, leaseSeconds],
+    [limit, leaseSeconds, repositoryIds === undefined ? null : [...repositoryIds]],
   );
   return rows.map(fromRow);
 }

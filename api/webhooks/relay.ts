@@ -19,6 +19,12 @@ export interface RelayOptions {
   readonly pollMs?: number;
   /** Deadline of one call to Temporal. */
   readonly callTimeoutMs?: number;
+  /**
+   * Relay only the deliveries of these repositories (read on every pass).
+   * For tests, where relays of several files share one outbox but serve
+   * different task queues; a production relay takes every delivery.
+   */
+  readonly repositoryIds?: () => readonly number[];
 }
 
 const BATCH = 50;
@@ -57,7 +63,7 @@ export class WebhookRelay {
 
   private async drain(): Promise<void> {
     for (;;) {
-      const due = await claimDue(this.opts.pool, BATCH, LEASE_SECONDS);
+      const due = await claimDue(this.opts.pool, BATCH, LEASE_SECONDS, this.opts.repositoryIds?.());
       if (due.length === 0) return;
       await Promise.all(due.map((d) => this.relay(d)));
       if (due.length < BATCH || this.stopped) return;

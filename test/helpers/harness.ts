@@ -21,7 +21,8 @@ export interface Harness {
   readonly nodeWorkers?: NodeWorkers;
   readonly pool: pg.Pool;
   readonly taskQueue: string;
-  readonly worker: Worker;
+  /** Absent with `orchestrator: false`. */
+  readonly worker?: Worker;
   readonly config: WhooshConfig;
   close(): Promise<void>;
 }
@@ -50,6 +51,8 @@ export interface HarnessOptions {
   readonly nodes?: (node: AgentNode) => boolean;
   /** Serve these workflows (e.g. with stand-ins) instead of the suite's prebuilt bundle. */
   readonly workflowsPath?: string;
+  /** false: no orchestrator worker in this process (a test runs its own, e.g. in a child process it kills). */
+  readonly orchestrator?: boolean;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -59,14 +62,17 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const connection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
-  const worker = await createOrchestratorWorker({
-    connection: nativeConnection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.task_queue,
-    activities: opts.activities ? opts.activities(pool) : createActivities({ pool, config, temporal: client }),
-    workflowBundle: opts.workflowsPath ? await bundleWorkflowCode({ workflowsPath: opts.workflowsPath, logger: quietBundlerLogger }) : { codePath: env.workflowBundlePath },
-  });
-  const running = worker.run();
+  const worker =
+    opts.orchestrator === false
+      ? undefined
+      : await createOrchestratorWorker({
+          connection: nativeConnection,
+          namespace: config.temporal.namespace,
+          taskQueue: config.temporal.task_queue,
+          activities: opts.activities ? opts.activities(pool) : createActivities({ pool, config, temporal: client }),
+          workflowBundle: opts.workflowsPath ? await bundleWorkflowCode({ workflowsPath: opts.workflowsPath, logger: quietBundlerLogger }) : { codePath: env.workflowBundlePath },
+        });
+  const running = worker?.run();
   let nodeWorkers: NodeWorkers | undefined;
   if (opts.nodes) {
     nodeWorkers = new NodeWorkers({ connection: nativeConnection, namespace: config.temporal.namespace, pool, llm: config.llm, logger: silentLogger, filter: opts.nodes, sweepMs: 1000 });
@@ -81,7 +87,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     config,
     async close() {
       await nodeWorkers?.stop();
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await nativeConnection.close();
       await connection.close();

@@ -31,6 +31,9 @@ let relay: WebhookRelay;
 let gitea: GiteaSimulator;
 let github: GitHubSimulator;
 let giteaRepo: { id: number; webhookSecret: string };
+/** This file's repositories: other files' relays share the outbox, so each relay takes only its own. */
+const mine: number[] = [];
+const repositoryIds = () => mine;
 
 const call = (p: string, init: RequestInit = {}) =>
   fetch(`${api.url}${p}`, { ...init, headers: { authorization: `Bearer ${OPERATOR}`, 'content-type': 'application/json' } });
@@ -38,7 +41,9 @@ const call = (p: string, init: RequestInit = {}) =>
 async function register(kind: 'gitea' | 'github', baseUrl: string, name: string, token: string) {
   const res = await call('/api/v1/repositories', { method: 'POST', body: JSON.stringify({ kind, baseUrl, owner: OWNER, name, token, monitor: true }) });
   expect(res.status).toBe(201);
-  return readJson(res);
+  const repo = await readJson(res);
+  mine.push(repo.id);
+  return repo;
 }
 
 beforeAll(async () => {
@@ -47,7 +52,7 @@ beforeAll(async () => {
     intake: { permitted_users: ['lead'], webhook_body_limit: '64kb' },
   });
   h = await startHarness({ config, workflowsPath: STANDINS });
-  relay = new WebhookRelay({ pool: h.pool, client: h.client, taskQueue: h.taskQueue, logger: silentLogger, pollMs: 200 });
+  relay = new WebhookRelay({ pool: h.pool, client: h.client, taskQueue: h.taskQueue, logger: silentLogger, pollMs: 200, repositoryIds });
   relay.start();
   api = await serveApi({ config, temporal: h.client, pool: h.pool, logger: silentLogger, version: 'test', relay });
   gitea = await GiteaSimulator.start();
@@ -250,11 +255,12 @@ test('a delivery accepted while Temporal is down starts its workflow once Tempor
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'whoosh-down-'));
   chmodSync(dataDir, 0o755);
   const client = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${port}`, channelArgs: CLIENT_CHANNEL_ARGS }) });
-  const downRelay = new WebhookRelay({ pool: h.pool, client, taskQueue: h.taskQueue, logger: silentLogger, pollMs: 200, callTimeoutMs: 1000 });
+  const downRelay = new WebhookRelay({ pool: h.pool, client, taskQueue: h.taskQueue, logger: silentLogger, pollMs: 200, callTimeoutMs: 1000, repositoryIds });
   downRelay.start();
   const downApi = await serveApi({ config: h.config, temporal: client, pool: h.pool, logger: silentLogger, version: 'test', relay: downRelay });
   const repoRes = await call('/api/v1/repositories', { method: 'POST', body: JSON.stringify({ kind: 'gitea', baseUrl: gitea.url, owner: OWNER, name: 'outage', token: GITEA_SIM_TOKEN, monitor: false }) });
   const repo = await readJson(repoRes);
+  mine.push(repo.id);
   await h.pool.query('UPDATE repositories SET monitor = true WHERE id = $1', [repo.id]);
   gitea.addWebhook(OWNER, 'outage', { url: `${downApi.url}/webhooks/gitea`, secret: repo.webhookSecret });
   try {
@@ -290,7 +296,7 @@ test('a delivery accepted while Temporal is down starts its workflow once Tempor
     await downRelay.stop();
     await downApi.close();
     await client.connection.close();
-    relay = new WebhookRelay({ pool: h.pool, client: h.client, taskQueue: h.taskQueue, logger: silentLogger, pollMs: 200 });
+    relay = new WebhookRelay({ pool: h.pool, client: h.client, taskQueue: h.taskQueue, logger: silentLogger, pollMs: 200, repositoryIds });
     relay.start();
   }
 }, 90_000);

@@ -102,7 +102,9 @@ export async function startTeamStage(opts: StageOptions = {}): Promise<TeamStage
     });
     nodeIds.push(id);
   }
-  const relay = new WebhookRelay({ pool: h.pool, client: h.client, taskQueue: h.taskQueue, logger: silentLogger, pollMs: 100 });
+  // Other files' relays share the outbox: each takes only its own repositories' deliveries.
+  const mine: number[] = [];
+  const relay = new WebhookRelay({ pool: h.pool, client: h.client, taskQueue: h.taskQueue, logger: silentLogger, pollMs: 100, repositoryIds: () => mine });
   relay.start();
   const api = await serveApi({ config, temporal: h.client, pool: h.pool, logger: silentLogger, version: 'test', relay, temporalUiUrl: 'http://temporal-ui.test' });
   const call = (p: string, init: RequestInit & { token?: string } = {}) =>
@@ -110,6 +112,7 @@ export async function startTeamStage(opts: StageOptions = {}): Promise<TeamStage
   const res = await call('/api/v1/repositories', { method: 'POST', body: JSON.stringify({ kind: 'gitea', baseUrl: gitea.url, owner, name: repo, token: GITEA_SIM_TOKEN, monitor: true }) });
   if (res.status !== 201) throw new Error(`registering the repository answered ${res.status}: ${await res.text()}`);
   const registered = await readJson(res);
+  mine.push(registered.id);
   gitea.createRepo(owner, repo);
   gitea.addWebhook(owner, repo, { url: `${api.url}/webhooks/gitea`, secret: registered.webhookSecret });
 

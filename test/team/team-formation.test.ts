@@ -6,6 +6,7 @@
  * failed deployment all clean up.
  */
 import { readJson } from '../helpers/api-server';
+import { recordHistory } from '../helpers/histories';
 import { eventually, startTeamStage, VIEWER_TOKEN, type TeamStage } from './team-fixture';
 
 let s: TeamStage;
@@ -83,6 +84,7 @@ test('webhook → team formed → containers → one comment → issue closed �
   expect(result).toMatchObject({ teamId: active.teamId, status: 'done', outcome: 'The issue was closed by alice.' });
   expect(result.removed.sort()).toEqual(containers.map((c) => c.name).sort());
   expect(s.teamContainers(active.teamId)).toEqual([]);
+  await recordHistory('team-formation-closed', s.h.client.workflow.getHandle(s.workflowId(n)));
   expect(labels(n)).toContain('whoosh:done');
   expect(labels(n)).not.toContain('whoosh:team-active');
   expect(comments(n).filter((c) => c.body.includes(`whoosh:team:${active.teamId}:ended`))).toHaveLength(1);
@@ -100,6 +102,7 @@ test('a /cancel comment from the author cancels the team and removes its agents'
   expect(result).toMatchObject({ status: 'cancelled', outcome: 'Cancelled by alice with /cancel: not needed any more' });
   expect(s.teamContainers(active.teamId)).toEqual([]);
   expect(labels(n)).toContain('whoosh:cancelled');
+  await recordHistory('team-formation-cancel-comment', s.h.client.workflow.getHandle(s.workflowId(n)));
 });
 
 test('the API cancels a team (operator only); a second cancel is refused as the team has ended', async () => {
@@ -146,6 +149,7 @@ test('reformTeam swaps the agent of one role without classifying again; its cont
   s.gitea.closeIssue(s.owner, s.repo, n, 'alice');
   await s.h.client.workflow.getHandle(s.workflowId(n)).result();
   expect(s.teamContainers(active.teamId)).toEqual([]);
+  await recordHistory('team-formation-reform', s.h.client.workflow.getHandle(s.workflowId(n)));
 });
 
 test('saga: when the third of four deployments fails, the first two are removed and the issue says so', async () => {
@@ -167,6 +171,7 @@ test('saga: when the third of four deployments fails, the first two are removed 
   expect(labels(n)).toContain('whoosh:failed');
   const team = await readJson(await s.call(`/api/v1/teams/${state.teamId}`));
   expect(team).toMatchObject({ status: 'failed', error: expect.stringContaining('no space left on device') });
+  await recordHistory('team-formation-deploy-saga', handle);
 });
 
 describe('teams API', () => {
