@@ -5,11 +5,12 @@
  */
 import { fleet } from './scenarios/fleet';
 import { startup } from './scenarios/startup';
+import { team } from './scenarios/team';
 import { temporalBaseline } from './scenarios/temporal-baseline';
 import { webhook } from './scenarios/webhook';
 import type { Scenario } from './report';
 
-const SCENARIOS: Scenario[] = [startup, temporalBaseline, fleet, webhook];
+const SCENARIOS: Scenario[] = [startup, temporalBaseline, fleet, webhook, team];
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);
