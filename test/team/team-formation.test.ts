@@ -174,6 +174,27 @@ test('saga: when the third of four deployments fails, the first two are removed 
   await recordHistory('team-formation-deploy-saga', handle);
 });
 
+test('on a swarm manager each agent is a service, removed when the task ends', async () => {
+  s.docker.swarm(true);
+  try {
+    const n = openTask('Add a metrics endpoint to the backend API', 'Expose request counts.');
+    const active = await s.status(n, 'active');
+    const services = s.docker.services().filter((x) => x.labels['whoosh.team'] === active.teamId);
+    expect(services).toHaveLength(active.members.length);
+    expect(s.teamContainers(active.teamId)).toEqual([]);
+    for (const svc of services) {
+      expect(svc.limits).toEqual({ NanoCPUs: 1e9, MemoryBytes: 2048 * 1024 * 1024, Pids: 512 });
+      expect(svc.replicas).toBe(1);
+    }
+    expect(active.members.every((m) => m.container?.kind === 'service')).toBe(true);
+    s.gitea.closeIssue(s.owner, s.repo, n, 'alice');
+    await s.h.client.workflow.getHandle(s.workflowId(n)).result();
+    expect(s.docker.services().filter((x) => x.labels['whoosh.team'] === active.teamId)).toEqual([]);
+  } finally {
+    s.docker.swarm(false);
+  }
+});
+
 describe('teams API', () => {
   test('lists newest first with filters and cursor pages', async () => {
     const repository = `${s.owner}/${s.repo}`;
