@@ -8,6 +8,8 @@ import type { Pool } from 'pg';
 import type { WhooshConfig } from '../infra/config';
 import { createHealthActivities } from './agents/health-activities';
 import { createRoutingActivities } from './agents/routing-activities';
+import { createCouncilActivities } from './council/council-activities';
+import { createIssueActivities } from './forge/issue-activities';
 import { createSyncActivities } from './intake/sync-activities';
 import { createSystemActivities } from './system/system-activities';
 import { createTeamActivities } from './team/team-activities';
@@ -25,7 +27,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createRoutingActivities(deps.pool, deps.config.llm),
     ...createHealthActivities(deps.pool, deps.config),
     ...createSyncActivities(deps.pool, deps.config, deps.temporal),
+    ...createIssueActivities(deps.pool),
     ...createTeamActivities(deps.pool, deps.config),
+    ...createCouncilActivities(deps.pool, deps.config),
   };
 }
 

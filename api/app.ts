@@ -16,8 +16,11 @@ import { errorHandler, HttpError, notFound } from './errors';
 import { newRegistry, openApiDocument } from './openapi';
 import { mountRoute } from './route';
 import { agentRoutes } from './routes/agents';
+import { councilRoutes } from './routes/councils';
+import { EVENTS_PATH, eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { repositoryRoutes } from './routes/repositories';
+import { statsRoutes } from './routes/stats';
 import { systemRoutes } from './routes/system';
 import { workflowRoutes } from './routes/workflows';
 import { teamRoutes } from './routes/teams';
@@ -32,7 +35,7 @@ export function createApp(ctx: ApiContext): Express {
       contentSecurityPolicy: { directives: { 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'] } },
     }),
   );
-  app.use(pinoHttp({ logger: logger.child({ component: 'api' }), autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false } }));
+  app.use(pinoHttp({ logger: logger.child({ component: 'api' }), autoLogging: { ignore: (req) => (req.url?.startsWith('/health') || req.url?.startsWith(EVENTS_PATH)) ?? false } }));
   app.use(['/api', '/health'], cors({ origin: config.security.cors_origins, credentials: false, maxAge: 600 }));
   // Webhooks read their raw bytes (for the signature), so they come before the JSON parser.
   app.use('/webhooks', webhookRouter(ctx));
@@ -55,7 +58,7 @@ export function createApp(ctx: ApiContext): Express {
   const registry = newRegistry();
   const authenticate = createAuthenticator(config.security, ctx.adminToken);
   const router = express.Router();
-  for (const def of [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx), ...teamRoutes(ctx), ...workflowRoutes(ctx)]) mountRoute(router, registry, authenticate, def);
+  for (const def of [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx), ...teamRoutes(ctx), ...councilRoutes(ctx), ...workflowRoutes(ctx), ...statsRoutes(ctx), ...eventRoutes(ctx)]) mountRoute(router, registry, authenticate, def);
   app.use(router);
 
   const document = openApiDocument(registry, ctx.version);

@@ -1,6 +1,7 @@
 /** Every workflow the orchestrator worker registers. */
 export { agentHealthSweep } from './agent-health';
 export { baseline } from './baseline';
+export { councilKickoff } from './council/council-kickoff';
 export { llmCall } from './llm-call';
 export { repositorySync } from './repository-sync';
 export { selfCheck } from './self-check';

@@ -1,9 +1,9 @@
 /**
- * The side effects of a team formation: reading the task and the agent
- * registry, writing the teams read model, deploying and removing the agents'
- * containers, and speaking on the issue. Each is safe to repeat — Temporal
- * repeats activities after crashes and timeouts — by upserting (read model),
- * by Docker labels (containers) or by hidden markers (comments).
+ * The side effects of a team formation: reading the agent registry, writing
+ * the teams read model, deploying and removing the agents' containers (what
+ * it does on the issue is in ../forge/issue-activities). Each is safe to
+ * repeat — Temporal repeats activities after crashes and timeouts — by
+ * upserting (read model) or by Docker labels (containers).
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -12,11 +12,8 @@ import type { WhooshConfig } from '../../infra/config';
 import { publicUrlOf, temporalUiUrlOf } from '../../infra/endpoints';
 import type { CandidateAgent, TeamOptions } from '../../workflows/team/compose-team';
 import type { ContainerRef, Member, TeamStatus } from '../../workflows/team/definitions';
-import { ALL_STATUS_LABELS, STATUS_LABEL_SPECS } from '../../workflows/team/report';
 import { listNodes, routingSnapshot } from '../agents/agent-store';
 import { createDockerDeployer, DockerError, type DockerDeployer, type DockerTarget } from '../docker';
-import { createForge, ForgeError, type Forge } from '../forge';
-import { forgeRef, getRepository } from '../intake/repository-store';
 import { saveTeam, setTeamStatus, upsertMember, type TeamRecord } from './team-store';
 
 export interface TeamSettings {
@@ -26,14 +23,6 @@ export interface TeamSettings {
   readonly dashboardUrl: string;
   readonly temporalUiUrl?: string;
   readonly namespace: string;
-}
-
-export interface TaskDetails {
-  readonly title: string;
-  readonly body: string;
-  readonly labels: string[];
-  readonly url: string;
-  readonly state: 'open' | 'closed';
 }
 
 export interface DeployAgentInput {
@@ -86,14 +75,6 @@ function agentEnv(input: DeployAgentInput, config: WhooshConfig, endpoint: strin
   };
 }
 
-/** Forge failures that retrying cannot fix end the activity at once. */
-function forgeFailure(err: unknown): unknown {
-  if (err instanceof ForgeError && !err.retryable) {
-    return ApplicationFailure.create({ type: 'ForgeRejected', message: err.message, nonRetryable: true, details: [{ status: err.status }] });
-  }
-  return err;
-}
-
 function dockerFailure(err: unknown): unknown {
   if (err instanceof DockerError && !err.retryable) return ApplicationFailure.create({ type: 'DockerRejected', message: err.message, nonRetryable: true });
   if (err instanceof RangeError) return ApplicationFailure.create({ type: 'InvalidAgentSpec', message: err.message, nonRetryable: true });
@@ -135,12 +116,6 @@ export function createTeamActivities(pool: Pool, config: WhooshConfig) {
   const docker = (): DockerDeployer =>
     (deployer ??= createDockerDeployer(dockerTarget(config.docker.host), config.docker.api_version ? { apiVersion: config.docker.api_version } : {}));
 
-  async function forgeFor(repositoryId: number): Promise<Forge> {
-    const repo = await getRepository(pool, repositoryId);
-    if (!repo) throw ApplicationFailure.create({ type: 'RepositoryNotFound', message: `repository ${repositoryId} is not registered`, nonRetryable: true });
-    return createForge(forgeRef(repo));
-  }
-
   return {
     async teamSettings(): Promise<TeamSettings> {
       const t = config.teams;
@@ -152,15 +127,6 @@ export function createTeamActivities(pool: Pool, config: WhooshConfig) {
         temporalUiUrl: temporalUiUrlOf(config),
         namespace: config.temporal.namespace,
       };
-    },
-
-    async loadTask(input: { repositoryId: number; number: number }): Promise<TaskDetails> {
-      try {
-        const issue = await (await forgeFor(input.repositoryId)).getIssue(input.number);
-        return { title: issue.title, body: issue.body, labels: issue.labels, url: issue.url, state: issue.state };
-      } catch (err) {
-        throw forgeFailure(err);
-      }
     },
 
     /** Every registered agent node with its health and load now. */
@@ -212,38 +178,6 @@ export function createTeamActivities(pool: Pool, config: WhooshConfig) {
         return await withHeartbeat(() => docker().remove(input.teamId, input.roleId));
       } catch (err) {
         throw dockerFailure(err);
-      }
-    },
-
-    /**
-     * Posts `body` on the issue unless a comment carrying `marker` is there
-     * already (an earlier attempt posted it and then failed to report back).
-     */
-    async postIssueComment(input: { repositoryId: number; number: number; marker: string; body: string }): Promise<{ commentId: number; posted: boolean }> {
-      try {
-        const forge = await forgeFor(input.repositoryId);
-        const existing = (await forge.listComments(input.number)).find((c) => c.body.includes(input.marker));
-        if (existing) return { commentId: existing.id, posted: false };
-        const comment = await forge.comment(input.number, input.body.includes(input.marker) ? input.body : `${input.body}\n\n${input.marker}`);
-        return { commentId: comment.id, posted: true };
-      } catch (err) {
-        throw forgeFailure(err);
-      }
-    },
-
-    /** Puts one status label on the issue, taking the other status labels off. */
-    async setIssueStatusLabel(input: { repositoryId: number; number: number; label: string }): Promise<void> {
-      try {
-        const forge = await forgeFor(input.repositoryId);
-        const issue = await forge.getIssue(input.number);
-        const has = (name: string): boolean => issue.labels.some((l) => l.toLowerCase() === name.toLowerCase());
-        for (const other of ALL_STATUS_LABELS) if (other !== input.label && has(other)) await forge.removeLabel(input.number, other);
-        if (has(input.label)) return;
-        const spec = STATUS_LABEL_SPECS.find((s) => s.name === input.label) ?? { name: input.label, color: 'ededed' };
-        await forge.ensureLabels([spec]);
-        await forge.addLabels(input.number, [input.label]);
-      } catch (err) {
-        throw forgeFailure(err);
       }
     },
   };

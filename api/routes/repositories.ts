@@ -18,14 +18,14 @@ import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
 import { route } from '../route';
 import { temporalUiLink } from '../services/temporal-links';
-import { STATUS_LABEL_SPECS } from '../../workflows/team/report';
+import { WHOOSH_STATUS_LABEL_SPECS } from '../../workflows/status-labels';
 
 /** The labels WHOOSH works with, created by ensure-labels. */
 export function standardLabels(config: ApiContext['config']) {
   return [
     { name: config.intake.task_label, color: '0e8a16', description: 'A task for a WHOOSH agent team' },
     { name: config.intake.council_label, color: '5319e7', description: 'A Design Brief that starts a WHOOSH council' },
-    ...STATUS_LABEL_SPECS,
+    ...WHOOSH_STATUS_LABEL_SPECS,
   ];
 }
 

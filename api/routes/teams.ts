@@ -12,24 +12,11 @@ import { composeTeam } from '../../workflows/team/compose-team';
 import { cancelTeamSignal, reformTeamUpdate, TEAM_STATUSES } from '../../workflows/team/definitions';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
+import { cursorSchema, nextCursor } from '../pagination';
 import { route } from '../route';
 import { temporalUiLink } from '../services/temporal-links';
 
 const ENDED = new Set(['done', 'cancelled', 'failed']);
-
-const cursorSchema = z
-  .string()
-  .transform((s, ctx) => {
-    try {
-      const [createdAt, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as [string, string];
-      if (typeof createdAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(createdAt))) throw new Error('bad');
-      return { createdAt, id };
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' });
-      return z.NEVER;
-    }
-  })
-  .optional();
 
 const listQuery = z
   .object({
@@ -139,9 +126,8 @@ export function teamRoutes(ctx: ApiContext) {
       responses: { 200: { description: 'One page of teams', schema: z.object({ teams: z.array(teamRowView), nextCursor: z.string().optional() }) } },
       handler: async ({ query }) => {
         const { teams, more } = await listTeams(ctx.pool, { repository: query.repository, status: query.status, limit: query.limit, after: query.cursor });
-        const last = teams.at(-1);
-        const nextCursor = more && last ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString('base64url') : undefined;
-        return { status: 200, body: { teams: teams.map(row), ...(nextCursor ? { nextCursor } : {}) } };
+        const next = nextCursor(more, teams.at(-1));
+        return { status: 200, body: { teams: teams.map(row), ...(next ? { nextCursor: next } : {}) } };
       },
     }),
     route({

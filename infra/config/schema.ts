@@ -210,6 +210,25 @@ export const configSchema = z
       .strict()
       .refine((t) => t.min_size <= t.max_size, { message: 'min_size must not exceed max_size', path: ['min_size'] })
       .prefault({}),
+    councils: z
+      .object({
+        /** core_only: the council proceeds when the core roles answered (optional ones may fail or time out); all: every member must answer. */
+        quorum: z.enum(['core_only', 'all']).default('core_only'),
+        /** Longest a member may take for its artifact, its one repair included (also bounds the synthesis). */
+        member_timeout_seconds: z.number().int().min(1).default(1800),
+        /** Without a decision this long after a plan is posted, a reminder is posted (again every as long). */
+        reminder_after_seconds: z.number().int().min(1).default(604_800),
+        /** Without a decision this long after a plan is posted, the council closes as expired. */
+        expire_after_seconds: z.number().int().min(1).default(1_209_600),
+        /** A model every member and the synthesis use; default: the chosen node's first model. */
+        model: nonEmpty.optional(),
+        /** Rounds a council may take: the first plan and its revisions. */
+        max_rounds: z.number().int().min(1).max(20).default(5),
+        /** Largest context window (Ollama's num_ctx) asked for; each request asks for what its prompt and answer need. */
+        max_context_tokens: z.number().int().min(2048).max(1_048_576).default(32_768),
+      })
+      .strict()
+      .prefault({}),
     docker: z
       .object({
         /** Deploy one container (or swarm service) per team member. */

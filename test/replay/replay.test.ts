@@ -15,6 +15,12 @@ test('there are recorded histories to replay', () => {
   expect(files.length).toBeGreaterThanOrEqual(4);
 });
 
+test('council kickoffs are among them: approved after a revision, failover, repair, expiry', () => {
+  expect(files.filter((f) => f.startsWith('council-kickoff-')).sort()).toEqual(
+    expect.arrayContaining(['council-kickoff-approved.json', 'council-kickoff-expired.json', 'council-kickoff-failover.json', 'council-kickoff-repair.json']),
+  );
+});
+
 test.each(files)('%s replays', async (file) => {
   // Fixtures are the History messages' own JSON form; fromObject turns them back into messages.
   const history = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));

@@ -6,8 +6,12 @@ import {
   findMarker,
   hasMarker,
   markerWhat,
+  renderApprovedComment,
   renderArtifact,
+  renderCancelledComment,
   renderExpiryComment,
+  renderFailedComment,
+  renderNoticeComment,
   renderReminderComment,
   renderSummaryComment,
   renderTaskIssue,
@@ -164,4 +168,29 @@ test('a task issue links its brief and dependencies, with role and estimate', ()
   expect(long.title.length).toBeLessThanOrEqual(200);
   expect(long.title).toMatch(/^A very long .*…$/);
   expect(long.body).toContain('- **Depends on:** nothing');
+});
+
+test('the ending comments: a failed round, a reply to a command, the approval with its issues, a cancellation', () => {
+  const failed = renderFailedComment({ councilId, round: 1, error: 'the council has no quorum: QA lead: invalid\nanswer', failedLabel: 'whoosh:failed' });
+  expect(failed).toContain('The council could not produce a kickoff plan: the council has no quorum: QA lead: invalid answer');
+  expect(failed).toContain('No task issues were created. Remove the `whoosh:failed` label to convene the council again.');
+  expect(findMarker(failed)).toEqual({ councilId, what: 'failed-r1' });
+  const standing = renderFailedComment({ councilId, round: 2, error: 'no quorum', planStands: 1 });
+  expect(standing).toContain('could not revise its kickoff plan (round 2)');
+  expect(standing).toContain('The plan of round 1 above still stands: reply with `/approve`, `/revise <feedback>` or `/cancel`.');
+  // No line of a reply may start with a command, or the intake would read it as one.
+  for (const body of [failed, standing]) expect(body).not.toMatch(/^\/(approve|revise|cancel)/m);
+
+  const notice = renderNoticeComment({ councilId, commentId: 42, command: 'revise', user: 'alice', problem: 'a revision needs feedback' });
+  expect(notice).toMatch(/^`@alice`, your `\/revise` was not taken: a revision needs feedback\./);
+  expect(findMarker(notice)).toEqual({ councilId, what: 'notice-c42' });
+
+  const approved = renderApprovedComment({ councilId, round: 2, by: 'bob', taskLabel: 'bzzz-task', tasks: [{ key: 'oidc-client', title: 'Add the OIDC client', number: 12 }] });
+  expect(approved).toContain('The kickoff plan of round 2 was approved by `@bob`. 1 task issue was created, labelled `bzzz-task`; each starts a team formation.');
+  expect(approved).toContain('- #12 Add the OIDC client (`oidc-client`)');
+  expect(findMarker(approved)).toEqual({ councilId, what: 'approved' });
+
+  const cancelled = renderCancelledComment({ councilId, outcome: 'Cancelled by alice with /cancel.' });
+  expect(cancelled).toMatch(/^Cancelled by alice with \/cancel\. This kickoff is closed; no task issues were created\./);
+  expect(findMarker(cancelled)).toEqual({ councilId, what: 'cancelled' });
 });

@@ -51,6 +51,11 @@ export const markerWhat = {
   reminder: (round: number, n: number): string => `reminder-r${round}-${n}`,
   expiry: (): string => 'expired',
   task: (key: string): string => `task-${key}`,
+  failed: (round: number): string => `failed-r${round}`,
+  approved: (): string => 'approved',
+  cancelled: (): string => 'cancelled',
+  /** A reply to a command (comment `commentId`) the council could not take. */
+  notice: (commentId: number): string => `notice-c${commentId}`,
 };
 
 /**
@@ -414,6 +419,58 @@ export function renderExpiryComment(input: ExpiryCommentInput): string {
     'To convene a council again, open a new Design Brief.',
   ].join('\n');
   return withMarker(body, input.councilId, markerWhat.expiry());
+}
+
+export interface FailedCommentInput {
+  readonly councilId: string;
+  readonly round: number;
+  /** What went wrong, e.g. the quorum message naming the members and their errors. */
+  readonly error: string;
+  /** When an earlier round's plan stands (a revision failed): its round. */
+  readonly planStands?: number;
+  /** The label to remove to convene the council again (when nothing stands). */
+  readonly failedLabel?: string;
+}
+
+/** The council could not produce a plan in a round: why, and what happens now. */
+export function renderFailedComment(input: FailedCommentInput): string {
+  const what = input.round === 1 ? 'could not produce a kickoff plan' : `could not revise its kickoff plan (round ${input.round})`;
+  const next =
+    input.planStands !== undefined
+      ? `The plan of round ${input.planStands} above still stands: reply with \`/approve\`, \`/revise <feedback>\` or \`/cancel\`.`
+      : `No task issues were created.${input.failedLabel ? ` Remove the \`${input.failedLabel}\` label to convene the council again.` : ''}`;
+  const body = [`The council ${what}: ${safeText(input.error).replace(/\s*\r?\n\s*/g, ' ')}`, '', next].join('\n');
+  return withMarker(body, input.councilId, markerWhat.failed(input.round));
+}
+
+/** A short reply to a command the council could not take, e.g. a /revise without feedback. */
+export function renderNoticeComment(input: { readonly councilId: string; readonly commentId: number; readonly command: string; readonly user: string; readonly problem: string }): string {
+  const who = LOGIN.test(input.user) ? `\`@${input.user}\`` : 'Your';
+  const body = `${who === 'Your' ? 'Your' : `${who}, your`} \`/${input.command}\` was not taken: ${safeText(input.problem)}.`;
+  return withMarker(body, input.councilId, markerWhat.notice(input.commentId));
+}
+
+export interface ApprovedCommentInput {
+  readonly councilId: string;
+  readonly round: number;
+  readonly by: string;
+  readonly tasks: readonly { readonly key: string; readonly title: string; readonly number: number }[];
+  readonly taskLabel: string;
+}
+
+/** The plan was approved: the task issues it became, in the order they were created. */
+export function renderApprovedComment(input: ApprovedCommentInput): string {
+  const list = input.tasks.map((t) => `- #${t.number} ${safeText(t.title).replace(/\s*\r?\n\s*/g, ' ')} (\`${t.key}\`)`).join('\n');
+  const body = join(
+    `The kickoff plan${input.round > 1 ? ` of round ${input.round}` : ''} was approved by \`@${input.by}\`. ${plural(input.tasks.length, 'task issue')} ${input.tasks.length === 1 ? 'was' : 'were'} created, labelled \`${input.taskLabel}\`; each starts a team formation.`,
+    list,
+  );
+  return withMarker(body, input.councilId, markerWhat.approved());
+}
+
+/** The council ended without a plan being approved. */
+export function renderCancelledComment(input: { readonly councilId: string; readonly outcome: string }): string {
+  return withMarker(`${safeText(input.outcome).replace(/\s*\r?\n\s*/g, ' ')} This kickoff is closed; no task issues were created.`, input.councilId, markerWhat.cancelled());
 }
 
 // ---------------------------------------------------------------- task issues

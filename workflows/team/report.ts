@@ -20,8 +20,6 @@ export const STATUS_LABELS: Record<TeamStatus, string> = {
   cancelled: 'whoosh:cancelled',
   failed: FAILED_LABEL,
 };
-export const ALL_STATUS_LABELS = [...new Set(Object.values(STATUS_LABELS))];
-
 /** How the status labels look on the forge (created when missing). */
 export const STATUS_LABEL_SPECS: readonly { name: string; color: string; description: string }[] = [
   { name: 'whoosh:team-forming', color: 'fbca04', description: 'WHOOSH is forming a team' },

@@ -27,7 +27,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { TaskDetails, TeamSettings } from '../../activities/team/team-activities';
+import type { TaskDetails } from '../../activities/forge/issue-activities';
+import type { TeamSettings } from '../../activities/team/team-activities';
 import { DATABASE, DOCKER_DEPLOY, DOCKER_REMOVE, FORGE } from '../activity-profiles';
 import { forgeCommandSignal, issueClosedSignal, type IntakeInput } from '../definitions';
 import { temporalWorkflowUrl } from '../links';

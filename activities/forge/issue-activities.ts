@@ -1,0 +1,127 @@
+/**
+ * What workflows do on an issue, whichever workflow it is: read it, comment
+ * on it once, show one status label, and open an issue once. Each is safe to
+ * repeat — Temporal repeats activities after crashes and timeouts — because
+ * what they write carries a hidden marker that they look for first.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
+import { WHOOSH_STATUS_LABEL_SPECS, WHOOSH_STATUS_LABELS } from '../../workflows/status-labels';
+import { forgeRef, getRepository } from '../intake/repository-store';
+import { createForge, ForgeError, type Forge, type ForgeIssue, type ForgeLabelSpec } from './index';
+
+export interface TaskDetails {
+  readonly title: string;
+  readonly body: string;
+  readonly labels: string[];
+  readonly url: string;
+  readonly state: 'open' | 'closed';
+}
+
+/** Forge failures that retrying cannot fix end the activity at once. */
+export function forgeFailure(err: unknown): unknown {
+  if (err instanceof ForgeError && !err.retryable) {
+    return ApplicationFailure.create({ type: 'ForgeRejected', message: err.message, nonRetryable: true, details: [{ status: err.status }] });
+  }
+  return err;
+}
+
+export async function forgeFor(pool: Pool, repositoryId: number): Promise<Forge> {
+  const repo = await getRepository(pool, repositoryId);
+  if (!repo) throw ApplicationFailure.create({ type: 'RepositoryNotFound', message: `repository ${repositoryId} is not registered`, nonRetryable: true });
+  return createForge(forgeRef(repo));
+}
+
+/** Posts `body` on issue `number` unless a comment carrying `marker` is there already. */
+export async function commentOnce(forge: Forge, number: number, marker: string, body: string): Promise<{ commentId: number; posted: boolean }> {
+  const existing = (await forge.listComments(number)).find((c) => c.body.includes(marker));
+  if (existing) return { commentId: existing.id, posted: false };
+  const comment = await forge.comment(number, body.includes(marker) ? body : `${body}\n\n${marker}`);
+  return { commentId: comment.id, posted: true };
+}
+
+/**
+ * The issue whose body carries `marker`, open or closed, among the issues
+ * updated since `since` (an issue WHOOSH opened at some time was updated at or
+ * after it, so a lower bound keeps the listing short on a busy repository).
+ */
+export async function findIssueWithMarker(forge: Forge, marker: string, since?: string): Promise<ForgeIssue | undefined> {
+  const issues = await forge.listIssues({ state: 'all', ...(since !== undefined ? { since } : {}) });
+  return issues.filter((i) => i.body.includes(marker)).sort((a, b) => a.number - b.number)[0];
+}
+
+export interface EnsureIssueInput {
+  readonly repositoryId: number;
+  /** Hidden marker the body carries; the issue's identity across retries. */
+  readonly marker: string;
+  readonly title: string;
+  readonly body: string;
+  /** Created on the repository when missing (with `labelSpecs`' colors where given). */
+  readonly labels: string[];
+  readonly labelSpecs?: ForgeLabelSpec[];
+  /** Lower bound for the search of an existing issue (ISO time). */
+  readonly since?: string;
+}
+
+export function createIssueActivities(pool: Pool) {
+  return {
+    async loadTask(input: { repositoryId: number; number: number }): Promise<TaskDetails> {
+      try {
+        const issue = await (await forgeFor(pool, input.repositoryId)).getIssue(input.number);
+        return { title: issue.title, body: issue.body, labels: issue.labels, url: issue.url, state: issue.state };
+      } catch (err) {
+        throw forgeFailure(err);
+      }
+    },
+
+    /**
+     * Posts `body` on the issue unless a comment carrying `marker` is there
+     * already (an earlier attempt posted it and then failed to report back).
+     */
+    async postIssueComment(input: { repositoryId: number; number: number; marker: string; body: string }): Promise<{ commentId: number; posted: boolean }> {
+      try {
+        return await commentOnce(await forgeFor(pool, input.repositoryId), input.number, input.marker, input.body);
+      } catch (err) {
+        throw forgeFailure(err);
+      }
+    },
+
+    /** Puts one status label on the issue, taking WHOOSH's other status labels off. */
+    async setIssueStatusLabel(input: { repositoryId: number; number: number; label: string }): Promise<void> {
+      try {
+        const forge = await forgeFor(pool, input.repositoryId);
+        const issue = await forge.getIssue(input.number);
+        const has = (name: string): boolean => issue.labels.some((l) => l.toLowerCase() === name.toLowerCase());
+        for (const other of WHOOSH_STATUS_LABELS) if (other !== input.label && has(other)) await forge.removeLabel(input.number, other);
+        if (has(input.label)) return;
+        const spec = WHOOSH_STATUS_LABEL_SPECS.find((s) => s.name === input.label) ?? { name: input.label, color: 'ededed' };
+        await forge.ensureLabels([spec]);
+        await forge.addLabels(input.number, [input.label]);
+      } catch (err) {
+        throw forgeFailure(err);
+      }
+    },
+
+    /**
+     * Opens an issue unless one carrying `marker` exists (an earlier attempt,
+     * or an earlier approval, opened it): a retry never opens a second.
+     */
+    async ensureIssue(input: EnsureIssueInput): Promise<{ number: number; url: string; created: boolean }> {
+      try {
+        const forge = await forgeFor(pool, input.repositoryId);
+        const existing = await findIssueWithMarker(forge, input.marker, input.since);
+        if (existing) return { number: existing.number, url: existing.url, created: false };
+        if (input.labels.length > 0) {
+          await forge.ensureLabels(input.labels.map((name) => input.labelSpecs?.find((s) => s.name === name) ?? { name, color: 'ededed' }));
+        }
+        const body = input.body.includes(input.marker) ? input.body : `${input.body}\n\n${input.marker}`;
+        const issue = await forge.createIssue({ title: input.title, body, labels: input.labels });
+        return { number: issue.number, url: issue.url, created: true };
+      } catch (err) {
+        throw forgeFailure(err);
+      }
+    },
+  };
+}
+
+export type IssueActivities = ReturnType<typeof createIssueActivities>;
