@@ -4,6 +4,7 @@
  * would. It covers the subset of JSON Schema that zod's `toJSONSchema` and
  * hand-written Ollama formats use; anything it does not understand yields null.
  */
+import RandExp from 'randexp';
 
 type Schema = Record<string, unknown>;
 
@@ -77,7 +78,7 @@ function sampleArray(node: Schema, root: Schema, depth: number): unknown[] {
 }
 
 function sampleString(node: Schema): string {
-  let value = node.format === 'date-time' ? new Date(0).toISOString() : 'simulated';
+  let value = node.format === 'date-time' ? new Date(0).toISOString() : typeof node.pattern === 'string' ? fromPattern(node.pattern) : 'simulated';
   const min = typeof node.minLength === 'number' ? node.minLength : 0;
   const max = typeof node.maxLength === 'number' ? node.maxLength : Infinity;
   while (value.length < min) value += 'x';
@@ -107,4 +108,18 @@ function resolveRef(ref: string, root: Schema): unknown {
 
 function isSchema(value: unknown): value is Schema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A string matching a schema's `pattern`, as Ollama's grammar would force the
+ * model to write one (randexp; unbounded repetitions capped at 8).
+ */
+function fromPattern(pattern: string): string {
+  try {
+    const gen = new RandExp(new RegExp(pattern));
+    gen.max = 8;
+    return gen.gen();
+  } catch {
+    return 'simulated';
+  }
 }
