@@ -3,11 +3,7 @@
  * createdAt and id of a page's last row, opaque to clients (base64url JSON).
  */
 import { z } from 'zod';
-
-export interface Keyset {
-  readonly createdAt: string;
-  readonly id: string;
-}
+import type { Keyset } from '../activities/newest-first';
 
 export const cursorSchema = z
   .string()

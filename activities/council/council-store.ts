@@ -17,6 +17,7 @@ import type {
   TaskIssueRef,
 } from '../../workflows/council/definitions';
 import { ENDED_COUNCIL_STATUSES } from '../../workflows/council/definitions';
+import { newestFirst, type NewestFirstFilter } from '../newest-first';
 
 type Queryable = Pool | PoolClient;
 
@@ -300,27 +301,12 @@ function toRow(r: RawRow): CouncilRow {
   };
 }
 
-export interface CouncilFilter {
-  readonly repository?: string;
-  readonly status?: CouncilStatus;
-  readonly limit: number;
-  /** Keyset cursor: the createdAt and id of the last row of the previous page. */
-  readonly after?: { readonly createdAt: string; readonly id: string };
-}
+export type CouncilFilter = NewestFirstFilter<CouncilStatus>;
 
 /** Newest first, one page; `more` tells whether another page follows. */
 export async function listCouncils(db: Queryable, f: CouncilFilter): Promise<{ councils: CouncilRow[]; more: boolean }> {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  const arg = (v: unknown): string => `$${args.push(v)}`;
-  if (f.repository !== undefined) where.push(`c.repository = ${arg(f.repository)}`);
-  if (f.status !== undefined) where.push(`c.status = ${arg(f.status)}`);
-  if (f.after !== undefined) where.push(`(c.created_at, c.id) < (${arg(f.after.createdAt)}::timestamptz, ${arg(f.after.id)})`);
-  const { rows } = await db.query<RawRow>(
-    `SELECT ${ROW_COLUMNS} FROM councils c ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.created_at DESC, c.id DESC LIMIT ${arg(f.limit + 1)}`,
-    args,
-  );
-  return { councils: rows.slice(0, f.limit).map(toRow), more: rows.length > f.limit };
+  const { rows, more } = await newestFirst<RawRow>(db, 'councils c', ROW_COLUMNS, f);
+  return { councils: rows.map(toRow), more };
 }
 
 export async function getCouncil(db: Queryable, id: string): Promise<CouncilDetail | undefined> {

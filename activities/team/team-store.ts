@@ -7,6 +7,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Classification } from '../../workflows/team/classify-task';
 import type { Team } from '../../workflows/team/compose-team';
 import type { ContainerRef, Member, TeamStatus } from '../../workflows/team/definitions';
+import { newestFirst, type NewestFirstFilter } from '../newest-first';
 
 type Queryable = Pool | PoolClient;
 
@@ -174,27 +175,12 @@ function toRow(r: RawRow): TeamRow {
   };
 }
 
-export interface TeamFilter {
-  readonly repository?: string;
-  readonly status?: TeamStatus;
-  readonly limit: number;
-  /** Keyset cursor: the createdAt and id of the last row of the previous page. */
-  readonly after?: { readonly createdAt: string; readonly id: string };
-}
+export type TeamFilter = NewestFirstFilter<TeamStatus>;
 
 /** Newest first, one page; `more` tells whether another page follows. */
 export async function listTeams(db: Queryable, f: TeamFilter): Promise<{ teams: TeamRow[]; more: boolean }> {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  const arg = (v: unknown): string => `$${args.push(v)}`;
-  if (f.repository !== undefined) where.push(`t.repository = ${arg(f.repository)}`);
-  if (f.status !== undefined) where.push(`t.status = ${arg(f.status)}`);
-  if (f.after !== undefined) where.push(`(t.created_at, t.id) < (${arg(f.after.createdAt)}::timestamptz, ${arg(f.after.id)})`);
-  const { rows } = await db.query<RawRow>(
-    `SELECT ${ROW_COLUMNS} FROM teams t ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.created_at DESC, t.id DESC LIMIT ${arg(f.limit + 1)}`,
-    args,
-  );
-  return { teams: rows.slice(0, f.limit).map(toRow), more: rows.length > f.limit };
+  const { rows, more } = await newestFirst<RawRow>(db, 'teams t', ROW_COLUMNS, f);
+  return { teams: rows.map(toRow), more };
 }
 
 export async function getTeam(db: Queryable, id: string): Promise<TeamDetail | undefined> {
