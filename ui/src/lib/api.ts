@@ -81,7 +81,7 @@ export type Request = typeof fetch;
 
 interface CallOptions {
   readonly token?: string;
-  readonly method?: 'GET' | 'POST';
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly body?: unknown;
   /** Non-2xx statuses whose body is an answer rather than an error (readiness's 503). */
   readonly accept?: readonly number[];
@@ -109,6 +109,7 @@ export async function call<T>(path: string, options: CallOptions = {}, request: 
   } catch {
     throw new ApiError(0, 'network', 'Could not reach the WHOOSH API');
   }
+  if (response.status === 204) return undefined as T;
   const parsed: unknown = await response.json().catch(() => undefined);
   if (!response.ok && !accept.includes(response.status)) throw errorFrom(response.status, parsed);
   if (parsed === undefined) throw new ApiError(response.status, 'invalid_response', 'The API answered with something other than JSON');
@@ -127,3 +128,18 @@ export const startSelfCheck = (token: string, request: Request = fetch) =>
 
 export const getSelfCheck = (token: string, workflowId: string, request: Request = fetch) =>
   call<SelfCheckView>(`/api/v1/system/self-check/${encodeURIComponent(workflowId)}`, { token }, request);
+
+export type QueryParams = Readonly<Record<string, string | number | boolean | undefined | null>>;
+
+/** `path?query`, leaving out empty values. */
+export function withQuery(path: string, params: QueryParams = {}): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export const get = <T>(token: string, path: string, params: QueryParams = {}, request: Request = fetch) => call<T>(withQuery(path, params), { token }, request);
+
+export const send = <T>(token: string, method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, request: Request = fetch) =>
+  call<T>(path, { token, method, body }, request);

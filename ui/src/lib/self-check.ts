@@ -4,38 +4,12 @@
  * Free of Svelte so it can be tested with a stub `request` and a fake `wait`.
  */
 import { getSelfCheck, startSelfCheck, type Request, type SelfCheckView } from './api';
-import type { Tone } from './tone';
-
-// Temporal's execution status names (WorkflowExecutionStatusName).
-type WorkflowStatus =
-  | 'RUNNING'
-  | 'COMPLETED'
-  | 'FAILED'
-  | 'CANCELLED'
-  | 'TERMINATED'
-  | 'CONTINUED_AS_NEW'
-  | 'TIMED_OUT'
-  | 'PAUSED'
-  | 'UNKNOWN'
-  | 'UNSPECIFIED';
-
-const TONES: Record<WorkflowStatus, Tone> = {
-  RUNNING: 'busy',
-  COMPLETED: 'ok',
-  FAILED: 'bad',
-  CANCELLED: 'bad',
-  TERMINATED: 'bad',
-  CONTINUED_AS_NEW: 'busy',
-  TIMED_OUT: 'bad',
-  PAUSED: 'neutral',
-  UNKNOWN: 'neutral',
-  UNSPECIFIED: 'neutral',
-};
+import { workflowStatusTone, type Tone } from './tone';
 
 /** A completed check whose read-back did not match is not a success. */
 export function selfCheckTone(view: SelfCheckView): Tone {
   if (view.result && !view.result.ok) return 'bad';
-  return (TONES as Record<string, Tone | undefined>)[view.status] ?? 'neutral';
+  return workflowStatusTone(view.status);
 }
 
 export interface RunOptions {

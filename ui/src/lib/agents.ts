@@ -1,0 +1,180 @@
+/** The agent registry, alerts and load history (api/routes/agents.ts, api/routes/stats.ts). */
+import { get, send, type Request } from './api';
+import type { NodeStatus } from './tone';
+
+export interface AgentNode {
+  readonly id: string;
+  readonly name: string;
+  readonly endpoint: string;
+  readonly models: readonly string[];
+  readonly specialization: string | null;
+  readonly capabilities: readonly string[];
+  readonly parallel: number;
+  readonly hardware: { readonly gpu_type?: string; readonly vram_gb?: number; readonly cpu_cores?: number };
+  readonly performance_targets: { readonly min_tokens_per_second?: number; readonly max_response_time_ms?: number };
+  readonly source: 'config' | 'api';
+  readonly status: NodeStatus;
+  readonly version: string | null;
+  readonly modelsInstalled: readonly string[];
+  readonly modelsLoaded: readonly string[];
+  readonly reason: string | null;
+  readonly lastError: string | null;
+  readonly lastSeen: string | null;
+  readonly checkedAt: string | null;
+  readonly stats: {
+    readonly inFlight: number;
+    readonly queued: number;
+    readonly utilization: number;
+    readonly tokensPerSecond: number | null;
+    readonly latencyP50Ms: number | null;
+    readonly latencyP95Ms: number | null;
+    readonly callsInWindow: number;
+    readonly failuresInWindow: number;
+    readonly windowSeconds: number;
+  };
+}
+
+export interface Alert {
+  readonly id: number;
+  readonly nodeId: string | null;
+  readonly kind: string;
+  readonly severity: 'warning' | 'critical';
+  readonly message: string;
+  readonly raisedAt: string;
+  readonly updatedAt: string;
+  readonly resolvedAt: string | null;
+}
+
+export interface LoadHistory {
+  readonly bucketSeconds: number;
+  readonly buckets: readonly string[];
+  readonly nodes: readonly { readonly id: string; readonly utilization: readonly number[]; readonly tokensPerSecond: readonly (number | null)[]; readonly calls: readonly number[] }[];
+}
+
+/** The body of POST/PUT /api/v1/agents, in whoosh.yaml's shape. */
+export interface AgentInput {
+  readonly id?: string;
+  readonly name?: string;
+  readonly endpoint: string;
+  readonly models: string[];
+  readonly specialization?: string;
+  readonly capabilities: string[];
+  readonly parallel: number;
+  readonly hardware?: { gpu_type?: string; vram_gb?: number; cpu_cores?: number };
+  readonly performance_targets?: { min_tokens_per_second?: number; max_response_time_ms?: number };
+}
+
+export const listAgents = (token: string, request: Request = fetch) => get<{ agents: AgentNode[] }>(token, '/api/v1/agents', {}, request);
+
+export const listAlerts = (token: string, status: 'open' | 'resolved' | 'all' = 'open', limit = 50, request: Request = fetch) =>
+  get<{ alerts: Alert[] }>(token, '/api/v1/alerts', { status, limit }, request);
+
+export const getAgentLoad = (token: string, minutes = 60, bucketSeconds = 60, request: Request = fetch) =>
+  get<LoadHistory>(token, '/api/v1/stats/agent-load', { minutes, bucketSeconds }, request);
+
+export const createAgent = (token: string, body: AgentInput, request: Request = fetch) => send<AgentNode>(token, 'POST', '/api/v1/agents', body, request);
+
+export const updateAgent = (token: string, id: string, body: AgentInput, request: Request = fetch) =>
+  send<AgentNode>(token, 'PUT', `/api/v1/agents/${encodeURIComponent(id)}`, body, request);
+
+export const deleteAgent = (token: string, id: string, request: Request = fetch) => send<undefined>(token, 'DELETE', `/api/v1/agents/${encodeURIComponent(id)}`, undefined, request);
+
+/** The add/edit form's fields as its inputs hold them: text, or a number (null when empty) from a number input. */
+export interface NodeForm {
+  id: string;
+  name: string;
+  endpoint: string;
+  models: string;
+  specialization: string;
+  capabilities: string;
+  parallel: string | number | null;
+  gpuType: string;
+  vramGb: string | number | null;
+  cpuCores: string | number | null;
+  minTokensPerSecond: string | number | null;
+  maxResponseTimeMs: string | number | null;
+}
+
+export const emptyNodeForm = (): NodeForm => ({
+  id: '',
+  name: '',
+  endpoint: 'http://',
+  models: '',
+  specialization: '',
+  capabilities: '',
+  parallel: '1',
+  gpuType: '',
+  vramGb: '',
+  cpuCores: '',
+  minTokensPerSecond: '',
+  maxResponseTimeMs: '',
+});
+
+export const nodeFormOf = (n: AgentNode): NodeForm => ({
+  id: n.id,
+  name: n.name === n.id ? '' : n.name,
+  endpoint: n.endpoint,
+  models: n.models.join(', '),
+  specialization: n.specialization ?? '',
+  capabilities: n.capabilities.join(', '),
+  parallel: String(n.parallel),
+  gpuType: n.hardware.gpu_type ?? '',
+  vramGb: n.hardware.vram_gb?.toString() ?? '',
+  cpuCores: n.hardware.cpu_cores?.toString() ?? '',
+  minTokensPerSecond: n.performance_targets.min_tokens_per_second?.toString() ?? '',
+  maxResponseTimeMs: n.performance_targets.max_response_time_ms?.toString() ?? '',
+});
+
+/** Inputs of type number bind numbers (or null when empty), text inputs strings. */
+type Typed = string | number | null | undefined;
+const text = (v: Typed): string => (v == null ? '' : String(v).trim());
+const list = (s: Typed): string[] =>
+  text(s)
+    .split(/[,\n]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+/** Empty stays undefined; anything else goes to the API as a number (or as the text, for the API to refuse by name). */
+const num = (s: Typed): number | undefined => (text(s) === '' ? undefined : Number(text(s)));
+const defined = <T extends object>(o: T): T | undefined => {
+  const kept = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
+  return Object.keys(kept).length > 0 ? kept : undefined;
+};
+
+/** The API validates; this only shapes what was typed. Field errors come back named as in whoosh.yaml. */
+export function nodeInput(f: NodeForm, withId: boolean): AgentInput {
+  const hardware = defined({ gpu_type: text(f.gpuType) || undefined, vram_gb: num(f.vramGb), cpu_cores: num(f.cpuCores) });
+  const targets = defined({ min_tokens_per_second: num(f.minTokensPerSecond), max_response_time_ms: num(f.maxResponseTimeMs) });
+  return {
+    ...(withId ? { id: text(f.id) } : {}),
+    ...(text(f.name) ? { name: text(f.name) } : {}),
+    endpoint: text(f.endpoint),
+    models: list(f.models),
+    ...(text(f.specialization) ? { specialization: text(f.specialization) } : {}),
+    capabilities: list(f.capabilities),
+    parallel: num(f.parallel) ?? 1,
+    ...(hardware ? { hardware } : {}),
+    ...(targets ? { performance_targets: targets } : {}),
+  };
+}
+
+/** API issue paths ('body.hardware.vram_gb') → the form field they belong to. */
+export function fieldOfIssue(path: string): keyof NodeForm | undefined {
+  const p = path.replace(/^body\.?/, '');
+  const map: Record<string, keyof NodeForm> = {
+    id: 'id',
+    name: 'name',
+    endpoint: 'endpoint',
+    models: 'models',
+    model: 'models',
+    '': 'models',
+    specialization: 'specialization',
+    capabilities: 'capabilities',
+    parallel: 'parallel',
+    'hardware.gpu_type': 'gpuType',
+    'hardware.vram_gb': 'vramGb',
+    'hardware.cpu_cores': 'cpuCores',
+    'performance_targets.min_tokens_per_second': 'minTokensPerSecond',
+    'performance_targets.max_response_time_ms': 'maxResponseTimeMs',
+  };
+  return map[p] ?? map[p.split('.')[0] ?? ''];
+}
