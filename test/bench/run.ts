@@ -3,6 +3,7 @@
  * is named). Progress goes to stderr; each scenario ends with one JSON line on
  * stdout: `{"scenario": name, ...metrics}`.
  */
+import { dashboard } from './scenarios/dashboard';
 import { fleet } from './scenarios/fleet';
 import { startup } from './scenarios/startup';
 import { team } from './scenarios/team';
@@ -10,7 +11,7 @@ import { temporalBaseline } from './scenarios/temporal-baseline';
 import { webhook } from './scenarios/webhook';
 import type { Scenario } from './report';
 
-const SCENARIOS: Scenario[] = [startup, temporalBaseline, fleet, webhook, team];
+const SCENARIOS: Scenario[] = [startup, temporalBaseline, fleet, webhook, team, dashboard];
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);
