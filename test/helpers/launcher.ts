@@ -37,9 +37,12 @@ export async function launcherEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}
   return env;
 }
 
-/** `via: 'npm'` runs `npm start` itself (what benchmarks time); the default runs its entry point. */
-export function launch(env: NodeJS.ProcessEnv, via: 'tsx' | 'npm' = 'tsx'): Launched {
-  const [cmd, args] = via === 'npm' ? ['npm', ['start', '--silent']] : [TSX, ['infra/start.ts']];
+/**
+ * `via: 'npm'` runs `npm start` itself (what benchmarks time); the default runs its entry point.
+ * `script: 'demo'` runs `npm run demo` (infra/demo.ts) instead.
+ */
+export function launch(env: NodeJS.ProcessEnv, via: 'tsx' | 'npm' = 'tsx', script: 'start' | 'demo' = 'start'): Launched {
+  const [cmd, args] = via === 'npm' ? ['npm', ['run', script, '--silent']] : [TSX, [`infra/${script}.ts`]];
   // A process group of its own, so a stop can reach it the way a terminal's
   // Ctrl-C does (every process of the group), and a crash can be simulated.
   const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
