@@ -27,9 +27,9 @@ export const DEMO_REPO = 'webshop';
 const SECRET = 'demo-webhook-secret-0123456789abcdef';
 
 const NODES = [
-  { id: 'walnut', name: 'Walnut (sim)', model: 'starcoder2:15b', specialization: 'frontend', capabilities: ['frontend', 'react', 'svelte', 'typescript', 'css', 'ux'] },
-  { id: 'ironwood', name: 'Ironwood (sim)', model: 'deepseek-coder-v2', specialization: 'backend architecture', capabilities: ['backend', 'api-design', 'database', 'postgres', 'python', 'architecture'] },
-  { id: 'acacia', name: 'Acacia (sim)', model: 'llama3.1:8b', specialization: 'qa testing security', capabilities: ['testing', 'debugging', 'code-review', 'security', 'devops', 'product'] },
+  { id: 'walnut', name: 'Walnut (sim)', model: 'starcoder2:15b', specialization: 'frontend product', capabilities: ['frontend', 'react', 'svelte', 'typescript', 'css', 'ux', 'analysis'] },
+  { id: 'ironwood', name: 'Ironwood (sim)', model: 'deepseek-coder-v2', specialization: 'backend architecture', capabilities: ['backend', 'api-design', 'database', 'postgres', 'python', 'code-review'] },
+  { id: 'acacia', name: 'Acacia (sim)', model: 'llama3.1:8b', specialization: 'qa testing security', capabilities: ['testing', 'debugging', 'security', 'devops'] },
 ] as const;
 
 export const DEMO_ISSUES = [
