@@ -89,3 +89,41 @@ export function useResource<T>(session: Session, load: () => Promise<T>, deps: (
     reload: (immediate = false) => refresher.request(immediate),
   };
 }
+
+/** Where a token-paged list is: the tokens of the pages walked so far, the first page's being none. */
+export interface PageTrail {
+  /** The token of the page shown (undefined: the first page). */
+  readonly token: string | undefined;
+  /** 1-based number of the page shown. */
+  readonly page: number;
+  first(): void;
+  previous(): void;
+  /** Goes on to the page of `token` (the list's next-page token; nothing when there is none). */
+  next(token: string | null | undefined): void;
+}
+
+/** A trail of page tokens that starts again at the first page whenever `key` (the filters) changes. */
+export function usePageTrail(key: () => string): PageTrail {
+  let tokens = $state<(string | undefined)[]>([undefined]);
+  let lastKey = '';
+  $effect.pre(() => {
+    const k = key();
+    if (k !== lastKey) {
+      lastKey = k;
+      tokens = [undefined];
+    }
+  });
+  return {
+    get token() {
+      return tokens[tokens.length - 1];
+    },
+    get page() {
+      return tokens.length;
+    },
+    first: () => (tokens = [undefined]),
+    previous: () => (tokens = tokens.slice(0, -1)),
+    next: (token) => {
+      if (token) tokens = [...tokens, token];
+    },
+  };
+}
