@@ -21,6 +21,9 @@ import { silentLogger, startHarness, testConfig, type Harness } from '../helpers
 import { GiteaSimulator, GITEA_SIM_TOKEN } from '../simulators/gitea';
 import { OllamaSimulator } from '../simulators/ollama';
 import { readCall, validAnswer, type CouncilCall } from '../simulators/ollama/council-answers';
+import { eventually } from '../helpers/eventually';
+
+export { eventually } from '../helpers/eventually';
 
 export { readCall, samplePlan, validAnswer, type CouncilCall } from '../simulators/ollama/council-answers';
 
@@ -74,21 +77,6 @@ export interface CouncilStage {
   close(): Promise<void>;
 }
 
-export async function eventually<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-      last = undefined;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // ---------------------------------------------------------------- the stage
 

@@ -20,6 +20,7 @@ import { GiteaSimulator, GITEA_SIM_TOKEN } from '../simulators/gitea';
 import { GitHubSimulator, GITHUB_SIM_TOKEN } from '../simulators/github';
 import { testEnv } from '../setup/test-env';
 import { receivedQuery, type Received } from '../workflows-standins';
+import { eventually } from '../helpers/eventually';
 
 const STANDINS = require.resolve('../workflows-standins');
 const OPERATOR = 'operator-token-intake-0001';
@@ -69,15 +70,6 @@ afterAll(async () => {
   await h.close();
 });
 
-async function eventually<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const describeWf = (id: string) => h.client.workflow.getHandle(id).describe();
 const running = (id: string) => eventually(async () => ((await describeWf(id)).status.name === 'RUNNING' ? true : undefined), `${id} running`);

@@ -13,6 +13,9 @@ import { readJson, serveApi, type RunningApi } from '../helpers/api-server';
 import { silentLogger, startHarness, testConfig, type Harness, type HarnessOptions } from '../helpers/harness';
 import { DockerSimulator } from '../simulators/docker';
 import { GiteaSimulator, GITEA_SIM_TOKEN } from '../simulators/gitea';
+import { eventually } from '../helpers/eventually';
+
+export { eventually } from '../helpers/eventually';
 
 export const OPERATOR_TOKEN = 'operator-token-teams-0001';
 export const VIEWER_TOKEN = 'viewer-token-teams-00001';
@@ -52,21 +55,6 @@ export interface TeamStage {
   close(): Promise<void>;
 }
 
-export async function eventually<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-      last = undefined;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 export interface StageOptions {
   readonly config?: Parameters<typeof testConfig>[0];
