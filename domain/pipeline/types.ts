@@ -177,15 +177,131 @@ export interface EngineHost {
 export type Step =
   | { readonly kind: 'done' }
   | { readonly kind: 'error'; readonly error: NodeErrorInfo }
-  /** A node with side effects (HTTP Request...), run as an activity; the engine resumes with its ActivityResult. */
+  /**
+   * A node with side effects, run as an activity; the engine resumes with
+   * { kind: 'activity', result } where `result` answers `request` (for
+   * nodeType n8n-nodes-base.httpRequest: HttpRequestActivity → HttpActivityResult).
+   */
   | { readonly kind: 'activity'; readonly node: string; readonly nodeType: string; readonly request: JsonValue; readonly retry?: { readonly maxTries: number; readonly waitBetweenTries: number } }
   /** A Wait node: a durable timer until `until` (epoch ms); resume with { kind: 'waited' }. */
   | { readonly kind: 'wait'; readonly node: string; readonly until: number }
-  /** Execute Sub-workflow: one child run per entry of `inputs` (mode once: one entry); resume with ChildResult. */
+  /**
+   * Execute Sub-workflow: one child run per entry of `inputs` (mode once: one
+   * entry; each: one per item); resume with ChildResult, one output per entry
+   * (the child's last node's output 0), or nothing to wait for when wait is false.
+   */
   | { readonly kind: 'child'; readonly node: string; readonly workflow: N8nWorkflow; readonly inputs: Item[][]; readonly wait: boolean };
 
 export type ResumeResult =
-  | { readonly kind: 'activity'; readonly node: string; readonly output: Item[][] }
+  | { readonly kind: 'activity'; readonly node: string; readonly result: JsonValue }
+  /** The activity failed after its retries: the node fails with this error (its onError setting applies). */
   | { readonly kind: 'activityError'; readonly node: string; readonly error: NodeErrorInfo }
   | { readonly kind: 'waited'; readonly node: string }
   | { readonly kind: 'child'; readonly node: string; readonly outputs: (Item[] | { error: NodeErrorInfo })[] };
+
+// ---------------------------------------------------------------- HTTP Request activity
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+export type HttpBody =
+  | { readonly type: 'json'; readonly json: JsonValue }
+  /** application/x-www-form-urlencoded, fields in order (repeated names allowed). */
+  | { readonly type: 'form'; readonly fields: [string, string][] }
+  /** multipart/form-data with text fields only. */
+  | { readonly type: 'multipart'; readonly fields: [string, string][] }
+  | { readonly type: 'raw'; readonly contentType: string; readonly text: string }
+  | { readonly type: 'binary'; readonly contentType: string; readonly base64: string };
+
+/** One request of an HTTP Request node, every expression resolved (one per input item). */
+export interface HttpRequestSpec {
+  readonly method: HttpMethod;
+  readonly url: string;
+  /** Query parameters in order (repeated names allowed). */
+  readonly query: [string, string][];
+  readonly headers: Record<string, string>;
+  readonly body?: HttpBody;
+  /** 'file': the activity returns the body base64-encoded; 'text'/'json'/'autodetect': as text unless the content type is binary. */
+  readonly responseFormat: 'autodetect' | 'json' | 'text' | 'file';
+  readonly timeoutMs: number;
+  readonly followRedirects: boolean;
+  readonly maxRedirects: number;
+  readonly allowUnauthorizedCerts: boolean;
+  readonly proxy?: string;
+}
+
+/** Step.request of an HTTP Request node. */
+export interface HttpRequestActivity {
+  readonly requests: HttpRequestSpec[];
+  /** options.batching: at most batchSize requests, then a pause of intervalMs (batchSize -1: all at once). */
+  readonly batching?: { readonly batchSize: number; readonly intervalMs: number };
+}
+
+/** What the activity returns for one request, in the order of HttpRequestActivity.requests. */
+export type HttpResponseResult =
+  | {
+      readonly ok: true;
+      readonly statusCode: number;
+      readonly statusMessage: string;
+      readonly headers: Record<string, string>;
+      readonly body: { readonly encoding: 'text'; readonly text: string } | { readonly encoding: 'base64'; readonly base64: string };
+      readonly contentType?: string;
+    }
+  /** The request could not be made (connection refused, timeout, DNS...): n8n fails that item with this message. */
+  | { readonly ok: false; readonly message: string; readonly code?: string };
+
+/** ResumeResult.result of an HTTP Request node. */
+export interface HttpActivityResult {
+  readonly responses: HttpResponseResult[];
+}
+
+// ---------------------------------------------------------------- engine state
+
+/** A node ready to run: its input slots (null: nothing arrived) and where each came from. */
+export interface StackEntry {
+  readonly node: string;
+  readonly input: (Item[] | null)[];
+  readonly source: (TaskSource | null)[] | null;
+}
+
+/** A multi-input node (Merge) collecting its inputs, keyed by its waiting index. */
+export interface WaitingEntry {
+  readonly main: (Item[] | null)[];
+  readonly source: (TaskSource | null)[];
+}
+
+/** The node the engine stopped at, waiting for the durable run's ResumeResult. */
+export interface BlockedNode {
+  readonly node: string;
+  readonly entry: StackEntry;
+  readonly runIndex: number;
+  readonly startTime: number;
+  /** What the node needs to finish when the result comes (node-specific JSON). */
+  readonly pending: JsonValue;
+}
+
+/**
+ * Everything an execution needs to go on, as plain JSON: advance() takes one and
+ * returns the next. The durable run stores it between steps and never looks inside
+ * except for status, lastNodeExecuted, order, runData and error.
+ */
+export interface EngineState {
+  readonly version: 1;
+  readonly executionId: string;
+  readonly mode: DataAccess['execution']['mode'];
+  readonly workflow: N8nWorkflow;
+  readonly status: 'running' | 'waiting' | 'success' | 'error';
+  readonly stack: StackEntry[];
+  readonly waiting: Record<string, Record<string, WaitingEntry>>;
+  readonly runData: RunData;
+  /** Node names in the order they first ran. */
+  readonly order: string[];
+  readonly lastNodeExecuted?: string;
+  /** `${node}:${runIndex}` of the last node taken from the stack (endless-loop guard). */
+  readonly lastExecutionTry: string;
+  readonly blocked?: BlockedNode;
+  /** Per-node context that survives between runs (Loop Over Items' batches). */
+  readonly nodeContext: Record<string, JsonObject>;
+  readonly error?: NodeErrorInfo;
+  /** What a Respond to Webhook node answered (the first one wins, as in n8n). */
+  readonly webhookResponse?: JsonObject;
+}
