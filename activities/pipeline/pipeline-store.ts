@@ -1,0 +1,275 @@
+/**
+ * Pipeline runs in Postgres: executions, the immutable engine state of each
+ * step, what side-effect nodes and sub-workflows gave back (by reference), and
+ * every node run. Written by the pipeline activities, read by the API.
+ */
+import type { Pool, PoolClient } from 'pg';
+import type { ExecutionStatus, Item, N8nWorkflow, NodeErrorInfo, NodeRun } from '../../domain/pipeline/types';
+
+type Queryable = Pool | PoolClient;
+
+export type PipelineMode = 'manual' | 'trigger' | 'webhook' | 'integrated' | 'cli';
+
+export interface NewExecution {
+  readonly id: string;
+  readonly workflowId: string;
+  readonly pipelineKey: string;
+  readonly document: N8nWorkflow;
+  readonly documentHash: string;
+  readonly input?: Item[];
+  readonly mode: PipelineMode;
+  readonly parentExecutionId?: string;
+  readonly parentNode?: string;
+}
+
+export interface ExecutionRow {
+  readonly id: string;
+  readonly workflowId: string;
+  readonly pipelineKey: string;
+  readonly documentHash: string;
+  readonly mode: PipelineMode;
+  readonly parentExecutionId: string | null;
+  readonly status: ExecutionStatus;
+  readonly currentSeq: number;
+  readonly waitTill: string | null;
+  readonly lastNode: string | null;
+  readonly error: NodeErrorInfo | null;
+  readonly startedAt: string;
+  readonly stoppedAt: string | null;
+}
+
+export interface ExecutionSource {
+  readonly document: N8nWorkflow;
+  readonly input: Item[] | null;
+  readonly mode: PipelineMode;
+  readonly workflowId: string;
+}
+
+/** A node run as stored: which node, which of its runs, when the node first ran among the others. */
+export interface StoredNodeRun {
+  readonly node: string;
+  readonly runIndex: number;
+  readonly firstOrder: number;
+  readonly run: NodeRun;
+}
+
+export async function insertExecution(db: Queryable, e: NewExecution): Promise<void> {
+  await db.query(
+    `INSERT INTO pipeline_executions (id, workflow_id, pipeline_key, document, document_hash, input, mode, parent_execution_id, parent_node, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'running')
+     ON CONFLICT (id) DO NOTHING`,
+    [e.id, e.workflowId, e.pipelineKey, JSON.stringify(e.document), e.documentHash, e.input === undefined ? null : JSON.stringify(e.input), e.mode, e.parentExecutionId ?? null, e.parentNode ?? null],
+  );
+}
+
+interface ExecutionDbRow {
+  id: string;
+  workflow_id: string;
+  pipeline_key: string;
+  document_hash: string;
+  mode: PipelineMode;
+  parent_execution_id: string | null;
+  status: ExecutionStatus;
+  current_seq: number;
+  wait_till: Date | null;
+  last_node: string | null;
+  error: NodeErrorInfo | null;
+  started_at: Date;
+  stopped_at: Date | null;
+}
+
+const EXECUTION_COLUMNS = 'id, workflow_id, pipeline_key, document_hash, mode, parent_execution_id, status, current_seq, wait_till, last_node, error, started_at, stopped_at';
+
+function executionOf(r: ExecutionDbRow): ExecutionRow {
+  return {
+    id: r.id,
+    workflowId: r.workflow_id,
+    pipelineKey: r.pipeline_key,
+    documentHash: r.document_hash,
+    mode: r.mode,
+    parentExecutionId: r.parent_execution_id,
+    status: r.status,
+    currentSeq: r.current_seq,
+    waitTill: r.wait_till?.toISOString() ?? null,
+    lastNode: r.last_node,
+    error: r.error,
+    startedAt: r.started_at.toISOString(),
+    stoppedAt: r.stopped_at?.toISOString() ?? null,
+  };
+}
+
+export async function getExecution(db: Queryable, id: string): Promise<ExecutionRow | undefined> {
+  const { rows } = await db.query<ExecutionDbRow>(`SELECT ${EXECUTION_COLUMNS} FROM pipeline_executions WHERE id = $1`, [id]);
+  return rows[0] ? executionOf(rows[0]) : undefined;
+}
+
+export async function getExecutionSource(db: Queryable, id: string): Promise<ExecutionSource | undefined> {
+  const { rows } = await db.query<{ document: N8nWorkflow; input: Item[] | null; mode: PipelineMode; workflow_id: string }>(
+    'SELECT document, input, mode, workflow_id FROM pipeline_executions WHERE id = $1',
+    [id],
+  );
+  const r = rows[0];
+  return r ? { document: r.document, input: r.input, mode: r.mode, workflowId: r.workflow_id } : undefined;
+}
+
+export interface ExecutionUpdate {
+  readonly status: ExecutionStatus;
+  readonly seq?: number;
+  readonly lastNode?: string | null;
+  readonly error?: NodeErrorInfo | null;
+  readonly waitTill?: number | null;
+  /** Epoch ms; set when the run ends. */
+  readonly stoppedAt?: number;
+}
+
+export async function updateExecution(db: Queryable, id: string, u: ExecutionUpdate): Promise<void> {
+  await db.query(
+    `UPDATE pipeline_executions SET
+       status = $2,
+       current_seq = GREATEST(current_seq, COALESCE($3, current_seq)),
+       last_node = COALESCE($4, last_node),
+       error = CASE WHEN $5::boolean THEN $6::jsonb ELSE error END,
+       wait_till = $7,
+       stopped_at = COALESCE(stopped_at, $8),
+       updated_at = now()
+     WHERE id = $1`,
+    [
+      id,
+      u.status,
+      u.seq ?? null,
+      u.lastNode ?? null,
+      u.error !== undefined,
+      u.error ? JSON.stringify(u.error) : null,
+      u.waitTill ? new Date(u.waitTill) : null,
+      u.stoppedAt !== undefined ? new Date(u.stoppedAt) : null,
+    ],
+  );
+}
+
+// ---------------------------------------------------------------- steps
+
+export interface StoredStep<S, D> {
+  readonly state: S;
+  readonly step: D;
+}
+
+export async function getStep<S, D>(db: Queryable, executionId: string, seq: number): Promise<StoredStep<S, D> | undefined> {
+  const { rows } = await db.query<{ state: S; step: D }>('SELECT state, step FROM pipeline_states WHERE execution_id = $1 AND seq = $2', [executionId, seq]);
+  return rows[0];
+}
+
+export async function getStepDescriptor<D>(db: Queryable, executionId: string, seq: number): Promise<D | undefined> {
+  const { rows } = await db.query<{ step: D }>('SELECT step FROM pipeline_states WHERE execution_id = $1 AND seq = $2', [executionId, seq]);
+  return rows[0]?.step;
+}
+
+/**
+ * Step `seq`, its node runs, the children it starts and the execution's new
+ * status in one transaction. Returns false when the step was stored already
+ * (a retried advance), in which case nothing is written.
+ */
+export async function storeStep(
+  pool: Pool,
+  s: {
+    readonly executionId: string;
+    readonly seq: number;
+    readonly state: unknown;
+    readonly step: unknown;
+    readonly runs: readonly StoredNodeRun[];
+    readonly children: readonly NewExecution[];
+    readonly update: ExecutionUpdate;
+  },
+): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const inserted = await client.query(
+      `INSERT INTO pipeline_states (execution_id, seq, state, step) VALUES ($1, $2, $3, $4) ON CONFLICT (execution_id, seq) DO NOTHING`,
+      [s.executionId, s.seq, JSON.stringify(s.state), JSON.stringify(s.step)],
+    );
+    if (inserted.rowCount === 0) {
+      await client.query('ROLLBACK');
+      return false;
+    }
+    if (s.runs.length > 0) {
+      // One statement for every run of the batch: a 40-node segment is one round trip.
+      await client.query(
+        `INSERT INTO pipeline_node_runs (execution_id, node, run_index, first_order, seq, status, start_time, execution_ms, error, run)
+         SELECT $1, r.node, r.run_index, r.first_order, $2, r.status, to_timestamp(r.start_time / 1000.0), r.execution_ms, r.error, r.run
+         FROM jsonb_to_recordset($3::jsonb) AS r(node text, run_index int, first_order int, status text, start_time double precision, execution_ms int, error jsonb, run jsonb)
+         ON CONFLICT (execution_id, node, run_index) DO NOTHING`,
+        [
+          s.executionId,
+          s.seq,
+          JSON.stringify(
+            s.runs.map((r) => ({
+              node: r.node,
+              run_index: r.runIndex,
+              first_order: r.firstOrder,
+              status: r.run.executionStatus,
+              start_time: r.run.startTime,
+              execution_ms: Math.round(r.run.executionTime),
+              error: r.run.error ?? null,
+              run: r.run,
+            })),
+          ),
+        ],
+      );
+    }
+    for (const child of s.children) await insertExecution(client, child);
+    await updateExecution(client, s.executionId, s.update);
+    await client.query('COMMIT');
+    return true;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+// ---------------------------------------------------------------- resumes
+
+export async function storeResume(db: Queryable, executionId: string, seq: number, result: unknown): Promise<void> {
+  await db.query(`INSERT INTO pipeline_resumes (execution_id, seq, result) VALUES ($1, $2, $3) ON CONFLICT (execution_id, seq) DO NOTHING`, [executionId, seq, JSON.stringify(result)]);
+}
+
+export async function getResume<R>(db: Queryable, executionId: string, seq: number): Promise<R | undefined> {
+  const { rows } = await db.query<{ result: R }>('SELECT result FROM pipeline_resumes WHERE execution_id = $1 AND seq = $2', [executionId, seq]);
+  return rows[0]?.result;
+}
+
+// ---------------------------------------------------------------- node runs
+
+/** Every run of every node, in the order nodes first ran, then by run. */
+export async function getNodeRuns(db: Queryable, executionId: string, upToSeq?: number): Promise<StoredNodeRun[]> {
+  const { rows } = await db.query<{ node: string; run_index: number; first_order: number; run: NodeRun }>(
+    'SELECT node, run_index, first_order, run FROM pipeline_node_runs WHERE execution_id = $1 AND seq <= $2 ORDER BY first_order, run_index',
+    [executionId, upToSeq ?? 2 ** 31 - 1],
+  );
+  return rows.map((r) => ({ node: r.node, runIndex: r.run_index, firstOrder: r.first_order, run: r.run }));
+}
+
+/** The last run of each node, in the order nodes first ran. */
+export async function getLastRuns(db: Queryable, executionId: string): Promise<StoredNodeRun[]> {
+  const { rows } = await db.query<{ node: string; run_index: number; first_order: number; run: NodeRun }>(
+    `SELECT DISTINCT ON (first_order) node, run_index, first_order, run FROM pipeline_node_runs
+     WHERE execution_id = $1 ORDER BY first_order, run_index DESC`,
+    [executionId],
+  );
+  return rows.map((r) => ({ node: r.node, runIndex: r.run_index, firstOrder: r.first_order, run: r.run }));
+}
+
+export async function getRunsOfNode(db: Queryable, executionId: string, node: string): Promise<StoredNodeRun[]> {
+  const { rows } = await db.query<{ node: string; run_index: number; first_order: number; run: NodeRun }>(
+    'SELECT node, run_index, first_order, run FROM pipeline_node_runs WHERE execution_id = $1 AND node = $2 ORDER BY run_index',
+    [executionId, node],
+  );
+  return rows.map((r) => ({ node: r.node, runIndex: r.run_index, firstOrder: r.first_order, run: r.run }));
+}
+
+/** The last run of one node (a sub-workflow's result is its last node's output). */
+export async function getLastRunOf(db: Queryable, executionId: string, node: string): Promise<NodeRun | undefined> {
+  const { rows } = await db.query<{ run: NodeRun }>('SELECT run FROM pipeline_node_runs WHERE execution_id = $1 AND node = $2 ORDER BY run_index DESC LIMIT 1', [executionId, node]);
+  return rows[0]?.run;
+}
