@@ -10,6 +10,7 @@ import { createHealthActivities } from './agents/health-activities';
 import { createRoutingActivities } from './agents/routing-activities';
 import { createCouncilActivities } from './council/council-activities';
 import { createIssueActivities } from './forge/issue-activities';
+import { createPipelineActivities } from './pipeline/pipeline-activities';
 import { createSyncActivities } from './intake/sync-activities';
 import { createSystemActivities } from './system/system-activities';
 import { createTeamActivities } from './team/team-activities';
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIssueActivities(deps.pool),
     ...createTeamActivities(deps.pool, deps.config),
     ...createCouncilActivities(deps.pool, deps.config),
+    ...createPipelineActivities(deps.pool),
   };
 }
 

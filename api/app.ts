@@ -19,6 +19,7 @@ import { agentRoutes } from './routes/agents';
 import { councilRoutes } from './routes/councils';
 import { EVENTS_PATH, eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
+import { pipelineRoutes } from './routes/pipelines';
 import { repositoryRoutes } from './routes/repositories';
 import { statsRoutes } from './routes/stats';
 import { systemRoutes } from './routes/system';
@@ -58,7 +59,7 @@ export function createApp(ctx: ApiContext): Express {
   const registry = newRegistry();
   const authenticate = createAuthenticator(config.security, ctx.adminToken);
   const router = express.Router();
-  for (const def of [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx), ...teamRoutes(ctx), ...councilRoutes(ctx), ...workflowRoutes(ctx), ...statsRoutes(ctx), ...eventRoutes(ctx)]) mountRoute(router, registry, authenticate, def);
+  for (const def of [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx), ...teamRoutes(ctx), ...councilRoutes(ctx), ...pipelineRoutes(ctx), ...workflowRoutes(ctx), ...statsRoutes(ctx), ...eventRoutes(ctx)]) mountRoute(router, registry, authenticate, def);
   app.use(router);
 
   const document = openApiDocument(registry, ctx.version);

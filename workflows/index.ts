@@ -6,3 +6,4 @@ export { llmCall } from './llm-call';
 export { repositorySync } from './repository-sync';
 export { selfCheck } from './self-check';
 export { teamFormation } from './team/team-formation';
+export { pipelineRun } from './pipeline/pipeline-run';

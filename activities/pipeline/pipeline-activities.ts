@@ -1,0 +1,325 @@
+/**
+ * The durable run's activities. `advancePipeline` (a local activity) runs
+ * every node the engine can run until it needs the world — a side-effect
+ * node, a Wait, a sub-workflow — or the run ends, and stores the result as
+ * the next immutable step; `runPipelineNode` performs a side-effect node's
+ * request. Item data stays in Postgres: the workflow history carries only
+ * execution ids, step numbers and small descriptors.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
+import { advance, createExecution } from '../../domain/pipeline/engine';
+import type {
+  EngineState,
+  HttpActivityResult,
+  HttpRequestActivity,
+  Item,
+  JsonValue,
+  N8nWorkflow,
+  NodeErrorInfo,
+  NodeRun,
+  ResumeResult,
+  RunData,
+  Sandbox,
+  Step,
+} from '../../domain/pipeline/types';
+import { isFailure, runHttpRequests } from './http-request';
+import {
+  getExecution,
+  getExecutionSource,
+  getLastRunOf,
+  getNodeRuns,
+  getResume,
+  getStep,
+  getStepDescriptor,
+  storeResume,
+  storeStep,
+  updateExecution,
+  type ExecutionUpdate,
+  type NewExecution,
+  type StoredNodeRun,
+} from './pipeline-store';
+import { createSandbox, loadSandboxEngine } from './sandbox/create-sandbox';
+import { StateCache } from './state-cache';
+
+export const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
+
+/** The pipeline a document runs as: its stored id later; its content hash now. */
+export function documentHash(doc: N8nWorkflow): string {
+  return createHash('sha256').update(JSON.stringify({ nodes: doc.nodes, connections: doc.connections, settings: doc.settings ?? {} })).digest('hex').slice(0, 16);
+}
+
+export function pipelineWorkflowId(pipelineKey: string, executionId: string): string {
+  return `pipeline:${pipelineKey}:${executionId}`;
+}
+
+/** A sub-workflow run the durable run starts as a child workflow. */
+export interface ChildRef {
+  readonly executionId: string;
+  readonly workflowId: string;
+  readonly pipelineKey: string;
+}
+
+/** What the workflow must do next: small, since it is recorded in history. */
+export type StepDescriptor =
+  | { readonly kind: 'done'; readonly seq: number }
+  | { readonly kind: 'error'; readonly seq: number; readonly error: { readonly node: string; readonly message: string } }
+  | { readonly kind: 'activity'; readonly seq: number; readonly node: string; readonly nodeType: string; readonly retry?: { readonly maxTries: number; readonly waitBetweenTries: number } }
+  | { readonly kind: 'wait'; readonly seq: number; readonly node: string; readonly until: number }
+  | { readonly kind: 'child'; readonly seq: number; readonly node: string; readonly wait: boolean; readonly children: readonly ChildRef[] };
+
+/**
+ * How the workflow resumes step `seq`: results that carry items are read from
+ * Postgres (`stored`: what the node activity stored; `children`: the
+ * children's last outputs); the small ones travel as they are.
+ */
+export type ResumeInput =
+  | { readonly kind: 'stored' }
+  | { readonly kind: 'children' }
+  | { readonly kind: 'waited'; readonly node: string }
+  | { readonly kind: 'activityError'; readonly node: string; readonly error: NodeErrorInfo };
+
+export interface AdvanceInput {
+  readonly executionId: string;
+  /** The step to go on from (0: a new run). */
+  readonly seq: number;
+  readonly resume?: ResumeInput;
+  /** Workflow time (epoch ms): $now, so replay is exact. */
+  readonly now: number;
+}
+
+/** As stored in pipeline_states.step: the engine's step (children's inputs live in their rows) and the children it starts. */
+interface StoredStepInfo {
+  readonly step: Step;
+  readonly children?: ChildRef[];
+}
+
+export interface PipelineActivityOptions {
+  /** Sandbox per advance; tests and benchmarks may pass their own factory. */
+  readonly sandbox?: () => Sandbox;
+  readonly timezone?: string;
+  readonly vars?: Record<string, string>;
+  readonly cacheSize?: number;
+  /** For the HTTP Request node; tests pass a counting one. */
+  readonly fetch?: typeof fetch;
+}
+
+/** The engine failed in a way retrying cannot fix: the run fails with it. */
+const ENGINE_ERROR = 'PipelineEngineError';
+
+function descriptorOf(seq: number, info: StoredStepInfo): StepDescriptor {
+  const s = info.step;
+  switch (s.kind) {
+    case 'done':
+      return { kind: 'done', seq };
+    case 'error':
+      return { kind: 'error', seq, error: { node: s.error.node, message: s.error.message } };
+    case 'activity':
+      return { kind: 'activity', seq, node: s.node, nodeType: s.nodeType, ...(s.retry ? { retry: s.retry } : {}) };
+    case 'wait':
+      return { kind: 'wait', seq, node: s.node, until: s.until };
+    case 'child':
+      return { kind: 'child', seq, node: s.node, wait: s.wait, children: info.children ?? [] };
+  }
+}
+
+/** The engine state as stored: without its run data, which lives in pipeline_node_runs. */
+function withoutRunData(state: EngineState): Omit<EngineState, 'runData'> {
+  const { runData: _runData, ...rest } = state;
+  return rest;
+}
+
+function runDataOf(runs: readonly StoredNodeRun[]): RunData {
+  const data: RunData = {};
+  for (const r of runs) (data[r.node] ??= [])[r.runIndex] = r.run;
+  return data;
+}
+
+function newRuns(before: Map<string, number>, state: EngineState): StoredNodeRun[] {
+  const out: StoredNodeRun[] = [];
+  const order = new Map(state.order.map((n, i) => [n, i]));
+  for (const [node, runs] of Object.entries(state.runData)) {
+    for (let i = before.get(node) ?? 0; i < runs.length; i++) {
+      out.push({ node, runIndex: i, firstOrder: order.get(node) ?? state.order.length, run: runs[i] as NodeRun });
+    }
+  }
+  return out;
+}
+
+function updateFor(state: EngineState, step: Step, seq: number, stoppedAt: number): ExecutionUpdate {
+  const base = { seq, lastNode: state.lastNodeExecuted ?? null };
+  switch (step.kind) {
+    case 'done':
+      return { ...base, status: 'success', stoppedAt, waitTill: null };
+    case 'error':
+      return { ...base, status: 'error', error: step.error, stoppedAt, waitTill: null };
+    case 'wait':
+      return { ...base, status: 'waiting', waitTill: step.until };
+    default:
+      return { ...base, status: 'running', waitTill: null };
+  }
+}
+
+export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptions = {}) {
+  const cache = new StateCache(opts.cacheSize ?? 32);
+  const newSandbox = opts.sandbox ?? (() => createSandbox());
+  let engineLoaded: Promise<void> | undefined;
+
+  async function loadState(executionId: string, seq: number): Promise<EngineState> {
+    const cached = cache.take(executionId, seq);
+    if (cached) return cached;
+    if (seq === 0) {
+      const source = await getExecutionSource(pool, executionId);
+      if (!source) throw ApplicationFailure.create({ type: ENGINE_ERROR, message: `no pipeline execution ${executionId}`, nonRetryable: true });
+      return createExecution(source.document, { executionId, mode: source.mode, ...(source.input ? { input: source.input } : {}) });
+    }
+    const stored = await getStep<Omit<EngineState, 'runData'>, StoredStepInfo>(pool, executionId, seq);
+    if (!stored) throw ApplicationFailure.create({ type: ENGINE_ERROR, message: `pipeline execution ${executionId} has no step ${seq}`, nonRetryable: true });
+    const runs = await getNodeRuns(pool, executionId, seq);
+    return { ...stored.state, runData: runDataOf(runs) } as EngineState;
+  }
+
+  async function resumeOf(executionId: string, seq: number, input: ResumeInput | undefined): Promise<ResumeResult | undefined> {
+    if (!input) return undefined;
+    switch (input.kind) {
+      case 'waited':
+      case 'activityError':
+        return input;
+      case 'stored': {
+        const r = await getResume<ResumeResult>(pool, executionId, seq);
+        if (!r) throw ApplicationFailure.create({ type: ENGINE_ERROR, message: `step ${seq} of ${executionId} has no stored result`, nonRetryable: true });
+        return r;
+      }
+      case 'children': {
+        const info = await getStepDescriptor<StoredStepInfo>(pool, executionId, seq);
+        if (!info || info.step.kind !== 'child') throw ApplicationFailure.create({ type: ENGINE_ERROR, message: `step ${seq} of ${executionId} started no sub-workflow`, nonRetryable: true });
+        if (!info.step.wait) return { kind: 'child', node: info.step.node, outputs: [] };
+        const outputs: (Item[] | { error: NodeErrorInfo })[] = [];
+        for (const child of info.children ?? []) {
+          const row = await getExecution(pool, child.executionId);
+          if (!row || row.status !== 'success') {
+            outputs.push({ error: row?.error ?? { node: info.step.node, message: `the sub-workflow ended ${row?.status ?? 'without a record'}` } });
+            continue;
+          }
+          const last = row.lastNode ? await getLastRunOf(pool, child.executionId, row.lastNode) : undefined;
+          outputs.push(last?.data?.main[0] ?? []);
+        }
+        return { kind: 'child', node: info.step.node, outputs };
+      }
+    }
+  }
+
+  return {
+    /**
+     * Step seq → step seq + 1. Idempotent: a retry after the step was stored
+     * returns it without running any node again.
+     */
+    async advancePipeline(input: AdvanceInput): Promise<StepDescriptor> {
+      const { executionId, seq } = input;
+      const next = seq + 1;
+      const existing = await getStepDescriptor<StoredStepInfo>(pool, executionId, next);
+      if (existing) return descriptorOf(next, existing);
+
+      const state = await loadState(executionId, seq);
+      const resume = await resumeOf(executionId, seq, input.resume);
+      const source = await getExecutionSource(pool, executionId);
+      const doc = state.workflow;
+      const before = new Map(Object.entries(state.runData).map(([n, runs]) => [n, runs.length]));
+      await (engineLoaded ??= loadSandboxEngine());
+      const sandbox = newSandbox();
+      let result: { state: EngineState; step: Step };
+      try {
+        result = advance(state, resume, {
+          sandbox,
+          now: input.now,
+          timezone: doc.settings?.timezone ?? opts.timezone ?? 'UTC',
+          vars: opts.vars ?? {},
+          execution: { id: executionId, mode: source?.mode ?? 'manual', resumeUrl: '' },
+          workflow: { id: doc.id ?? '', name: doc.name ?? '', active: doc.active ?? false },
+        });
+      } catch (err) {
+        throw ApplicationFailure.create({ type: ENGINE_ERROR, message: `the engine failed: ${err instanceof Error ? err.message : String(err)}`, nonRetryable: true, cause: err instanceof Error ? err : undefined });
+      } finally {
+        sandbox.dispose();
+      }
+      const { state: after, step } = result;
+
+      let children: ChildRef[] | undefined;
+      let childRows: NewExecution[] = [];
+      let storedStep: Step = step;
+      if (step.kind === 'child') {
+        const key = documentHash(step.workflow);
+        childRows = step.inputs.map((items) => {
+          const id = randomUUID();
+          return { id, workflowId: pipelineWorkflowId(key, id), pipelineKey: key, document: step.workflow, documentHash: key, input: items, mode: 'integrated', parentExecutionId: executionId, parentNode: step.node };
+        });
+        children = childRows.map((c) => ({ executionId: c.id, workflowId: c.workflowId, pipelineKey: c.pipelineKey }));
+        // The children's items are in their own rows.
+        storedStep = { ...step, inputs: [] };
+      }
+      const info: StoredStepInfo = { step: storedStep, ...(children ? { children } : {}) };
+      const stored = await storeStep(pool, {
+        executionId,
+        seq: next,
+        state: withoutRunData(after),
+        step: info,
+        runs: newRuns(before, after),
+        children: childRows,
+        update: updateFor(after, step, next, Date.now()),
+      });
+      if (!stored) {
+        // Another attempt stored this step first: its answer is the one the workflow must see.
+        const winner = await getStepDescriptor<StoredStepInfo>(pool, executionId, next);
+        return descriptorOf(next, winner!);
+      }
+      if (step.kind === 'done' || step.kind === 'error') cache.forget(executionId);
+      else cache.put(executionId, next, after);
+      return descriptorOf(next, info);
+    },
+
+    /**
+     * A side-effect node's work for step `seq`; its result is stored for the
+     * next advance. With the node's retryOnFail, a failed request throws so
+     * Temporal retries the node; the last attempt hands the failure to the
+     * engine, which applies n8n's rules (onError, neverError).
+     */
+    async runPipelineNode(input: { executionId: string; seq: number }): Promise<void> {
+      const info = await getStepDescriptor<StoredStepInfo>(pool, input.executionId, input.seq);
+      if (!info || info.step.kind !== 'activity') throw ApplicationFailure.create({ type: ENGINE_ERROR, message: `step ${input.seq} of ${input.executionId} has no activity`, nonRetryable: true });
+      const step = info.step;
+      if (step.nodeType !== HTTP_REQUEST_TYPE) {
+        throw ApplicationFailure.create({ type: 'UnsupportedNode', message: `node "${step.node}": ${step.nodeType} has no activity`, nonRetryable: true });
+      }
+      const ctx = Context.current();
+      const beat = setInterval(() => ctx.heartbeat(), 5000);
+      let responses;
+      try {
+        responses = await runHttpRequests(step.request as unknown as HttpRequestActivity, { ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+      } finally {
+        clearInterval(beat);
+      }
+      const failed = responses.find(isFailure);
+      if (failed && step.retry && ctx.info.attempt < step.retry.maxTries) {
+        const why = failed.ok ? `status ${failed.statusCode}` : failed.message;
+        throw ApplicationFailure.create({ type: 'HttpRequestFailed', message: `node "${step.node}": ${why}; trying again (attempt ${ctx.info.attempt} of ${step.retry.maxTries})` });
+      }
+      const result: HttpActivityResult = { responses };
+      await storeResume(pool, input.executionId, input.seq, { kind: 'activity', node: step.node, result: result as unknown as JsonValue } satisfies ResumeResult);
+    },
+
+    /** A run cancelled in Temporal: the record says so. */
+    async finishPipeline(input: { executionId: string; status: 'canceled' | 'error'; message?: string }): Promise<void> {
+      cache.forget(input.executionId);
+      await updateExecution(pool, input.executionId, {
+        status: input.status,
+        stoppedAt: Date.now(),
+        waitTill: null,
+        ...(input.message ? { error: { node: '', message: input.message } } : {}),
+      });
+    },
+  };
+}
+
+export type PipelineActivities = ReturnType<typeof createPipelineActivities>;

@@ -1,0 +1,158 @@
+/**
+ * One run of an n8n document, durably. All of n8n's semantics run inside the
+ * `advancePipeline` local activity, one call per segment of pure nodes; this
+ * loop only does what the engine cannot do by itself:
+ *
+ *   advance → side-effect node (activity, the node's retry settings)
+ *           → Wait (durable timer)
+ *           → Execute Sub-workflow (child pipelineRun workflows)
+ *           → done / error
+ *
+ * Items never pass through here: steps, node results and children's outputs
+ * are in Postgres, and the history holds execution ids and step numbers, so
+ * the run continues as new with { seq, resume } long before Temporal's limits.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ParentClosePolicy,
+  continueAsNew,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ExecutionStatus } from '../../domain/pipeline/types';
+import type { ChildRef, PipelineActivities, ResumeInput, StepDescriptor } from '../../activities/pipeline/pipeline-activities';
+import { WHOOSH_KIND, WHOOSH_PIPELINE, WHOOSH_STATUS_DETAIL, WHOOSH_TRIGGER } from '../search-attributes';
+
+export interface PipelineRunInput {
+  readonly executionId: string;
+  readonly pipelineKey: string;
+  readonly mode?: string;
+  /** Where a continued run goes on from. */
+  readonly seq?: number;
+  readonly resume?: ResumeInput;
+  /** Continue as new past this many history events (Temporal suggests it too, well before its limits). */
+  readonly historyLimit?: number;
+}
+
+export interface PipelineRunResult {
+  readonly executionId: string;
+  readonly status: 'success' | 'error';
+  readonly error?: { readonly node: string; readonly message: string };
+}
+
+const HISTORY_LIMIT = 10_000;
+
+const { advancePipeline, finishPipeline } = proxyLocalActivities<PipelineActivities>({
+  // A segment of 10,000 items through 20 nodes is seconds; the SDK heartbeats the workflow task meanwhile.
+  startToCloseTimeout: '5m',
+  localRetryThreshold: '10s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10, nonRetryableErrorTypes: ['PipelineEngineError'] },
+});
+
+/** A side-effect node: retried only as the node's retryOnFail says (n8n never repeats a request otherwise). */
+function nodeActivity(step: Extract<StepDescriptor, { kind: 'activity' }>) {
+  return proxyActivities<PipelineActivities>({
+    startToCloseTimeout: '10m',
+    heartbeatTimeout: '30s',
+    retry: step.retry
+      ? { maximumAttempts: step.retry.maxTries, initialInterval: `${Math.max(1, step.retry.waitBetweenTries)}ms`, backoffCoefficient: 1 }
+      : { maximumAttempts: 1 },
+  }).runPipelineNode;
+}
+
+function failureMessage(err: unknown): string {
+  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunResult> {
+  const { executionId } = input;
+  const limit = input.historyLimit ?? HISTORY_LIMIT;
+  let seq = input.seq ?? 0;
+  let resume = input.resume;
+  let shown: ExecutionStatus | undefined;
+  const show = (status: ExecutionStatus): void => {
+    if (status === shown) return;
+    shown = status;
+    upsertSearchAttributes([
+      { key: WHOOSH_KIND, value: 'pipeline' },
+      { key: WHOOSH_PIPELINE, value: input.pipelineKey },
+      { key: WHOOSH_TRIGGER, value: input.mode ?? 'manual' },
+      { key: WHOOSH_STATUS_DETAIL, value: status },
+    ]);
+  };
+
+  try {
+    for (let steps = 0; ; steps++) {
+      const info = workflowInfo();
+      if (steps > 0 && (info.continueAsNewSuggested || info.historyLength > limit)) {
+        await continueAsNew<typeof pipelineRun>({ ...input, seq, resume });
+      }
+      const step = await advancePipeline({ executionId, seq, resume, now: Date.now() });
+      seq = step.seq;
+      resume = undefined;
+      switch (step.kind) {
+        case 'done':
+          show('success');
+          return { executionId, status: 'success' };
+        case 'error':
+          show('error');
+          throw ApplicationFailure.create({ type: 'PipelineFailed', message: `${step.error.node}: ${step.error.message}`, nonRetryable: true, details: [step.error] });
+        case 'activity':
+          show('running');
+          try {
+            await nodeActivity(step)({ executionId, seq });
+            resume = { kind: 'stored' };
+          } catch (err) {
+            if (isCancellation(err)) throw err;
+            resume = { kind: 'activityError', node: step.node, error: { node: step.node, message: failureMessage(err), name: 'NodeApiError' } };
+          }
+          break;
+        case 'wait':
+          show('waiting');
+          await sleep(Math.max(0, step.until - Date.now()));
+          resume = { kind: 'waited', node: step.node };
+          break;
+        case 'child':
+          show('running');
+          await runChildren(step, input);
+          resume = { kind: 'children' };
+          break;
+      }
+    }
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(() => finishPipeline({ executionId, status: 'canceled' }));
+      show('canceled');
+    }
+    throw err;
+  }
+}
+
+/** Sub-workflows as children; their results are read from their records, so failures are outputs, not exceptions. */
+async function runChildren(step: Extract<StepDescriptor, { kind: 'child' }>, parent: PipelineRunInput): Promise<void> {
+  const options = (c: ChildRef) => ({
+    workflowId: c.workflowId,
+    args: [{ executionId: c.executionId, pipelineKey: c.pipelineKey, mode: 'integrated', ...(parent.historyLimit ? { historyLimit: parent.historyLimit } : {}) }] as [PipelineRunInput],
+    typedSearchAttributes: [
+      { key: WHOOSH_KIND, value: 'pipeline' },
+      { key: WHOOSH_PIPELINE, value: c.pipelineKey },
+      { key: WHOOSH_TRIGGER, value: 'integrated' },
+      { key: WHOOSH_STATUS_DETAIL, value: 'running' },
+    ],
+  });
+  if (!step.wait) {
+    // Started and left to run on their own, as n8n does when it does not wait.
+    for (const c of step.children) await startChild(pipelineRun, { ...options(c), parentClosePolicy: ParentClosePolicy.ABANDON });
+    return;
+  }
+  await Promise.allSettled(step.children.map((c) => executeChild(pipelineRun, options(c))));
+}
