@@ -5,13 +5,14 @@
  */
 import { dashboard } from './scenarios/dashboard';
 import { fleet } from './scenarios/fleet';
+import { pipeline } from './scenarios/pipeline';
 import { startup } from './scenarios/startup';
 import { team } from './scenarios/team';
 import { temporalBaseline } from './scenarios/temporal-baseline';
 import { webhook } from './scenarios/webhook';
 import type { Scenario } from './report';
 
-const SCENARIOS: Scenario[] = [startup, temporalBaseline, fleet, webhook, team, dashboard];
+const SCENARIOS: Scenario[] = [startup, temporalBaseline, fleet, webhook, team, dashboard, pipeline];
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);
