@@ -1,0 +1,393 @@
+/**
+ * The sandbox for user code (n8n expressions and Code nodes): QuickJS compiled
+ * to WebAssembly, one runtime and context per Sandbox, reused for a batch of
+ * evaluations and freed by dispose(). User code reaches the host only through
+ * one JSON-in/JSON-out function (host-bridge.ts). Each evaluation has a
+ * deadline, the runtime a memory and stack limit, results a size bound; a
+ * limit ends the evaluation with a SandboxLimitError and the next evaluation
+ * gets a fresh context, transparently.
+ *
+ * quickjs-emscripten's WebAssembly module loads asynchronously once per
+ * process: `await loadSandboxEngine()` before the first createSandbox().
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  newQuickJSWASMModuleFromVariant,
+  RELEASE_SYNC,
+  type QuickJSContext,
+  type QuickJSSyncVariant,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
+} from 'quickjs-emscripten';
+import type { CodeResult, DataAccess, Item, Sandbox } from '../../../domain/pipeline/types';
+import { handleHostCall } from './host-bridge';
+import { CodeError, ExpressionError, SandboxLimitError } from './sandbox-errors';
+
+export interface SandboxOptions {
+  /** Deadline of one evaluation (an expression, or a whole Code node run), ms. Default 3000. */
+  readonly timeoutMs?: number;
+  /** Memory limit of the sandbox's heap, bytes. Default 64 MiB. */
+  readonly memoryLimitBytes?: number;
+  /** QuickJS's stack limit, bytes. Default 160 KiB: QuickJS must stop deep recursion before the host's own stack runs out inside WebAssembly. */
+  readonly maxStackBytes?: number;
+  /** Largest result (JSON characters) an evaluation may hand back. Default 16 MiB. */
+  readonly maxOutputChars?: number;
+}
+
+const DEFAULTS = {
+  timeoutMs: 3000,
+  memoryLimitBytes: 64 * 1024 * 1024,
+  maxStackBytes: 160 * 1024,
+  maxOutputChars: 16 * 1024 * 1024,
+} as const;
+
+/**
+ * The process's WebAssembly instances of QuickJS: the one in use and a spare.
+ * A runtime that hit the memory or stack limit may have leaked objects inside
+ * QuickJS, and freeing it would abort the whole instance; so it is abandoned,
+ * and after a few abandoned runtimes the spare takes over. If QuickJS fails at
+ * the WebAssembly level (the host's stack ran out inside it), that instance is
+ * not trusted again and the spare takes over at once. A new spare loads in the
+ * background; `loadSandboxEngine()` waits for it.
+ */
+/**
+ * The release build of QuickJS (sync). Its module loader is a dynamic import(),
+ * which Jest's VM cannot run; requiring the CommonJS build of the same module
+ * works everywhere.
+ */
+const variant: QuickJSSyncVariant = {
+  ...RELEASE_SYNC,
+  importModuleLoader: () =>
+    Promise.resolve(
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: import() is what Jest cannot run
+      require(require.resolve('@jitl/quickjs-wasmfile-release-sync/emscripten-module', { paths: [path.dirname(require.resolve('quickjs-emscripten'))] })),
+    ),
+};
+const newQuickJSWASMModule = () => newQuickJSWASMModuleFromVariant(variant);
+
+interface Engine {
+  readonly module: QuickJSWASMModule;
+  abandoned: number;
+}
+const MAX_ABANDONED_RUNTIMES = 8;
+let engine: Engine | undefined;
+let spare: QuickJSWASMModule | undefined;
+let loadingSpare: Promise<void> | undefined;
+
+function loadSpare(): Promise<void> {
+  loadingSpare ??= newQuickJSWASMModule()
+    .then((module) => {
+      spare = module;
+    })
+    .finally(() => {
+      loadingSpare = undefined;
+    });
+  return loadingSpare;
+}
+
+/** Loads the WebAssembly engine (and its spare); createSandbox() needs it. Cheap once loaded: call it before each batch. */
+export async function loadSandboxEngine(): Promise<void> {
+  if (!engine) engine = { module: await newQuickJSWASMModule(), abandoned: 0 };
+  if (!spare) await loadSpare();
+}
+
+function switchToSpare(): void {
+  engine = spare ? { module: spare, abandoned: 0 } : undefined;
+  spare = undefined;
+  loadSpare().catch((err: unknown) => console.error('sandbox: loading a spare QuickJS instance failed', err));
+}
+
+function runtimeAbandoned(module: QuickJSWASMModule): void {
+  if (engine?.module !== module) return;
+  engine.abandoned++;
+  if (engine.abandoned >= MAX_ABANDONED_RUNTIMES) switchToSpare();
+}
+
+function engineDied(module: QuickJSWASMModule): void {
+  if (engine?.module === module) switchToSpare();
+}
+
+const runtimeSource = readFileSync(path.join(__dirname, 'js/runtime.js'), 'utf8');
+
+interface SandboxError {
+  readonly name: string;
+  readonly message: string;
+  readonly description?: string;
+  readonly stack?: string;
+  readonly validation?: boolean;
+  readonly itemIndex?: number;
+}
+
+type Decoded = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: SandboxError };
+
+function decodeValue(json: string): Decoded {
+  const r = JSON.parse(json) as { v?: unknown; t?: string; error?: SandboxError };
+  if (r.error) return { ok: false, error: r.error };
+  if (r.t === 'u') return { ok: true, value: undefined };
+  if (r.t === 'n') return { ok: true, value: Number((r as { v: string }).v) };
+  return { ok: true, value: r.v };
+}
+
+/** One QuickJS runtime + context with the sandbox runtime loaded. */
+class Vm {
+  readonly runtime: QuickJSRuntime;
+  readonly context: QuickJSContext;
+  private readonly api: QuickJSHandle;
+  private deadline = Infinity;
+  /** Set when a limit may have left QuickJS's heap inconsistent: never free this runtime. */
+  tainted = false;
+  /** The Code node wrapper's parameter list ($input, items, ...). */
+  readonly codeParams: string;
+  interrupted = false;
+  data: DataAccess | undefined;
+
+  constructor(
+    readonly module: QuickJSWASMModule,
+    private readonly options: Required<SandboxOptions>,
+  ) {
+    this.runtime = module.newRuntime();
+    this.runtime.setMemoryLimit(options.memoryLimitBytes);
+    this.runtime.setMaxStackSize(options.maxStackBytes);
+    this.runtime.setInterruptHandler(() => {
+      if (Date.now() > this.deadline) {
+        this.interrupted = true;
+        return true;
+      }
+      return false;
+    });
+    this.context = this.runtime.newContext();
+    const ctx = this.context;
+    try {
+      const hostCall = ctx.newFunction('hostCall', (opHandle, argsHandle) => {
+        const json = handleHostCall(this.data, ctx.getString(opHandle), ctx.getString(argsHandle));
+        return ctx.newString(json);
+      });
+      const factory = ctx.unwrapResult(ctx.evalCode(runtimeSource, 'whoosh-runtime.js', { type: 'global', strict: true }));
+      this.api = ctx.unwrapResult(ctx.callFunction(factory, ctx.undefined, hostCall));
+      factory.dispose();
+      hostCall.dispose();
+      const params = ctx.getProp(this.api, 'codeParams');
+      this.codeParams = ctx.getString(params);
+      params.dispose();
+    } catch (err) {
+      this.dispose();
+      throw err;
+    }
+  }
+
+  /** Runs fn with the deadline armed and `data` visible to hostCall. */
+  armed<T>(data: DataAccess, fn: () => T): T {
+    this.data = data;
+    this.interrupted = false;
+    this.deadline = Date.now() + this.options.timeoutMs;
+    try {
+      return fn();
+    } finally {
+      this.deadline = Infinity;
+      this.data = undefined;
+    }
+  }
+
+  /** Calls a method of the runtime's API with string/number arguments; returns the string it returns. */
+  call(method: string, ...args: (string | number | QuickJSHandle)[]): string {
+    const ctx = this.context;
+    const fn = ctx.getProp(this.api, method);
+    const handles = args.map((a) => (typeof a === 'string' ? ctx.newString(a) : typeof a === 'number' ? ctx.newNumber(a) : a));
+    try {
+      const result = ctx.callFunction(fn, ctx.undefined, ...handles);
+      if (result.error) {
+        const err = ctx.dump(result.error) as SandboxError | string;
+        result.error.dispose();
+        throw this.limitError(err) ?? new Error(typeof err === 'string' ? err : `${err.name}: ${err.message}`);
+      }
+      const out = ctx.typeof(result.value) === 'string' ? ctx.getString(result.value) : '';
+      result.value.dispose();
+      return out;
+    } finally {
+      fn.dispose();
+      handles.forEach((h, i) => {
+        if (typeof args[i] !== 'object') h.dispose();
+      });
+    }
+  }
+
+  /** A sandbox error caused by a limit, as the host reports it; undefined for ordinary errors. */
+  limitError(err: SandboxError | string | undefined): SandboxLimitError | undefined {
+    if (this.interrupted) return new SandboxLimitError(`Evaluation timed out after ${this.options.timeoutMs} ms`, 'timeout');
+    if (!err || typeof err === 'string') return undefined;
+    if (err.name === 'InternalError' && /out of memory|string too long|array too long|invalid array length/i.test(err.message)) {
+      return new SandboxLimitError(`Evaluation ran out of memory (limit ${Math.round(this.options.memoryLimitBytes / 1048576)} MB)`, 'memory');
+    }
+    if ((err.name === 'InternalError' || err.name === 'RangeError') && /stack overflow|call stack/i.test(err.message)) {
+      return new SandboxLimitError('Maximum call stack size exceeded', 'stack');
+    }
+    if (err.name === 'SandboxLimitError') return new SandboxLimitError(err.message, 'output');
+    if (err.name === 'InternalError' && /interrupted/.test(err.message)) {
+      return new SandboxLimitError(`Evaluation timed out after ${this.options.timeoutMs} ms`, 'timeout');
+    }
+    return undefined;
+  }
+
+  dispose(): void {
+    if (this.tainted) {
+      runtimeAbandoned(this.module);
+      return;
+    }
+    try {
+      if (this.api?.alive) this.api.dispose();
+      if (this.context.alive) this.context.dispose();
+      if (this.runtime.alive) this.runtime.dispose();
+    } catch {
+      // QuickJS aborted while freeing: this WebAssembly instance is unusable from now on.
+      engineDied(this.module);
+    }
+  }
+}
+
+const ERROR_LINE = /user-code:(\d+)(?::\d+)?\)?/;
+
+/** The line in the user's code an error was thrown from, if its stack names one. */
+function userLine(stack: string | undefined): number | undefined {
+  const m = stack ? ERROR_LINE.exec(stack) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+class QuickJsSandbox implements Sandbox {
+  private vm: Vm | undefined;
+  private readonly options: Required<SandboxOptions>;
+  private disposed = false;
+
+  constructor(options: SandboxOptions) {
+    this.options = { ...DEFAULTS, ...options };
+    this.vm = new Vm(currentModule(), this.options);
+  }
+
+  private get live(): Vm {
+    if (this.disposed) throw new Error('The sandbox was disposed');
+    if (!this.vm) this.vm = new Vm(currentModule(), this.options);
+    return this.vm;
+  }
+
+  /** After a limit was hit the context may hold garbage or broken state: start the next evaluation afresh. */
+  private discard(): void {
+    this.vm?.dispose();
+    this.vm = undefined;
+  }
+
+  private guarded<T>(fn: (vm: Vm) => T): T {
+    const vm = this.live;
+    try {
+      return fn(vm);
+    } catch (err) {
+      if (err instanceof SandboxLimitError) {
+        if (err.limit === 'output') throw err;
+        vm.tainted = err.limit !== 'timeout';
+      } else if (err instanceof ExpressionError || err instanceof CodeError) {
+        throw err;
+      } else {
+        // Not an error of the user's code: QuickJS failed at the WebAssembly level.
+        vm.tainted = true;
+        engineDied(vm.module);
+        this.discard();
+        throw new SandboxLimitError(`The sandbox failed: ${(err as Error)?.message ?? String(err)}`, 'engine');
+      }
+      this.discard();
+      throw err;
+    }
+  }
+
+  evaluate(expression: string, data: DataAccess): unknown {
+    if (typeof expression !== 'string' || expression.charAt(0) !== '=') return expression;
+    return this.guarded((vm) => {
+      const out = vm.armed(data, () => vm.call('evaluate', expression, this.options.maxOutputChars));
+      const decoded = decodeValue(out);
+      if (decoded.ok) return decoded.value;
+      throw vm.limitError(decoded.error) ?? new ExpressionError(decoded.error.message, decoded.error.description);
+    });
+  }
+
+  resolveParameters(parameters: unknown, data: DataAccess): unknown {
+    if (typeof parameters === 'string') return this.evaluate(parameters, data);
+    if (Array.isArray(parameters)) return parameters.map((p) => this.resolveParameters(p, data));
+    if (parameters !== null && typeof parameters === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(parameters)) out[key] = this.resolveParameters(value, data);
+      return out;
+    }
+    return parameters;
+  }
+
+  runCode(code: string, mode: 'runOnceForAllItems' | 'runOnceForEachItem', data: DataAccess): CodeResult {
+    return this.guarded((vm) =>
+      vm.armed(data, () => {
+        const ctx = vm.context;
+        const params = vm.codeParams;
+        // The wrapper shares the first line with the user's code, so lines in stacks are the user's.
+        const compiled = ctx.evalCode(`(async function (${params}) {${code}\n})`, 'user-code', { type: 'global' });
+        if (compiled.error) {
+          const err = ctx.dump(compiled.error) as SandboxError;
+          compiled.error.dispose();
+          throw vm.limitError(err) ?? this.codeError(err, mode, undefined);
+        }
+        try {
+          vm.call('startCode', compiled.value, mode);
+        } finally {
+          compiled.value.dispose();
+        }
+        for (;;) {
+          const status = JSON.parse(vm.call('codeStatus', this.options.maxOutputChars)) as
+            | { state: 'running' }
+            | { state: 'failed'; error: SandboxError; console: string[] }
+            | { state: 'done'; items: { v: Item[] }; console: string[] };
+          if (status.state === 'done') return { items: status.items.v, console: status.console };
+          if (status.state === 'failed') throw vm.limitError(status.error) ?? this.codeError(status.error, mode, status.error.itemIndex);
+          const jobs = vm.runtime.executePendingJobs();
+          if (jobs.error) {
+            const err = ctx.dump(jobs.error) as SandboxError;
+            jobs.error.dispose();
+            throw vm.limitError(err) ?? this.codeError(err, mode, undefined);
+          }
+          if (jobs.value === 0) {
+            throw new CodeError("Code doesn't finish: it waits for a promise that never settles", 'Every awaited promise must resolve or reject; timers and network requests are not available in the Code node.');
+          }
+        }
+      }),
+    );
+  }
+
+  /** n8n's form: "<message> [line N]" / "[line N, for item i]". */
+  private codeError(err: SandboxError, mode: 'runOnceForAllItems' | 'runOnceForEachItem', itemIndex: number | undefined): CodeError {
+    if (err.name === 'CodeError' || err.validation) {
+      const suffix = mode === 'runOnceForEachItem' && itemIndex !== undefined && !/\[item \d+\]$/.test(err.message) ? ` [item ${itemIndex}]` : '';
+      return new CodeError(err.message + suffix, err.description);
+    }
+    const line = userLine(err.stack);
+    const message = err.name === 'SyntaxError' ? `SyntaxError: ${err.message}` : err.message;
+    const where =
+      mode === 'runOnceForEachItem' && itemIndex !== undefined
+        ? line !== undefined
+          ? ` [line ${line}, for item ${itemIndex}]`
+          : ` [item ${itemIndex}]`
+        : line !== undefined
+          ? ` [line ${line}]`
+          : '';
+    return new CodeError(message + where, err.description);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.discard();
+  }
+}
+
+/** A Sandbox with its own QuickJS context. Needs `await loadSandboxEngine()` once per process first. */
+export function createSandbox(options: SandboxOptions = {}): Sandbox {
+  return new QuickJsSandbox(options);
+}
+
+function currentModule(): QuickJSWASMModule {
+  if (!engine) throw new Error('The sandbox engine is not loaded: await loadSandboxEngine() before createSandbox()');
+  return engine.module;
+}

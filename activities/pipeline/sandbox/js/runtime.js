@@ -1,0 +1,653 @@
+/*
+ * Runs INSIDE the QuickJS sandbox, never in Node. Evaluated once per sandbox
+ * context as a function expression and called with `hostCall`, the one host
+ * function: hostCall(op, argsJson) -> resultJson. Everything that crosses is
+ * JSON text; no host object is reachable from here.
+ *
+ * It builds n8n's expression scope ($json, $input, $('Node'), $now, ...),
+ * splits `{{ }}` templates, renders them with n8n's rules, runs Code-node
+ * functions and normalises their results, and serialises values back to the
+ * host. The extension methods (extensions.js), Luxon and jmespath are loaded
+ * lazily on first use.
+ */
+/* eslint-disable @typescript-eslint/no-unused-expressions -- the file is one function expression, evaluated for its value inside QuickJS */
+(function (hostCall) {
+  'use strict';
+  const G = globalThis;
+  const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+
+  class ExpressionError extends Error {
+    constructor(message, description) {
+      super(message);
+      this.name = 'ExpressionError';
+      if (description) this.description = description;
+    }
+  }
+  class ExpressionExtensionError extends ExpressionError {
+    constructor(message, description) {
+      super(message, description);
+      this.name = 'ExpressionExtensionError';
+    }
+  }
+
+  function host(op, args) {
+    const r = JSON.parse(hostCall(op, JSON.stringify(args === undefined ? [] : args)));
+    if (r.e !== undefined) throw new ExpressionError(r.e, r.d);
+    return r.v;
+  }
+
+  // ------------------------------------------------------------ lazy libraries
+
+  const libs = Object.create(null);
+  function loadLib(name) {
+    if (libs[name]) return libs[name];
+    const source = host('lib', [name]);
+    if (name === 'luxon') {
+      installIntl();
+      libs.luxon = new Function(source + '\n;return luxon;')();
+      libs.luxon.Settings.defaultLocale = 'en-US';
+      libs.luxon.Settings.throwOnInvalid = false;
+      // As n8n does: Luxon's default zone is the workflow's timezone.
+      libs.luxon.Settings.defaultZone = meta().timezone;
+      const extensions = libs.extensions;
+      if (extensions) extensions.onLuxon(libs.luxon);
+    } else if (name === 'jmespath') {
+      const exports = {};
+      new Function('exports', source)(exports);
+      libs.jmespath = exports;
+    } else if (name === 'extensions') {
+      libs.extensions = (0, eval)(source)(extensionApi);
+      if (libs.luxon) libs.extensions.onLuxon(libs.luxon);
+    }
+    return libs[name];
+  }
+  const luxon = () => loadLib('luxon');
+
+  // Luxon needs Intl, which QuickJS lacks: these shims answer with the host's
+  // Intl through JSON (locale, options and a timestamp in; strings out).
+  function installIntl() {
+    if (G.Intl) return;
+    const make = (kind, methods) => {
+      const C = function (locale, options) {
+        if (!(this instanceof C)) return new C(locale, options);
+        this.locale = locale === undefined ? undefined : JSON.parse(JSON.stringify(locale));
+        this.options = options === undefined ? undefined : JSON.parse(JSON.stringify(options));
+        this.resolved = undefined;
+      };
+      C.prototype.resolvedOptions = function () {
+        if (!this.resolved) this.resolved = host('intl', [kind, 'resolvedOptions', this.locale, this.options]);
+        return Object.assign({}, this.resolved);
+      };
+      for (const m of methods) {
+        C.prototype[m] = function (arg) {
+          const value = arg instanceof Date ? arg.getTime() : arg;
+          return host('intl', [kind, m, this.locale, this.options, value === undefined ? Date.now() : value]);
+        };
+      }
+      C.supportedLocalesOf = (locales) => host('intl', [kind, 'supportedLocalesOf', locales]);
+      return C;
+    };
+    Object.defineProperty(G, 'Intl', {
+      value: {
+        DateTimeFormat: make('DateTimeFormat', ['format', 'formatToParts']),
+        NumberFormat: make('NumberFormat', ['format', 'formatToParts']),
+        ListFormat: make('ListFormat', ['format']),
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+
+  installIntl();
+
+  // ------------------------------------------------------------ one evaluation's view
+
+  let ev = null; // per-evaluation cache, reset by begin()
+  function begin() {
+    ev = { meta: undefined, item: undefined, all: undefined, vars: Object.create(null) };
+  }
+  const meta = () => (ev.meta === undefined ? (ev.meta = host('meta')) : ev.meta);
+  const currentItem = () => (ev.item === undefined ? (ev.item = host('item')) : ev.item);
+  const allInput = () => (ev.all === undefined ? (ev.all = host('inputAll')) : ev.all);
+  const pos = (v, name) => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new ExpressionError(`${name} must be a whole number`);
+    return v;
+  };
+
+  function nodeProxy(name) {
+    if (typeof name !== 'string') throw new ExpressionError('$() needs a node name');
+    const all = (branch, run) => host('nodeItems', [name, pos(branch, 'branchIndex'), pos(run, 'runIndex')]);
+    return {
+      all,
+      first: (branch, run) => all(branch, run)[0],
+      last: (branch, run) => {
+        const items = all(branch, run);
+        return items[items.length - 1];
+      },
+      get item() {
+        return host('pairedItem', [name, undefined]);
+      },
+      itemMatching: (i) => host('pairedItem', [name, pos(i, 'itemIndex')]),
+      pairedItem: (i) => host('pairedItem', [name, pos(i, 'itemIndex')]),
+      get isExecuted() {
+        return host('isExecuted', [name]);
+      },
+      get params() {
+        return host('nodeParams', [name]);
+      },
+      get runIndex() {
+        return host('nodeRunIndex', [name]);
+      },
+    };
+  }
+
+  // $node["X"] is positional: the item at the same index in X's output.
+  const $node = new Proxy(
+    {},
+    {
+      get(_t, name) {
+        if (typeof name !== 'string') return undefined;
+        const item = () => host('nodeItem', [name, meta().itemIndex]);
+        return {
+          get json() {
+            const it = item();
+            return it ? it.json : undefined;
+          },
+          get binary() {
+            const it = item();
+            return it ? it.binary : undefined;
+          },
+          get parameter() {
+            return host('nodeParams', [name]);
+          },
+          get runIndex() {
+            return host('nodeRunIndex', [name]);
+          },
+          get context() {
+            return {};
+          },
+        };
+      },
+    },
+  );
+
+  function isEmptyValue(v) {
+    if (v === undefined || v === null || v === '') return true;
+    if (Array.isArray(v)) return v.length === 0;
+    if (typeof v === 'object' && !(v instanceof Date) && Object.getPrototypeOf(v) === Object.prototype) return Object.keys(v).length === 0;
+    return false;
+  }
+
+  function makeInput(mode) {
+    return {
+      all: () => allInput(),
+      first: () => allInput()[0],
+      last: () => {
+        const items = allInput();
+        return items[items.length - 1];
+      },
+      get item() {
+        if (mode === 'runOnceForAllItems') {
+          throw new ExpressionError("Can't use .item here", "You can't use $input.item in 'Run Once for All Items' mode; use $input.first(), $input.all() or $input.last()");
+        }
+        return currentItem();
+      },
+      get params() {
+        return host('params');
+      },
+      get context() {
+        return {};
+      },
+    };
+  }
+
+  // The names an expression or Code node can use; each is computed on first use.
+  const scopeVars = {
+    $json: () => {
+      const it = currentItem();
+      return it ? it.json : undefined;
+    },
+    $binary: () => {
+      const it = currentItem();
+      return it ? it.binary || {} : {};
+    },
+    $input: () => makeInput(ev.mode),
+    $: () => nodeProxy,
+    $node: () => $node,
+    $items: () => (name, out, run) => (name === undefined ? allInput() : host('nodeItems', [name, pos(out, 'outputIndex'), pos(run, 'runIndex')])),
+    $item: () => (i) => ({
+      get $json() {
+        const it = host('item', [pos(i, 'itemIndex')]);
+        return it ? it.json : undefined;
+      },
+      get $binary() {
+        const it = host('item', [pos(i, 'itemIndex')]);
+        return it ? it.binary || {} : {};
+      },
+      $node: new Proxy({}, { get: (_t, name) => (typeof name === 'string' ? { get json() { const it = host('nodeItem', [name, i]); return it ? it.json : undefined; } } : undefined) }),
+    }),
+    $prevNode: () => meta().prevNode || {},
+    $runIndex: () => meta().runIndex,
+    $itemIndex: () => meta().itemIndex,
+    $position: () => meta().itemIndex,
+    $workflow: () => meta().workflow,
+    $execution: () => meta().execution,
+    $executionId: () => meta().execution.id,
+    $mode: () => meta().execution.mode,
+    $resumeWebhookUrl: () => meta().execution.resumeUrl,
+    $vars: () => meta().vars,
+    $env: () => host('env'),
+    $parameter: () => host('params'),
+    $now: () => luxon().DateTime.fromMillis(meta().now, { zone: meta().timezone }),
+    $today: () => luxon().DateTime.fromMillis(meta().now, { zone: meta().timezone }).startOf('day'),
+    DateTime: () => luxon().DateTime,
+    Duration: () => luxon().Duration,
+    Interval: () => luxon().Interval,
+    $jmespath: () => (data, query) => {
+      if (typeof query !== 'string') throw new ExpressionError('$jmespath: the query must be a string', 'Use $jmespath(data, query)');
+      return loadLib('jmespath').search(data, query);
+    },
+    $if: () => (condition, a, b) => (condition ? a : b),
+    $ifEmpty: () => (value, fallback) => (isEmptyValue(value) ? fallback : value),
+    $min: () => (...n) => Math.min(...n),
+    $max: () => (...n) => Math.max(...n),
+    $average: () => (...n) => (n.length ? n.reduce((a, b) => a + b, 0) / n.length : NaN),
+    $not: () => (v) => !v,
+  };
+  function scopeValue(name) {
+    if (name in ev.vars) return ev.vars[name];
+    const v = scopeVars[name]();
+    ev.vars[name] = v;
+    return v;
+  }
+
+  // Expression scope: like n8n's data proxy, every free identifier resolves
+  // here: $-variables first, then sandbox globals, else undefined.
+  const locals = Object.create(null);
+  const scope = new Proxy(Object.create(null), {
+    has: (_t, k) => typeof k === 'string',
+    get(_t, k) {
+      if (typeof k !== 'string') return undefined;
+      if (hasOwn(scopeVars, k)) return scopeValue(k);
+      if (k in locals) return locals[k];
+      if (k in G) return G[k];
+      return undefined;
+    },
+    set(_t, k, v) {
+      locals[k] = v;
+      return true;
+    },
+  });
+
+  // ------------------------------------------------------------ expressions
+
+  // n8n splits on `{{` and the next `}}`; an unclosed `{{` stays text.
+  function splitTemplate(text) {
+    const chunks = [];
+    let i = 0;
+    while (i <= text.length) {
+      const open = text.indexOf('{{', i);
+      if (open === -1) {
+        chunks.push({ code: false, text: text.slice(i) });
+        break;
+      }
+      const close = text.indexOf('}}', open + 2);
+      if (close === -1) {
+        chunks.push({ code: false, text: text.slice(i) });
+        break;
+      }
+      chunks.push({ code: false, text: text.slice(i, open) });
+      chunks.push({ code: true, text: text.slice(open + 2, close) });
+      i = close + 2;
+      if (i === text.length) break;
+    }
+    return chunks;
+  }
+
+  const compiled = new Map();
+  function compile(code) {
+    let fn = compiled.get(code);
+    if (fn) return fn;
+    let body = code.trim();
+    while (body.endsWith(';')) body = body.slice(0, -1).trimEnd();
+    if (body === '') body = 'undefined';
+    try {
+      fn = new Function('__scope', 'with (__scope) { return (' + body + '\n); }');
+    } catch (e) {
+      if (e instanceof SyntaxError) throw new ExpressionError('invalid syntax');
+      throw e;
+    }
+    if (compiled.size > 5000) compiled.clear();
+    compiled.set(code, fn);
+    return fn;
+  }
+
+  // n8n fails the expression on its own errors (node access, $env, extension
+  // misuse) and on limits; other runtime errors make that part undefined.
+  function isFatal(e) {
+    return e instanceof ExpressionError || !(e instanceof Error) || e.name === 'InternalError' || e.name === 'SandboxLimitError';
+  }
+  function runPart(code) {
+    const fn = compile(code);
+    try {
+      return fn(scope);
+    } catch (e) {
+      if (isFatal(e)) throw e;
+      return undefined;
+    }
+  }
+
+  function partText(v) {
+    if (!(v || v === 0 || v === false)) return '';
+    if (typeof v === 'object' && !Array.isArray(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+      return JSON.stringify(v);
+    }
+    return String(v);
+  }
+
+  function checkResult(v) {
+    if (typeof v === 'function') {
+      if (v === nodeProxy) throw new ExpressionError('invalid syntax');
+      if (libs.luxon && v === libs.luxon.DateTime) throw new ExpressionError('this is a DateTime, please access its methods');
+      throw new ExpressionError('this is a function, please add ()');
+    }
+    return v;
+  }
+
+  function evaluateExpression(expression) {
+    const text = expression.charAt(0) === '=' ? expression.slice(1) : expression;
+    if (/\.\s*constructor/m.test(text)) {
+      throw new ExpressionError('Expression contains invalid constructor function call', 'Constructor override attempt is not allowed due to security concerns');
+    }
+    if (text.indexOf('{{') === -1) return text;
+    if (text.indexOf('.') !== -1 || text.indexOf('$') !== -1) loadLib('extensions');
+    const chunks = splitTemplate(text);
+    if (chunks.length === 2 && chunks[0].text === '' && chunks[1].code) {
+      return checkResult(runPart(chunks[1].text));
+    }
+    let out = '';
+    for (const c of chunks) out += c.code ? partText(runPart(c.text)) : c.text;
+    return out;
+  }
+
+  // ------------------------------------------------------------ values back to the host
+
+  function encode(value, limit) {
+    let text;
+    if (value === undefined) text = '{"t":"u"}';
+    else if (typeof value === 'number' && !Number.isFinite(value)) text = JSON.stringify({ t: 'n', v: String(value) });
+    else if (typeof value === 'bigint') text = JSON.stringify({ v: value.toString() });
+    else {
+      const json = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+      text = json === undefined ? '{"t":"u"}' : '{"v":' + json + '}';
+    }
+    if (text.length > limit) {
+      const e = new Error(`The result is too large (${text.length} characters; the limit is ${limit})`);
+      e.name = 'SandboxLimitError';
+      throw e;
+    }
+    return text;
+  }
+
+  function errorOut(e) {
+    if (e instanceof Error) {
+      return JSON.stringify({ error: { name: e.name, message: String(e.message), description: e.description, stack: String(e.stack || '') } });
+    }
+    let message;
+    try {
+      message = typeof e === 'string' ? e : JSON.stringify(e);
+    } catch {
+      message = String(e);
+    }
+    return JSON.stringify({ error: { name: 'Error', message: String(message), stack: '' } });
+  }
+
+  function evaluate(expression, limit) {
+    begin();
+    ev.mode = 'expression';
+    try {
+      return encode(evaluateExpression(expression), limit);
+    } catch (e) {
+      if (e && e.name === 'InternalError') throw e;
+      return errorOut(e);
+    }
+  }
+
+  // ------------------------------------------------------------ Code node
+
+  const consoleLines = [];
+  function formatArg(a) {
+    if (typeof a === 'string') return a;
+    if (a === undefined) return 'undefined';
+    if (typeof a === 'function') return `[Function: ${a.name || 'anonymous'}]`;
+    if (a instanceof Error) return String(a.stack ? `${a.name}: ${a.message}` : a);
+    try {
+      const s = JSON.stringify(a);
+      return s === undefined ? String(a) : s;
+    } catch {
+      return String(a);
+    }
+  }
+  const sandboxConsole = {};
+  for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace']) {
+    sandboxConsole[level] = (...args) => {
+      if (consoleLines.length >= 1000) return;
+      const line = args.map(formatArg).join(' ');
+      consoleLines.push(line.length > 10000 ? line.slice(0, 10000) + '…' : line);
+    };
+  }
+  Object.defineProperty(G, 'console', { value: sandboxConsole, writable: true, configurable: true });
+
+  const CODE_PARAMS = ['$input', 'items', 'item', '$json', '$binary', '$itemIndex', '$runIndex', '$', '$node', '$prevNode', '$workflow', '$execution', '$vars', '$env', '$now', '$today', 'DateTime', 'Duration', 'Interval', '$jmespath', '$if', '$ifEmpty', '$min', '$max', '$parameter', '$items', '$mode', 'console'];
+
+  // The scope of a Code node: the names are plain parameters; the expensive
+  // ones ($now, DateTime, $env...) are getters so they load only when read.
+  function codeArgs(mode) {
+    return CODE_PARAMS.map((name) => {
+      switch (name) {
+        case 'items':
+          return mode === 'runOnceForAllItems' ? lazyArray(() => allInput()) : undefined;
+        case 'item':
+          return mode === 'runOnceForEachItem' ? currentItem() : undefined;
+        case 'console':
+          return sandboxConsole;
+        case '$env':
+        case '$now':
+        case '$today':
+        case 'DateTime':
+        case 'Duration':
+        case 'Interval':
+          return lazyValue(name);
+        default:
+          return scopeValue(name);
+      }
+    });
+  }
+  function lazyArray(get) {
+    return get();
+  }
+  // A stand-in resolved on first property access; typeof checks and method
+  // calls see the real value.
+  function lazyValue(name) {
+    let real;
+    let loaded = false;
+    const load = () => {
+      if (!loaded) {
+        real = scopeValue(name);
+        loaded = true;
+      }
+      return real;
+    };
+    if (name === '$env') {
+      return new Proxy({}, { get: (_t, k) => Reflect.get(load(), k), has: (_t, k) => k in load(), ownKeys: () => Reflect.ownKeys(load()), getOwnPropertyDescriptor: (_t, k) => Reflect.getOwnPropertyDescriptor(load(), k) });
+    }
+    const target = function () {};
+    return new Proxy(target, {
+      get: (_t, k) => {
+        const r = load();
+        const v = r[k];
+        return typeof v === 'function' && name !== 'DateTime' && name !== 'Duration' && name !== 'Interval' ? v.bind(r) : v;
+      },
+      apply: (_t, self, args) => Reflect.apply(load(), self, args),
+      construct: (_t, args) => Reflect.construct(load(), args),
+      has: (_t, k) => k in load(),
+    });
+  }
+
+  const ITEM_KEYS = ['json', 'binary', 'pairedItem', 'error', 'index'];
+  class CodeError extends Error {
+    constructor(message, description) {
+      super(message);
+      this.name = 'CodeError';
+      if (description) this.description = description;
+    }
+  }
+  const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+  function checkItemKeys(item, index) {
+    for (const key of Object.keys(item)) {
+      if (!ITEM_KEYS.includes(key)) {
+        throw new CodeError(`Unknown top-level item key: ${key}${index === undefined ? '' : ` [item ${index}]`}`, 'Access the properties of an item under `.json`, e.g. `item.json`');
+      }
+    }
+    if (item.json !== undefined && !isObject(item.json)) {
+      throw new CodeError(`A 'json' property isn't an object${index === undefined ? '' : ` [item ${index}]`}`, "In the returned data, every key named 'json' must point to an object.");
+    }
+    if (item.binary !== undefined && !isObject(item.binary)) {
+      throw new CodeError(`A 'binary' property isn't an object${index === undefined ? '' : ` [item ${index}]`}`, "In the returned data, every key named 'binary' must point to an object.");
+    }
+  }
+
+  // n8n's normalizeItems: a list of items, a list of plain objects, or one object.
+  function normalizeAll(result) {
+    if (result === undefined || result === null || typeof result !== 'object') {
+      throw new CodeError("Code doesn't return items properly", 'Please return an array of objects, one for each item you would like to output.');
+    }
+    let list = Array.isArray(result) ? result : [result];
+    if (Array.isArray(result)) {
+      list.forEach((item, i) => {
+        if (!isObject(item)) throw new CodeError("Code doesn't return items properly", 'Please return an array of objects, one for each item you would like to output.' + ` [item ${i}]`);
+      });
+      const mustHaveItemKeys = list.some((item) => Object.keys(item).some((k) => ITEM_KEYS.includes(k)));
+      if (mustHaveItemKeys) list.forEach((item, i) => checkItemKeys(item, i));
+    } else if (result.json !== undefined) {
+      checkItemKeys(result);
+    }
+    if (list.every((item) => 'json' in item)) return list.map(toItem);
+    if (list.some((item) => 'json' in item)) throw new CodeError('Inconsistent item format');
+    if (list.every((item) => 'binary' in item)) {
+      return list.map((item) => {
+        const json = {};
+        for (const k of Object.keys(item)) if (k !== 'binary') json[k] = item[k];
+        return { json, binary: item.binary };
+      });
+    }
+    if (list.some((item) => 'binary' in item)) throw new CodeError('Inconsistent item format');
+    return list.map((item) => ({ json: item }));
+  }
+  function toItem(item) {
+    const out = { json: item.json };
+    if (item.binary !== undefined) out.binary = item.binary;
+    if (item.pairedItem !== undefined) out.pairedItem = item.pairedItem;
+    if (item.error !== undefined) out.error = item.error;
+    return out;
+  }
+
+  function normalizeOne(result, index) {
+    if (result === null) return null;
+    if (Array.isArray(result)) {
+      throw new CodeError("Code doesn't return a single object", "An array of objects was returned. If you need to output multiple items, please use the 'Run Once for All Items' mode instead.");
+    }
+    if (result === undefined || typeof result !== 'object') {
+      throw new CodeError("Code doesn't return an object", `Please return an object representing the output item. ('${String(result)}' was returned instead.)`);
+    }
+    const hasItemKeys = Object.keys(result).some((k) => ITEM_KEYS.includes(k));
+    if (hasItemKeys) checkItemKeys(result);
+    const item = hasItemKeys && result.json !== undefined ? toItem(result) : { json: hasItemKeys ? {} : result };
+    if (hasItemKeys && result.json === undefined && result.binary !== undefined) item.binary = result.binary;
+    if (item.pairedItem === undefined) item.pairedItem = { item: index };
+    return item;
+  }
+
+  // Settles a Code-node promise: the host drains the job queue between calls.
+  let pending = null;
+  function startCode(fn, mode) {
+    begin();
+    ev.mode = mode;
+    consoleLines.length = 0;
+    pending = { state: 'running', mode, fn, results: [], index: 0, count: 0 };
+    if (mode === 'runOnceForAllItems') {
+      callUser(fn, mode);
+    } else {
+      pending.count = host('inputLength');
+      nextItem();
+    }
+  }
+  function callUser(fn, mode) {
+    let promise;
+    try {
+      promise = fn(...codeArgs(mode));
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    Promise.resolve(promise).then(
+      (v) => settle(v),
+      (e) => fail(e),
+    );
+  }
+  function nextItem() {
+    if (pending.index >= pending.count) {
+      pending.state = 'done';
+      return;
+    }
+    begin();
+    ev.mode = pending.mode;
+    ev.item = host('item', [pending.index]);
+    ev.meta = Object.assign({}, host('meta'), { itemIndex: pending.index });
+    callUser(pending.fn, pending.mode);
+  }
+  function settle(value) {
+    if (pending.state !== 'running') return;
+    try {
+      if (pending.mode === 'runOnceForAllItems') {
+        pending.results = normalizeAll(value);
+        pending.state = 'done';
+      } else {
+        const item = normalizeOne(value, pending.index);
+        if (item !== null) pending.results.push(item);
+        pending.index++;
+        nextItem();
+      }
+    } catch (e) {
+      fail(e, true);
+    }
+  }
+  function fail(e, fromValidation) {
+    if (pending.state !== 'running') return;
+    pending.state = 'failed';
+    pending.error = e;
+    pending.fromValidation = fromValidation === true;
+  }
+  function codeStatus(limit) {
+    const p = pending;
+    if (p.state === 'running') return '{"state":"running"}';
+    pending = null;
+    const lines = consoleLines.slice();
+    if (p.state === 'failed') {
+      const err = JSON.parse(errorOut(p.error)).error;
+      err.validation = p.fromValidation;
+      if (p.mode === 'runOnceForEachItem') err.itemIndex = p.index;
+      return JSON.stringify({ state: 'failed', error: err, console: lines });
+    }
+    const items = encode(p.results, limit);
+    return '{"state":"done","console":' + JSON.stringify(lines) + ',"items":' + items + '}';
+  }
+
+  // ------------------------------------------------------------ for extensions.js
+
+  const extensionApi = { ExpressionError, ExpressionExtensionError, luxon, host, isEmptyValue };
+
+  return { evaluate, startCode, codeStatus, codeParams: CODE_PARAMS.join(', ') };
+});
