@@ -10,7 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { advance, createExecution } from '../../domain/pipeline/engine';
+import { advance, createExecution } from '../../domain/pipeline';
 import type {
   EngineState,
   HttpActivityResult,
@@ -234,6 +234,8 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
         result = advance(state, resume, {
           sandbox,
           now: input.now,
+          // Run data timing is wall-clock; $now stays the workflow's time.
+          clock: Date.now,
           timezone: doc.settings?.timezone ?? opts.timezone ?? 'UTC',
           vars: opts.vars ?? {},
           execution: { id: executionId, mode: source?.mode ?? 'manual', resumeUrl: '' },

@@ -4,6 +4,7 @@
  * the nodes first ran, as n8n lists them) and one node's every run.
  */
 import type { Pool } from 'pg';
+import { nodesOutput, type NodesOutput } from '../../domain/pipeline';
 import type { ExecutionStatus, NodeRun } from '../../domain/pipeline/types';
 import { getExecution, getLastRuns, getRunsOfNode, type ExecutionRow } from './pipeline-store';
 
@@ -19,7 +20,7 @@ export interface ExecutionView {
   readonly lastNode: string | null;
   readonly error: { readonly node: string; readonly message: string; readonly description?: string } | null;
   readonly parentExecutionId: string | null;
-  readonly nodes: Record<string, unknown[][]>;
+  readonly nodes: NodesOutput;
 }
 
 export interface NodeRunView {
@@ -43,8 +44,8 @@ function errorView(row: ExecutionRow): ExecutionView['error'] {
 export async function executionView(pool: Pool, id: string): Promise<ExecutionView | undefined> {
   const row = await getExecution(pool, id);
   if (!row) return undefined;
-  const nodes: Record<string, unknown[][]> = {};
-  for (const r of await getLastRuns(pool, id)) nodes[r.node] = outputsOf(r.run).map((items) => items.map((i) => i.json));
+  const last = await getLastRuns(pool, id);
+  const nodes = nodesOutput({ order: last.map((r) => r.node), runData: Object.fromEntries(last.map((r) => [r.node, [r.run]])) });
   return {
     id: row.id,
     workflowId: row.workflowId,

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { createExecution } from '../../domain/pipeline/engine';
+import { createExecution } from '../../domain/pipeline';
 import { WorkflowValidationError } from '../../domain/pipeline/errors';
 import type { N8nWorkflow } from '../../domain/pipeline/types';
 import { documentHash, pipelineWorkflowId } from '../../activities/pipeline/pipeline-activities';

@@ -24,7 +24,7 @@ test('a run answers with every node’s last output, in the order the nodes firs
   expect(body).toMatchObject({ status: 'success', error: null, lastNode: 'Count', mode: 'manual' });
   expect(Object.keys(body.nodes)).toEqual(['Start', 'Greet', 'Count']);
   expect(body.nodes.Greet).toEqual([[{ name: 'ann', greeting: 'hello ann' }, { name: 'bob', greeting: 'hello bob' }]]);
-  expect(body.nodes.Count).toEqual([[{ n: 9 }, { n: 9 }]]);
+  expect(body.nodes.Count).toEqual([[{ n: '9' }, { n: '9' }]]);
   expect(Date.parse(body.stoppedAt)).toBeGreaterThanOrEqual(Date.parse(body.startedAt));
   expect(body.workflowId).toBe(`pipeline:${body.pipeline}:${body.id}`);
 
