@@ -171,6 +171,8 @@ export interface EngineHost {
   readonly env?: Record<string, string>;
   readonly execution: DataAccess['execution'];
   readonly workflow: DataAccess['workflow'];
+  /** Wall clock for run data timing (startTime, executionTime); without it both use `now` (deterministic). */
+  readonly clock?: () => number;
 }
 
 /** What the durable run must do before the engine can go on. */

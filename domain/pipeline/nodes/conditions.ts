@@ -1,0 +1,298 @@
+/**
+ * The condition evaluator IF 2.x, Filter 2.x and Switch 3.x share (n8n's
+ * "filter" parameter): and/or of conditions, each an operator of a type
+ * (string, number, boolean, dateTime, array, object, any) applied to resolved
+ * left and right values, with strict or loose type validation and case
+ * sensitivity. Errors carry n8n's messages ("Wrong type: ... [condition 0, item 2]").
+ */
+import { DateTime } from 'luxon';
+import { NodeOperationError } from '../errors';
+import type { NodeExecution, NodeType } from '../node-type';
+import type { Item } from '../types';
+import { validateFieldType, type FieldType } from '../values';
+
+export interface Condition {
+  leftValue?: unknown;
+  rightValue?: unknown;
+  operator: { type: string; operation: string; rightType?: string; singleValue?: boolean };
+}
+
+export interface FilterValue {
+  options?: { caseSensitive?: boolean; typeValidation?: 'strict' | 'loose'; leftValue?: string; version?: number };
+  conditions?: Condition[];
+  combinator?: 'and' | 'or';
+}
+
+export class FilterError extends NodeOperationError {}
+
+const article = (noun: string) => `${'aeiou'.includes(noun.charAt(0)) ? 'an' : 'a'} ${noun}`;
+
+function parse(value: unknown, type: string, strict: boolean, zone: string): { valid: boolean; value: unknown } {
+  if (type === 'any' || value === null || value === undefined) return { valid: true, value };
+  const result = validateFieldType('filter', value, type as FieldType, { strict: strict && type !== 'dateTime', zone });
+  if (type === 'dateTime' && strict && typeof value !== 'string' && !DateTime.isDateTime(value) && !(value instanceof Date)) return { valid: false, value };
+  return result.valid ? { valid: true, value: result.value } : { valid: false, value };
+}
+
+function regex(pattern: string): RegExp {
+  const m = (pattern || '').match(/^\/(.*?)\/([gimusy]*)$/);
+  return m ? new RegExp(m[1]!, m[2]) : new RegExp(String(pattern || ''));
+}
+
+export function evaluateCondition(c: Condition, opts: { caseSensitive: boolean; strict: boolean; index: number; itemIndex: number; zone: string }): boolean {
+  const { operator } = c;
+  const rightType = operator.rightType ?? operator.type;
+  const left = parse(c.leftValue, operator.type, opts.strict, opts.zone);
+  const right = parse(c.rightValue, rightType, opts.strict, opts.zone);
+  const suffix = `[condition ${opts.index}, item ${opts.itemIndex}]`;
+  const invalid = (type: string, value: unknown) => {
+    const from = (typeof value).toLocaleLowerCase();
+    const message = opts.strict
+      ? `Wrong type: '${String(value)}' is ${article(from)} but was expecting ${article(type)} ${suffix}`
+      : `Conversion error: the ${from} '${String(value)}' can't be converted to ${article(type)} ${suffix}`;
+    return new FilterError(message, 'Try changing the type of comparison.', opts.itemIndex);
+  };
+  if (!left.valid) throw invalid(operator.type, c.leftValue);
+  if (!right.valid && !operator.singleValue) throw invalid(rightType, c.rightValue);
+  let l = left.value;
+  let r = right.value;
+  const exists = l !== undefined && l !== null;
+  if (operator.operation === 'exists') return exists;
+  if (operator.operation === 'notExists') return !exists;
+  const ignoreCase = !opts.caseSensitive;
+  switch (operator.type) {
+    case 'string': {
+      if (ignoreCase) {
+        if (typeof l === 'string') l = l.toLocaleLowerCase();
+        if (typeof r === 'string' && operator.operation !== 'regex' && operator.operation !== 'notRegex') r = r.toLocaleLowerCase();
+      }
+      const a = (l ?? '') as string;
+      const b = (r ?? '') as string;
+      switch (operator.operation) {
+        case 'empty': return a.length === 0;
+        case 'notEmpty': return a.length !== 0;
+        case 'equals': return a === b;
+        case 'notEquals': return a !== b;
+        case 'contains': return a.includes(b);
+        case 'notContains': return !a.includes(b);
+        case 'startsWith': return a.startsWith(b);
+        case 'notStartsWith': return !a.startsWith(b);
+        case 'endsWith': return a.endsWith(b);
+        case 'notEndsWith': return !a.endsWith(b);
+        case 'regex': return regex(b).test(a);
+        case 'notRegex': return !regex(b).test(a);
+      }
+      break;
+    }
+    case 'number': {
+      const a = l as number;
+      const b = r as number;
+      switch (operator.operation) {
+        case 'equals': return a === b;
+        case 'notEquals': return a !== b;
+        case 'gt': return a > b;
+        case 'lt': return a < b;
+        case 'gte': return a >= b;
+        case 'lte': return a <= b;
+      }
+      break;
+    }
+    case 'dateTime': {
+      if (!l || !r) return false;
+      const a = (l as DateTime).toMillis();
+      const b = (r as DateTime).toMillis();
+      switch (operator.operation) {
+        case 'equals': return a === b;
+        case 'notEquals': return a !== b;
+        case 'after': return a > b;
+        case 'before': return a < b;
+        case 'afterOrEquals': return a >= b;
+        case 'beforeOrEquals': return a <= b;
+      }
+      break;
+    }
+    case 'boolean': {
+      switch (operator.operation) {
+        case 'true': return l as boolean;
+        case 'false': return !l;
+        case 'equals': return l === r;
+        case 'notEquals': return l !== r;
+      }
+      break;
+    }
+    case 'array': {
+      const a = (l ?? []) as unknown[];
+      if (ignoreCase && typeof r === 'string') r = r.toLocaleLowerCase();
+      switch (operator.operation) {
+        case 'contains': return a.includes(r);
+        case 'notContains': return !a.includes(r);
+        case 'lengthEquals': return a.length === r;
+        case 'lengthNotEquals': return a.length !== r;
+        case 'lengthGt': return a.length > (r as number);
+        case 'lengthLt': return a.length < (r as number);
+        case 'lengthGte': return a.length >= (r as number);
+        case 'lengthLte': return a.length <= (r as number);
+        case 'empty': return a.length === 0;
+        case 'notEmpty': return a.length !== 0;
+      }
+      break;
+    }
+    case 'object': {
+      switch (operator.operation) {
+        case 'empty': return !l || Object.keys(l as object).length === 0;
+        case 'notEmpty': return !!l && Object.keys(l as object).length !== 0;
+      }
+      break;
+    }
+  }
+  throw new NodeOperationError(`Unknown filter operator "${operator.type}:${operator.operation}"`);
+}
+
+const OPERATIONS: Record<string, string[]> = {
+  string: ['exists', 'notExists', 'empty', 'notEmpty', 'equals', 'notEquals', 'contains', 'notContains', 'startsWith', 'notStartsWith', 'endsWith', 'notEndsWith', 'regex', 'notRegex'],
+  number: ['exists', 'notExists', 'equals', 'notEquals', 'gt', 'lt', 'gte', 'lte'],
+  dateTime: ['exists', 'notExists', 'equals', 'notEquals', 'after', 'before', 'afterOrEquals', 'beforeOrEquals'],
+  boolean: ['exists', 'notExists', 'true', 'false', 'equals', 'notEquals'],
+  array: ['exists', 'notExists', 'empty', 'notEmpty', 'contains', 'notContains', 'lengthEquals', 'lengthNotEquals', 'lengthGt', 'lengthLt', 'lengthGte', 'lengthLte'],
+  object: ['exists', 'notExists', 'empty', 'notEmpty'],
+  any: ['exists', 'notExists'],
+};
+
+/** Problems with a filter parameter's operators, for validation before the run. */
+export function checkFilter(value: unknown, where: string): string[] {
+  const f = value as FilterValue | undefined;
+  const problems: string[] = [];
+  (f?.conditions ?? []).forEach((c, i) => {
+    const ops = OPERATIONS[c.operator?.type ?? ''];
+    if (!ops || !ops.includes(c.operator?.operation ?? '')) {
+      problems.push(`parameter "${where}" condition ${i} has an unsupported operator "${c.operator?.type}:${c.operator?.operation}"`);
+    }
+  });
+  if (f?.combinator !== undefined && f.combinator !== 'and' && f.combinator !== 'or') problems.push(`parameter "${where}" has an unknown combinator "${String(f.combinator)}"`);
+  return problems;
+}
+
+/** Evaluate the filter parameter at `path` for one item, with the node's type-validation and case options. */
+export function passes(ex: NodeExecution, path: string, itemIndex: number): boolean {
+  const filter = ex.param<FilterValue>(path, itemIndex, {});
+  const options = ex.param<Record<string, unknown>>('options', itemIndex, {});
+  const loose = ex.param<unknown>('looseTypeValidation', itemIndex, false) === true || options.looseTypeValidation === true || filter.options?.typeValidation === 'loose';
+  const caseSensitive = options.ignoreCase !== undefined ? options.ignoreCase !== true : filter.options?.caseSensitive !== false;
+  const opts = { caseSensitive, strict: !loose, itemIndex, zone: ex.host.timezone };
+  const conditions = filter.conditions ?? [];
+  const check = (c: Condition, index: number) => evaluateCondition(c, { ...opts, index });
+  return (filter.combinator ?? 'and') === 'or' ? conditions.some(check) : conditions.every(check);
+}
+
+const conditionParams = ['conditions', 'looseTypeValidation', 'options'];
+
+export const ifNode: NodeType = {
+  type: 'n8n-nodes-base.if',
+  versions: [2, 2.1, 2.2],
+  kind: 'pure',
+  inputs: () => 1,
+  outputs: () => 2,
+  parameters: conditionParams,
+  check: (node) => checkFilter(node.parameters?.conditions, 'conditions'),
+  execute(ex) {
+    const yes: Item[] = [];
+    const no: Item[] = [];
+    ex.items.forEach((item, i) => {
+      try {
+        (passes(ex, 'conditions', i) ? yes : no).push(item);
+      } catch (error) {
+        if (!ex.continueOnFail) throw error;
+        no.push(item);
+      }
+    });
+    return [yes, no];
+  },
+};
+
+export const filter: NodeType = {
+  type: 'n8n-nodes-base.filter',
+  versions: [2, 2.1, 2.2],
+  kind: 'pure',
+  inputs: () => 1,
+  outputs: () => 1,
+  parameters: conditionParams,
+  check: (node) => checkFilter(node.parameters?.conditions, 'conditions'),
+  execute(ex) {
+    const kept: Item[] = [];
+    const discarded: Item[] = [];
+    ex.items.forEach((item, i) => {
+      try {
+        (passes(ex, 'conditions', i) ? kept : discarded).push(item);
+      } catch (error) {
+        if (!ex.continueOnFail) throw error;
+        discarded.push(item);
+      }
+    });
+    return [kept, discarded];
+  },
+};
+
+interface Rule {
+  conditions?: FilterValue;
+  renameOutput?: boolean;
+  outputKey?: string;
+}
+
+function switchOutputs(node: { parameters?: Record<string, unknown> }): number {
+  const p = node.parameters ?? {};
+  if (p.mode === 'expression') return Number(p.numberOutputs ?? 4);
+  const rules = ((p.rules as { values?: Rule[] } | undefined)?.values ?? []).length;
+  const fallback = (p.options as { fallbackOutput?: unknown } | undefined)?.fallbackOutput;
+  return rules + (fallback === 'extra' ? 1 : 0);
+}
+
+export const switchNode: NodeType = {
+  type: 'n8n-nodes-base.switch',
+  versions: [3, 3.1, 3.2],
+  kind: 'pure',
+  inputs: () => 1,
+  outputs: switchOutputs,
+  parameters: ['mode', 'rules', 'numberOutputs', 'output', 'looseTypeValidation', 'options'],
+  check(node) {
+    const rules = ((node.parameters?.rules as { values?: Rule[] } | undefined)?.values ?? []);
+    const mode = node.parameters?.mode ?? 'rules';
+    const problems = mode === 'rules' || mode === 'expression' ? [] : [`parameter "mode" has an unsupported value "${String(mode)}"`];
+    rules.forEach((r, i) => problems.push(...checkFilter(r.conditions, `rules.values[${i}].conditions`)));
+    return problems;
+  },
+  execute(ex) {
+    const count = switchOutputs(ex.node);
+    const out: Item[][] = Array.from({ length: count }, () => []);
+    const mode = ex.parameters.mode ?? 'rules';
+    ex.items.forEach((item, i) => {
+      try {
+        if (mode === 'expression') {
+          const index = Number(ex.param('output', i, 0));
+          if (!(index >= 0 && index < count)) throw new NodeOperationError(`The ouput ${index} is not allowed. It has to be between 0 and ${count - 1}!`, undefined, i);
+          out[index]!.push(item);
+          return;
+        }
+        const rules = ((ex.parameters.rules as { values?: Rule[] } | undefined)?.values ?? []);
+        if (rules.length === 0) return;
+        const options = ex.param<Record<string, unknown>>('options', i, {});
+        let matched = false;
+        for (let r = 0; r < rules.length; r++) {
+          if (passes(ex, `rules.values.${r}.conditions`, i)) {
+            matched = true;
+            out[r]!.push(item);
+            if (!options.allMatchingOutputs) break;
+          }
+        }
+        const fallback = options.fallbackOutput;
+        if (!matched && fallback !== undefined && fallback !== 'none') {
+          if (fallback === 'extra') out[count - 1]!.push(item);
+          else out[Number(fallback)]?.push(item);
+        }
+      } catch (error) {
+        if (!ex.continueOnFail) throw error;
+        out[0]!.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
+      }
+    });
+    return out;
+  },
+};

@@ -1,0 +1,46 @@
+/**
+ * The node types the engine runs, by n8n type name. A node whose type or
+ * typeVersion is not here is refused before the run (validateWorkflow).
+ */
+import type { NodeType } from './node-type';
+import { executeWorkflowTrigger, manualTrigger, noOp, respondToWebhook, scheduleTrigger, stopAndError, webhook } from './nodes/basic';
+import { code } from './nodes/code';
+import { filter, ifNode, switchNode } from './nodes/conditions';
+import { merge } from './nodes/merge';
+import { set } from './nodes/set';
+import { splitInBatches } from './nodes/split-in-batches';
+import type { N8nNode } from './types';
+
+const ALL: readonly NodeType[] = [
+  manualTrigger,
+  scheduleTrigger,
+  webhook,
+  executeWorkflowTrigger,
+  noOp,
+  stopAndError,
+  respondToWebhook,
+  set,
+  ifNode,
+  filter,
+  switchNode,
+  merge,
+  code,
+  splitInBatches,
+];
+
+const byType = new Map(ALL.map((t) => [t.type, t]));
+
+/** Every supported node type. */
+export function nodeTypes(): readonly NodeType[] {
+  return ALL;
+}
+
+/** The implementation for a node's type and version, or undefined when unsupported. */
+export function nodeTypeOf(node: Pick<N8nNode, 'type' | 'typeVersion'>): NodeType | undefined {
+  const t = byType.get(node.type);
+  return t && t.versions.includes(node.typeVersion) ? t : undefined;
+}
+
+export function nodeTypeByName(type: string): NodeType | undefined {
+  return byType.get(type);
+}

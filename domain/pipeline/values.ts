@@ -1,0 +1,193 @@
+/**
+ * Value helpers the nodes share: n8n's field type validation and conversion
+ * (validateFieldType: strict or loose), lodash-style paths ("a.b[0].c") to
+ * get, set and unset fields, and deep copies of JSON.
+ */
+import { DateTime } from 'luxon';
+import type { JsonObject, JsonValue } from './types';
+
+export type FieldType = 'string' | 'number' | 'boolean' | 'array' | 'object' | 'dateTime' | 'any';
+
+export type Validation = { valid: true; value: unknown } | { valid: false; message: string };
+
+export function describeValue(value: unknown): string {
+  if (typeof value === 'object') {
+    if (value === null) return "'null'";
+    if (Array.isArray(value)) return 'array';
+    return 'object';
+  }
+  return `'${String(value)}'`;
+}
+
+function parseBoolean(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && ['true', 'false'].includes(value.toLowerCase())) return value.toLowerCase() === 'true';
+  if (!(typeof value === 'string' && value.trim() === '')) {
+    const n = Number(value);
+    if (n === 0) return false;
+    if (n === 1) return true;
+  }
+  throw new Error('not a boolean');
+}
+
+function parseJsonish(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return JSON.parse(value.replace(/'/g, '"'));
+  }
+}
+
+export function parseDateTime(value: unknown, zone?: string): DateTime {
+  if (DateTime.isDateTime(value)) return value;
+  if (value instanceof Date) return DateTime.fromJSDate(value, { zone });
+  if (typeof value === 'number') return DateTime.fromMillis(value, { zone });
+  const text = String(value).trim();
+  for (const parse of [DateTime.fromISO, DateTime.fromRFC2822, DateTime.fromHTTP, DateTime.fromSQL]) {
+    const d = parse(text, { zone, setZone: true });
+    if (d.isValid) return d;
+  }
+  if (/^-?\d+$/.test(text)) {
+    const d = DateTime.fromMillis(Number(text), { zone });
+    if (d.isValid) return d;
+  }
+  throw new Error('not a date');
+}
+
+/** n8n's validateFieldType: null and undefined always pass (as undefined). */
+export function validateFieldType(name: string, value: unknown, type: FieldType, opts: { strict?: boolean; zone?: string } = {}): Validation {
+  if (value === null || value === undefined || type === 'any') return { valid: true, value: type === 'any' ? value : undefined };
+  const fail = (): Validation => ({ valid: false, message: `'${name}' expects a ${type} but we got ${describeValue(value)}` });
+  const strict = opts.strict === true;
+  switch (type) {
+    case 'string':
+      if (strict && typeof value !== 'string') return fail();
+      return { valid: true, value: typeof value === 'object' ? JSON.stringify(value) : String(value) };
+    case 'number': {
+      if (strict && typeof value !== 'number') return fail();
+      const n = Number(value);
+      return Number.isNaN(n) || (typeof value === 'string' && value.trim() === '' && strict) ? fail() : { valid: true, value: n };
+    }
+    case 'boolean':
+      if (strict && typeof value !== 'boolean') return fail();
+      try {
+        return { valid: true, value: parseBoolean(value) };
+      } catch {
+        return fail();
+      }
+    case 'array': {
+      if (Array.isArray(value)) return { valid: true, value };
+      if (strict || typeof value !== 'string') return fail();
+      try {
+        const parsed = parseJsonish(value);
+        return Array.isArray(parsed) ? { valid: true, value: parsed } : fail();
+      } catch {
+        return fail();
+      }
+    }
+    case 'object': {
+      if (typeof value === 'object' && !Array.isArray(value)) return { valid: true, value };
+      if (strict || typeof value !== 'string') return fail();
+      try {
+        const parsed = parseJsonish(value);
+        return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? { valid: true, value: parsed } : fail();
+      } catch {
+        return fail();
+      }
+    }
+    case 'dateTime':
+      try {
+        return { valid: true, value: parseDateTime(value, opts.zone) };
+      } catch {
+        return fail();
+      }
+  }
+}
+
+/** lodash-style path: "a.b[0].c" → ['a', 'b', '0', 'c']. */
+export function pathKeys(path: string): string[] {
+  const keys: string[] = [];
+  for (const part of path.split('.')) {
+    const re = /([^[\]]+)|\[(\d+|"[^"]*"|'[^']*')\]/g;
+    let m: RegExpExecArray | null;
+    let matched = false;
+    while ((m = re.exec(part))) {
+      matched = true;
+      keys.push(m[1] ?? m[2]!.replace(/^["']|["']$/g, ''));
+    }
+    if (!matched) keys.push(part);
+  }
+  return keys;
+}
+
+export function getField(obj: unknown, path: string, dotNotation = true): unknown {
+  if (!dotNotation) return (obj as Record<string, unknown> | undefined)?.[path];
+  let current = obj;
+  for (const key of pathKeys(path)) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** Sets a field on `obj` in place (objects on the path are copied first, so shared input stays untouched). */
+export function setField(obj: JsonObject, path: string, value: JsonValue, dotNotation = true): void {
+  if (!dotNotation) {
+    obj[path] = value;
+    return;
+  }
+  const keys = pathKeys(path);
+  let current: Record<string, JsonValue> | JsonValue[] = obj;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const key = keys[i]!;
+    const next: JsonValue | undefined = (current as Record<string, JsonValue>)[key];
+    let copy: Record<string, JsonValue> | JsonValue[];
+    if (Array.isArray(next)) copy = [...next];
+    else if (next !== null && typeof next === 'object') copy = { ...next };
+    else copy = /^\d+$/.test(keys[i + 1]!) ? [] : {};
+    (current as Record<string, JsonValue>)[key] = copy;
+    current = copy;
+  }
+  (current as Record<string, JsonValue>)[keys[keys.length - 1]!] = value;
+}
+
+export function unsetField(obj: JsonObject, path: string, dotNotation = true): void {
+  if (!dotNotation) {
+    delete obj[path];
+    return;
+  }
+  const keys = pathKeys(path);
+  let current: Record<string, JsonValue> = obj;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const next: JsonValue | undefined = current[keys[i]!];
+    if (next === null || typeof next !== 'object') return;
+    const copy = (Array.isArray(next) ? [...next] : { ...next }) as Record<string, JsonValue>;
+    current[keys[i]!] = copy as JsonValue;
+    current = copy;
+  }
+  delete current[keys[keys.length - 1]!];
+}
+
+export function deepCopy<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(deepCopy) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = deepCopy(v);
+  return out as T;
+}
+
+/** Turns what user code produced into JSON (dates to ISO strings, undefined dropped). */
+export function toJson(value: unknown): JsonValue {
+  if (value === undefined) return null;
+  if (DateTime.isDateTime(value)) return value.toISO();
+  if (value instanceof Date) return value.toISOString();
+  if (value === null || typeof value !== 'object') return value as JsonValue;
+  if (Array.isArray(value)) return value.map(toJson);
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJson(v);
+  return out;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,53 @@
+/**
+ * The parity suite: every document in test/pipeline/fixtures runs through the
+ * engine (and the real sandbox) and must give what n8n's semantics give, as
+ * written beside it: status, each node's last run (outputs as lists of json)
+ * in the order nodes first ran, and the error.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox/create-sandbox';
+import type { Sandbox } from '../../../domain/pipeline/types';
+import { runWorkflow } from './harness';
+
+const dir = path.join(__dirname, '..', 'fixtures');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+
+interface Fixture {
+  workflow: unknown;
+  input?: unknown[];
+  http?: Record<string, { status: number; body: unknown; headers?: Record<string, string> }>;
+  expected: { status: 'success' | 'error'; nodes: Record<string, unknown[][]>; error?: { node?: string; message?: string } };
+}
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  await loadSandboxEngine();
+  sandbox = createSandbox();
+});
+afterAll(() => sandbox?.dispose());
+
+describe.each(files)('%s', (file) => {
+  const fixture = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Fixture;
+  it('runs as n8n runs it', () => {
+    const result = runWorkflow(fixture.workflow, {
+      sandbox,
+      input: fixture.input as never,
+      activity: (step) => {
+        const request = step.request as { requests: { url: string }[] };
+        return {
+          responses: request.requests.map((r) => {
+            const answer = fixture.http?.[r.url];
+            if (!answer) return { ok: false, message: `connect ECONNREFUSED ${r.url}`, code: 'ECONNREFUSED' };
+            const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+            return { ok: true, statusCode: answer.status, statusMessage: 'OK', headers: { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', ...answer.headers }, body: { encoding: 'text', text } };
+          }),
+        };
+      },
+    });
+    expect({ status: result.status, error: result.error?.message }).toEqual({ status: fixture.expected.status, error: fixture.expected.error?.message });
+    if (fixture.expected.error?.node) expect(result.error?.node).toBe(fixture.expected.error.node);
+    expect(Object.keys(result.nodes)).toEqual(Object.keys(fixture.expected.nodes));
+    expect(result.nodes).toEqual(fixture.expected.nodes);
+  });
+});
