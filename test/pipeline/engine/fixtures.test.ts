@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox/create-sandbox';
-import type { Sandbox } from '../../../domain/pipeline/types';
+import type { JsonValue, Sandbox } from '../../../domain/pipeline/types';
 import { runWorkflow } from './harness';
 
 const dir = path.join(__dirname, '..', 'fixtures');
@@ -33,7 +33,7 @@ describe.each(files)('%s', (file) => {
     const result = runWorkflow(fixture.workflow, {
       sandbox,
       input: fixture.input as never,
-      activity: (step) => {
+      activity: (step): JsonValue => {
         const request = step.request as { requests: { url: string }[] };
         return {
           responses: request.requests.map((r) => {
@@ -42,7 +42,7 @@ describe.each(files)('%s', (file) => {
             const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
             return { ok: true, statusCode: answer.status, statusMessage: 'OK', headers: { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', ...answer.headers }, body: { encoding: 'text', text } };
           }),
-        };
+        } as unknown as JsonValue;
       },
     });
     expect({ status: result.status, error: result.error?.message }).toEqual({ status: fixture.expected.status, error: fixture.expected.error?.message });
