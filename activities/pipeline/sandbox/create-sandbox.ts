@@ -122,8 +122,11 @@ interface SandboxError {
 
 type Decoded = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: SandboxError };
 
+/** Own "__proto__" keys are dropped: a later Object.assign/spread on the host would turn them into a prototype. */
+const dropProtoKeys = (key: string, value: unknown) => (key === '__proto__' ? undefined : value);
+
 function decodeValue(json: string): Decoded {
-  const r = JSON.parse(json) as { v?: unknown; t?: string; error?: SandboxError };
+  const r = JSON.parse(json, dropProtoKeys) as { v?: unknown; t?: string; error?: SandboxError };
   if (r.error) return { ok: false, error: r.error };
   if (r.t === 'u') return { ok: true, value: undefined };
   if (r.t === 'n') return { ok: true, value: Number((r as { v: string }).v) };
@@ -204,6 +207,8 @@ class Vm {
       }
       const out = ctx.typeof(result.value) === 'string' ? ctx.getString(result.value) : '';
       result.value.dispose();
+      // An interrupt inside a promise job only rejects that promise; the deadline still ended the evaluation.
+      if (this.interrupted) throw this.limitError(undefined);
       return out;
     } finally {
       fn.dispose();
@@ -246,6 +251,9 @@ class Vm {
   }
 }
 
+/** Only an expression that assigns, deletes or redefines can change a built-in; the others skip the check. */
+const MAY_CHANGE_BUILTINS = /[^=!<>]=(?![=>])|\bdelete\b|defineProperty|setPrototypeOf|__proto__|assign|Reflect|\+\+|--/;
+
 const ERROR_LINE = /user-code:(\d+)(?::\d+)?\)?/;
 
 /** The line in the user's code an error was thrown from, if its stack names one. */
@@ -258,6 +266,7 @@ class QuickJsSandbox implements Sandbox {
   private vm: Vm | undefined;
   private readonly options: Required<SandboxOptions>;
   private disposed = false;
+
 
   constructor(options: SandboxOptions) {
     this.options = { ...DEFAULTS, ...options };
@@ -283,7 +292,8 @@ class QuickJsSandbox implements Sandbox {
     } catch (err) {
       if (err instanceof SandboxLimitError) {
         if (err.limit === 'output') throw err;
-        vm.tainted = err.limit !== 'timeout';
+        // Interrupted or out of memory, QuickJS may have leaked objects: freeing the runtime would abort it.
+        vm.tainted = true;
       } else if (err instanceof ExpressionError || err instanceof CodeError) {
         throw err;
       } else {
@@ -301,7 +311,11 @@ class QuickJsSandbox implements Sandbox {
   evaluate(expression: string, data: DataAccess): unknown {
     if (typeof expression !== 'string' || expression.charAt(0) !== '=') return expression;
     return this.guarded((vm) => {
-      const out = vm.armed(data, () => vm.call('evaluate', expression, this.options.maxOutputChars));
+      const out = vm.armed(data, () => {
+        const result = vm.call('evaluate', expression, this.options.maxOutputChars);
+        if (MAY_CHANGE_BUILTINS.test(expression)) this.checkIntact(vm);
+        return result;
+      });
       const decoded = decodeValue(out);
       if (decoded.ok) return decoded.value;
       throw vm.limitError(decoded.error) ?? new ExpressionError(decoded.error.message, decoded.error.description);
@@ -337,13 +351,25 @@ class QuickJsSandbox implements Sandbox {
           compiled.value.dispose();
         }
         for (;;) {
-          const status = JSON.parse(vm.call('codeStatus', this.options.maxOutputChars)) as
+          const status = JSON.parse(vm.call('codeStatus', this.options.maxOutputChars), dropProtoKeys) as
             | { state: 'running' }
             | { state: 'failed'; error: SandboxError; console: string[] }
             | { state: 'done'; items: { v: Item[] }; console: string[] };
-          if (status.state === 'done') return { items: status.items.v, console: status.console };
-          if (status.state === 'failed') throw vm.limitError(status.error) ?? this.codeError(status.error, mode, status.error.itemIndex);
+          if (status.state === 'done') {
+            this.checkIntact(vm);
+            return { items: status.items.v, console: status.console };
+          }
+          if (status.state === 'failed') {
+            const limit = vm.limitError(status.error);
+            if (limit) throw limit;
+            this.checkIntact(vm);
+            throw this.codeError(status.error, mode, status.error.itemIndex);
+          }
           const jobs = vm.runtime.executePendingJobs();
+          if (vm.interrupted) {
+            if (jobs.error) jobs.error.dispose();
+            throw vm.limitError(undefined);
+          }
           if (jobs.error) {
             const err = ctx.dump(jobs.error) as SandboxError;
             jobs.error.dispose();
@@ -355,6 +381,18 @@ class QuickJsSandbox implements Sandbox {
         }
       }),
     );
+  }
+
+  /** User code changed a built-in: the next evaluation gets a fresh context. */
+  private checkIntact(vm: Vm): void {
+    if (this.vm !== vm || !vm.context.alive) return;
+    let intact: boolean;
+    try {
+      intact = vm.call('intact') === 'true';
+    } catch {
+      intact = false;
+    }
+    if (!intact) this.discard();
   }
 
   /** n8n's form: "<message> [line N]" / "[line N, for item i]". */

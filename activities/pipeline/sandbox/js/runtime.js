@@ -59,6 +59,7 @@
       libs.extensions = (0, eval)(source)(extensionApi);
       if (libs.luxon) libs.extensions.onLuxon(libs.luxon);
     }
+    takeSnapshot();
     return libs[name];
   }
   const luxon = () => loadLib('luxon');
@@ -105,6 +106,7 @@
   let ev = null; // per-evaluation cache, reset by begin()
   function begin() {
     ev = { meta: undefined, item: undefined, all: undefined, vars: Object.create(null) };
+    locals = Object.create(null);
   }
   const meta = () => (ev.meta === undefined ? (ev.meta = host('meta')) : ev.meta);
   const currentItem = () => (ev.item === undefined ? (ev.item = host('item')) : ev.item);
@@ -264,7 +266,7 @@
 
   // Expression scope: like n8n's data proxy, every free identifier resolves
   // here: $-variables first, then sandbox globals, else undefined.
-  const locals = Object.create(null);
+  let locals = Object.create(null);
   const scope = new Proxy(Object.create(null), {
     has: (_t, k) => typeof k === 'string',
     get(_t, k) {
@@ -573,6 +575,7 @@
   // Settles a Code-node promise: the host drains the job queue between calls.
   let pending = null;
   function startCode(fn, mode) {
+    loadLib('extensions');
     begin();
     ev.mode = mode;
     consoleLines.length = 0;
@@ -645,9 +648,47 @@
     return '{"state":"done","console":' + JSON.stringify(lines) + ',"items":' + items + '}';
   }
 
+  // ------------------------------------------------------------ integrity of the shared realm
+
+  // One context serves a whole batch, so user code that changes a built-in
+  // (Array.prototype.push = ..., a global) would leak into the next
+  // evaluation. intact() compares the built-ins with a snapshot; the host
+  // replaces the context when they differ.
+  const guarded = [G, Object, Object.prototype, Array, Array.prototype, String, String.prototype, Number, Number.prototype, Boolean.prototype, Function.prototype, Date, Date.prototype, RegExp.prototype, Promise, Promise.prototype, JSON, Math, Map.prototype, Set.prototype, Symbol, Error, Error.prototype, Reflect];
+  let snapshot = [];
+  const getOwnPropertyNames = Object.getOwnPropertyNames;
+  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const getPrototypeOf = Object.getPrototypeOf;
+  function takeSnapshot() {
+    snapshot = guarded.map((obj) => {
+      const keys = getOwnPropertyNames(obj);
+      const descs = keys.map((k) => {
+        const d = getOwnPropertyDescriptor(obj, k);
+        return [d.value, d.get, d.set];
+      });
+      return [obj, keys, descs, getPrototypeOf(obj)];
+    });
+  }
+  function intact() {
+    for (let i = 0; i < snapshot.length; i++) {
+      const [obj, keys, descs, proto] = snapshot[i];
+      if (getPrototypeOf(obj) !== proto) return false;
+      const now = getOwnPropertyNames(obj);
+      if (now.length !== keys.length) return false;
+      for (let j = 0; j < keys.length; j++) {
+        const d = getOwnPropertyDescriptor(obj, keys[j]);
+        if (!d) return false;
+        const [v, g, st] = descs[j];
+        if (d.value !== v || d.get !== g || d.set !== st) return false;
+      }
+    }
+    return true;
+  }
+
   // ------------------------------------------------------------ for extensions.js
 
   const extensionApi = { ExpressionError, ExpressionExtensionError, luxon, host, isEmptyValue };
 
-  return { evaluate, startCode, codeStatus, codeParams: CODE_PARAMS.join(', ') };
+  takeSnapshot();
+  return { evaluate, startCode, codeStatus, intact: () => String(intact()), codeParams: CODE_PARAMS.join(', ') };
 });
