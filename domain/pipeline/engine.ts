@@ -12,6 +12,7 @@ import { ExpressionError, NodeOperationError, WorkflowValidationError, toErrorIn
 import { graphOf, parentNodes, type Graph } from './graph';
 import type { NodeExecution, NodeOutput, NodeType, PendingStep } from './node-type';
 import { nodeTypeOf } from './registry';
+import { clampTries } from './retry';
 import type {
   BlockedNode,
   DataAccess,
@@ -456,13 +457,6 @@ function isPending(x: NodeOutput | PendingStep): x is PendingStep {
   return x !== null && !Array.isArray(x);
 }
 
-export function clampTries(maxTries: number | undefined): number {
-  return Math.min(5, Math.max(2, maxTries || 3));
-}
-
-export function clampWait(waitBetweenTries: number | undefined): number {
-  return Math.min(5000, Math.max(0, waitBetweenTries || 1000));
-}
 
 const expressionCache = new WeakMap<object, boolean>();
 

@@ -6,9 +6,12 @@ import type { NodeType } from './node-type';
 import { executeWorkflowTrigger, manualTrigger, noOp, respondToWebhook, scheduleTrigger, stopAndError, webhook } from './nodes/basic';
 import { code } from './nodes/code';
 import { filter, ifNode, switchNode } from './nodes/conditions';
+import { executeWorkflow } from './nodes/execute-workflow';
+import { httpRequest } from './nodes/http-request';
 import { merge } from './nodes/merge';
 import { set } from './nodes/set';
 import { splitInBatches } from './nodes/split-in-batches';
+import { wait } from './nodes/wait';
 import type { N8nNode } from './types';
 
 const ALL: readonly NodeType[] = [
@@ -26,6 +29,9 @@ const ALL: readonly NodeType[] = [
   merge,
   code,
   splitInBatches,
+  httpRequest,
+  wait,
+  executeWorkflow,
 ];
 
 const byType = new Map(ALL.map((t) => [t.type, t]));

@@ -20,6 +20,8 @@ interface Fixture {
   expected: { status: 'success' | 'error'; nodes: Record<string, unknown[][]>; error?: { node?: string; message?: string } };
 }
 
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 404: 'Not Found', 500: 'Internal Server Error' };
+
 let sandbox: Sandbox;
 beforeAll(async () => {
   await loadSandboxEngine();
@@ -40,7 +42,7 @@ describe.each(files)('%s', (file) => {
             const answer = fixture.http?.[r.url];
             if (!answer) return { ok: false, message: `connect ECONNREFUSED ${r.url}`, code: 'ECONNREFUSED' };
             const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-            return { ok: true, statusCode: answer.status, statusMessage: 'OK', headers: { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', ...answer.headers }, body: { encoding: 'text', text } };
+            return { ok: true, statusCode: answer.status, statusMessage: STATUS_TEXT[answer.status] ?? 'OK', headers: { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json', ...answer.headers }, body: { encoding: 'text', text } };
           }),
         } as unknown as JsonValue;
       },

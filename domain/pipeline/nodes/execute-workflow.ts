@@ -1,0 +1,78 @@
+/**
+ * Execute Sub-workflow 1–1.2 with the workflow given inline (source:
+ * parameter): mode once (one child run with every item) or each (one child run
+ * per item), waiting for the result or not. The child runs as a child workflow
+ * (the child step); its last node's output comes back as this node's output,
+ * paired with the items it was called with.
+ */
+import { NodeOperationError } from '../errors';
+import type { NodeType } from '../node-type';
+import type { Item, JsonObject, JsonValue, N8nWorkflow, PairedItem } from '../types';
+import { validateWorkflow } from '../validate';
+import { isObject, toJson } from '../values';
+
+interface Pending {
+  mode: 'once' | 'each';
+  wait: boolean;
+}
+
+export const executeWorkflow: NodeType = {
+  type: 'n8n-nodes-base.executeWorkflow',
+  versions: [1, 1.1, 1.2],
+  kind: 'subWorkflow',
+  inputs: () => 1,
+  outputs: () => 1,
+  parameters: ['operation', 'source', 'workflowId', 'workflowPath', 'workflowJson', 'workflowUrl', 'workflowInputs', 'mode', 'options', 'executionNotice', 'outdatedVersionWarning'],
+  check(node) {
+    const source = node.parameters?.source ?? 'database';
+    if (source !== 'parameter') return [`parameter "source" "${String(source)}" is not supported yet: give the sub-workflow inline (source "parameter", "workflowJson")`];
+    const mode = node.parameters?.mode ?? 'once';
+    return mode === 'once' || mode === 'each' ? [] : [`parameter "mode" has an unsupported value "${String(mode)}"`];
+  },
+  start(ex) {
+    const mode = ex.node.typeVersion >= 1.1 && ex.parameters.mode === 'each' ? 'each' : 'once';
+    const wait = ex.param<Record<string, unknown>>('options', 0, {}).waitForSubWorkflow !== false;
+    const raw = ex.param<unknown>('workflowJson', 0, '');
+    let workflow: N8nWorkflow;
+    try {
+      workflow = (typeof raw === 'string' ? JSON.parse(raw) : raw) as N8nWorkflow;
+    } catch {
+      throw new NodeOperationError('The workflow JSON is not valid JSON', 'Check the "Workflow JSON" parameter');
+    }
+    const problems = validateWorkflow(workflow);
+    if (problems.length) throw new NodeOperationError(`The sub-workflow cannot run: ${problems.map((p) => p.message).join('; ')}`);
+    const mapping = ex.parameters.workflowInputs as { mappingMode?: string; value?: unknown } | undefined;
+    const childItem = (item: Item, i: number): Item => {
+      if (mapping?.mappingMode === 'defineBelow' && mapping.value !== undefined) {
+        const value = ex.param<unknown>('workflowInputs.value', i, {});
+        return { json: (isObject(value) ? toJson(value) : {}) as JsonObject };
+      }
+      return item.binary ? { json: item.json, binary: item.binary } : { json: item.json };
+    };
+    const items = ex.items.map(childItem);
+    const inputs = mode === 'once' ? [items] : items.map((i) => [i]);
+    const pending: Pending = { mode, wait };
+    return { step: { kind: 'child', node: ex.node.name, workflow, inputs, wait }, pending: pending as unknown as JsonValue };
+  },
+  finish(ex, raw, resume) {
+    const pending = raw as unknown as Pending;
+    if (resume.kind !== 'child') throw new Error(`Execute Sub-workflow: expected the child's result, got ${resume.kind}`);
+    if (!pending.wait) return [ex.items];
+    if (pending.mode === 'once') {
+      const output = resume.outputs[0] ?? [];
+      if (!Array.isArray(output)) throw new NodeOperationError(output.error.message, output.error.description);
+      const all: PairedItem[] = ex.items.map((_, i) => ({ item: i }));
+      return [output.map((item) => ({ json: item.json, ...(item.binary ? { binary: item.binary } : {}), pairedItem: all.length === 1 ? all[0]! : all }))];
+    }
+    const out: Item[] = [];
+    resume.outputs.forEach((output, i) => {
+      if (!Array.isArray(output)) {
+        if (!ex.continueOnFail) throw new NodeOperationError(output.error.message, output.error.description, i);
+        out.push({ json: { error: output.error.message }, pairedItem: { item: i } });
+        return;
+      }
+      for (const item of output) out.push({ json: item.json, ...(item.binary ? { binary: item.binary } : {}), pairedItem: { item: i } });
+    });
+    return [out];
+  },
+};
