@@ -312,7 +312,7 @@ class QuickJsSandbox implements Sandbox {
     if (typeof expression !== 'string' || expression.charAt(0) !== '=') return expression;
     return this.guarded((vm) => {
       const out = vm.armed(data, () => {
-        const result = vm.call('evaluate', expression, this.options.maxOutputChars);
+        const result = vm.call('evaluate', expression, this.options.maxOutputChars, data.timezone);
         if (MAY_CHANGE_BUILTINS.test(expression)) this.checkIntact(vm);
         return result;
       });
@@ -346,7 +346,7 @@ class QuickJsSandbox implements Sandbox {
           throw vm.limitError(err) ?? this.codeError(err, mode, undefined);
         }
         try {
-          vm.call('startCode', compiled.value, mode);
+          vm.call('startCode', compiled.value, mode, data.timezone);
         } finally {
           compiled.value.dispose();
         }

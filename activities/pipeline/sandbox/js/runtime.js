@@ -48,7 +48,7 @@
       libs.luxon.Settings.defaultLocale = 'en-US';
       libs.luxon.Settings.throwOnInvalid = false;
       // As n8n does: Luxon's default zone is the workflow's timezone.
-      libs.luxon.Settings.defaultZone = meta().timezone;
+      libs.luxon.Settings.defaultZone = timezone;
       const extensions = libs.extensions;
       if (extensions) extensions.onLuxon(libs.luxon);
     } else if (name === 'jmespath') {
@@ -104,6 +104,12 @@
   // ------------------------------------------------------------ one evaluation's view
 
   let ev = null; // per-evaluation cache, reset by begin()
+  let timezone = 'UTC';
+  function setTimezone(tz) {
+    if (typeof tz !== 'string' || tz === timezone) return;
+    timezone = tz;
+    if (libs.luxon) libs.luxon.Settings.defaultZone = tz;
+  }
   function begin() {
     ev = { meta: undefined, item: undefined, all: undefined, vars: Object.create(null) };
     locals = Object.create(null);
@@ -405,7 +411,8 @@
     return JSON.stringify({ error: { name: 'Error', message: String(message), stack: '' } });
   }
 
-  function evaluate(expression, limit) {
+  function evaluate(expression, limit, tz) {
+    setTimezone(tz);
     begin();
     ev.mode = 'expression';
     try {
@@ -574,7 +581,8 @@
 
   // Settles a Code-node promise: the host drains the job queue between calls.
   let pending = null;
-  function startCode(fn, mode) {
+  function startCode(fn, mode, tz) {
+    setTimezone(tz);
     loadLib('extensions');
     begin();
     ev.mode = mode;
