@@ -254,6 +254,19 @@ class Vm {
 /** Only an expression that assigns, deletes or redefines can change a built-in; the others skip the check. */
 const MAY_CHANGE_BUILTINS = /[^=!<>]=(?![=>])|\bdelete\b|defineProperty|setPrototypeOf|__proto__|assign|Reflect|\+\+|--/;
 
+/** QuickJS's wording of common errors, as V8 (and so n8n) words them. */
+const V8_WORDING: [RegExp, string][] = [
+  [/^cannot read property '(.*)' of (undefined|null)$/, "Cannot read properties of $2 (reading '$1')"],
+  [/^cannot set property '(.*)' of (undefined|null)$/, "Cannot set properties of $2 (setting '$1')"],
+  [/^'(.*)' is not defined$/, '$1 is not defined'],
+  [/^invalid string length$/, 'Invalid string length'],
+  [/^invalid array length$/, 'Invalid array length'],
+];
+export function v8Wording(message: string): string {
+  for (const [pattern, replacement] of V8_WORDING) if (pattern.test(message)) return message.replace(pattern, replacement);
+  return message;
+}
+
 const ERROR_LINE = /user-code:(\d+)(?::\d+)?\)?/;
 
 /** The line in the user's code an error was thrown from, if its stack names one. */
@@ -318,7 +331,7 @@ class QuickJsSandbox implements Sandbox {
       });
       const decoded = decodeValue(out);
       if (decoded.ok) return decoded.value;
-      throw vm.limitError(decoded.error) ?? new ExpressionError(decoded.error.message, decoded.error.description);
+      throw vm.limitError(decoded.error) ?? new ExpressionError(v8Wording(decoded.error.message), decoded.error.description);
     });
   }
 
@@ -402,7 +415,7 @@ class QuickJsSandbox implements Sandbox {
       return new CodeError(err.message + suffix, err.description);
     }
     const line = userLine(err.stack);
-    const message = err.name === 'SyntaxError' ? `SyntaxError: ${err.message}` : err.message;
+    const message = err.name === 'SyntaxError' ? `SyntaxError: ${err.message}` : v8Wording(err.message);
     const where =
       mode === 'runOnceForEachItem' && itemIndex !== undefined
         ? line !== undefined
