@@ -140,3 +140,25 @@ describe('limits in Code', () => {
     expect(all('return [{ ok: true }]').items).toEqual([{ json: { ok: true } }]);
   });
 });
+
+describe('one context for the batch', () => {
+  // console is not a guarded built-in, so a property on it shows whether the context was kept or rebuilt.
+  it('keeps its context across runs that change no built-in', () => {
+    const s = createSandbox();
+    const access = data();
+    s.runCode('console.probe = "kept"; return []', 'runOnceForAllItems', access);
+    expect(s.evaluate('={{ $json.name }}', access)).toBe('Ada');
+    expect(s.runCode('const n = NaN; return [{ p: console.probe }]', 'runOnceForAllItems', access).items).toEqual([{ json: { p: 'kept' } }]);
+    s.dispose();
+  });
+
+  it('starts a fresh context after user code changed a built-in', () => {
+    const s = createSandbox();
+    const access = data();
+    s.runCode('console.probe = "kept";\nArray.prototype.extra = 1;\nreturn []', 'runOnceForAllItems', access);
+    expect(s.runCode('return [{ p: console.probe ?? null, extra: [].extra ?? null }]', 'runOnceForAllItems', access).items).toEqual([
+      { json: { p: null, extra: null } },
+    ]);
+    s.dispose();
+  });
+});

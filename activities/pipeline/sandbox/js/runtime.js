@@ -687,7 +687,7 @@
         const d = getOwnPropertyDescriptor(obj, keys[j]);
         if (!d) return false;
         const [v, g, st] = descs[j];
-        if (d.value !== v || d.get !== g || d.set !== st) return false;
+        if (!Object.is(d.value, v) || d.get !== g || d.set !== st) return false; // Object.is: NaN is a global
       }
     }
     return true;
