@@ -8,9 +8,12 @@ import { code } from './nodes/code';
 import { filter, ifNode, switchNode } from './nodes/conditions';
 import { executeWorkflow } from './nodes/execute-workflow';
 import { httpRequest } from './nodes/http-request';
+import { crypto } from './nodes/crypto';
+import { dateTime } from './nodes/date-time';
 import { merge } from './nodes/merge';
 import { set } from './nodes/set';
 import { splitInBatches } from './nodes/split-in-batches';
+import { aggregate, itemLists, limit, removeDuplicates, renameKeys, sort, splitOut, summarize } from './nodes/transform';
 import { wait } from './nodes/wait';
 import type { N8nNode } from './types';
 
@@ -32,6 +35,16 @@ const ALL: readonly NodeType[] = [
   httpRequest,
   wait,
   executeWorkflow,
+  splitOut,
+  aggregate,
+  summarize,
+  sort,
+  limit,
+  removeDuplicates,
+  renameKeys,
+  itemLists,
+  dateTime,
+  crypto,
 ];
 
 const byType = new Map(ALL.map((t) => [t.type, t]));

@@ -307,3 +307,26 @@ export interface EngineState {
   /** What a Respond to Webhook node answered (the first one wins, as in n8n). */
   readonly webhookResponse?: JsonObject;
 }
+
+// ---------------------------------------------------------------- Crypto activity
+
+/**
+ * Step.request of a Crypto node (nodeType n8n-nodes-base.crypto): hashes and
+ * HMACs need node:crypto, which the pure core may not import, and "generate"
+ * is random; so the node is an activity without side effects. One entry per item.
+ */
+export interface CryptoActivity {
+  readonly operations: (
+    | { readonly action: 'hash'; readonly algorithm: CryptoAlgorithm; readonly value: string; readonly encoding: 'hex' | 'base64' }
+    | { readonly action: 'hmac'; readonly algorithm: CryptoAlgorithm; readonly value: string; readonly secret: string; readonly encoding: 'hex' | 'base64' }
+    /** uuid: a v4 UUID; hex/base64/ascii: that many random characters in that encoding. */
+    | { readonly action: 'generate'; readonly encoding: 'uuid' | 'hex' | 'base64' | 'ascii'; readonly length: number }
+  )[];
+}
+
+export type CryptoAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512' | 'sha3-256' | 'sha3-384' | 'sha3-512';
+
+/** ResumeResult.result of a Crypto node: one string per operation, in order. */
+export interface CryptoActivityResult {
+  readonly values: string[];
+}

@@ -38,27 +38,15 @@ export const code: NodeType = {
   execute(ex) {
     const source = String(ex.parameters.jsCode ?? '');
     const mode = ex.parameters.mode === 'runOnceForEachItem' ? 'runOnceForEachItem' : 'runOnceForAllItems';
-    if (mode === 'runOnceForAllItems') {
-      try {
-        const result = ex.host.sandbox.runCode(source, mode, ex.dataAccess(0));
-        ex.console.push(...result.console);
-        return [normalize(result.items)];
-      } catch (error) {
-        if (!ex.continueOnFail) throw error;
-        return [[{ json: { error: (error as Error).message } }]];
-      }
+    // One sandbox call runs the code for all items, or once per item (the sandbox loops, pairing each result with its item).
+    try {
+      const result = ex.host.sandbox.runCode(source, mode, ex.dataAccess(0));
+      ex.console.push(...result.console);
+      return [normalize(result.items)];
+    } catch (error) {
+      if (!ex.continueOnFail) throw error;
+      const itemIndex = (error as { itemIndex?: number }).itemIndex;
+      return [[{ json: { error: (error as Error).message }, ...(itemIndex !== undefined ? { pairedItem: { item: itemIndex } } : {}) }]];
     }
-    const out: Item[] = [];
-    ex.items.forEach((_, i) => {
-      try {
-        const result = ex.host.sandbox.runCode(source, mode, ex.dataAccess(i));
-        ex.console.push(...result.console);
-        for (const item of normalize(result.items)) out.push(item.pairedItem === undefined ? { ...item, pairedItem: { item: i } } : item);
-      } catch (error) {
-        if (!ex.continueOnFail) throw error;
-        out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
-      }
-    });
-    return [out];
   },
 };

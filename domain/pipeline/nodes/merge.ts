@@ -137,7 +137,9 @@ function combineByFields(inputs: Item[][], p: Record<string, unknown>, options: 
       continue;
     }
     for (const [idx] of found) matchedIn2.add(idx);
-    matched.push({ entry, matches: multiple === 'first' ? [found[0]![1]] : found.map(([, m]) => m) });
+    // Each match is its own output item ("include all matches"), or only the first.
+    if (multiple === 'first') matched.push({ entry, matches: [found[0]![1]] });
+    else for (const [, m] of found) matched.push({ entry, matches: [m] });
   }
   const matched2 = input2.filter((_, i) => matchedIn2.has(i));
   const unmatched2 = input2.filter((_, i) => !matchedIn2.has(i));

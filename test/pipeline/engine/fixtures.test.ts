@@ -4,10 +4,11 @@
  * written beside it: status, each node's last run (outputs as lists of json)
  * in the order nodes first ran, and the error.
  */
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox/create-sandbox';
-import type { JsonValue, Sandbox } from '../../../domain/pipeline/types';
+import type { CryptoActivity, CryptoActivityResult, JsonValue, Sandbox } from '../../../domain/pipeline/types';
 import { runWorkflow } from './harness';
 
 const dir = path.join(__dirname, '..', 'fixtures');
@@ -21,6 +22,17 @@ interface Fixture {
 }
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 404: 'Not Found', 500: 'Internal Server Error' };
+
+/** The Crypto node's activity, as the durable run implements it. */
+function cryptoActivity(request: CryptoActivity): CryptoActivityResult {
+  return {
+    values: request.operations.map((op) => {
+      if (op.action === 'generate') return randomUUID();
+      if (op.action === 'hmac') return createHmac(op.algorithm, op.secret).update(op.value).digest(op.encoding);
+      return createHash(op.algorithm).update(op.value).digest(op.encoding);
+    }),
+  };
+}
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -36,6 +48,7 @@ describe.each(files)('%s', (file) => {
       sandbox,
       input: fixture.input as never,
       activity: (step): JsonValue => {
+        if (step.nodeType === 'n8n-nodes-base.crypto') return cryptoActivity(step.request as unknown as CryptoActivity) as unknown as JsonValue;
         const request = step.request as { requests: { url: string }[] };
         return {
           responses: request.requests.map((r) => {
