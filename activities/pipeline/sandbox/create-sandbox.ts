@@ -283,7 +283,7 @@ class QuickJsSandbox implements Sandbox {
 
   constructor(options: SandboxOptions) {
     this.options = { ...DEFAULTS, ...options };
-    this.vm = new Vm(currentModule(), this.options);
+    currentModule(); // fail fast when the engine is not loaded; the context itself is made on first use
   }
 
   private get live(): Vm {

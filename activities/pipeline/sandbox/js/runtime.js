@@ -43,7 +43,8 @@
     if (libs[name]) return libs[name];
     const source = host('lib', [name]);
     if (name === 'luxon') {
-      installIntl();
+      // n8n's plus(n, unit) & co. must be there before any date is made.
+      loadLib('extensions');
       libs.luxon = new Function(source + '\n;return luxon;')();
       libs.luxon.Settings.defaultLocale = 'en-US';
       libs.luxon.Settings.throwOnInvalid = false;
@@ -334,14 +335,19 @@
   // n8n fails the expression on its own errors (node access, $env, extension
   // misuse) and on limits; other runtime errors make that part undefined.
   function isFatal(e) {
+    if (e === NEED_EXTENSIONS) return false;
     return e instanceof ExpressionError || !(e instanceof Error) || e.name === 'InternalError' || e.name === 'SandboxLimitError';
   }
+  // Extension methods load on first need: a TypeError before they are loaded
+  // (`"x".toTitleCase is not a function`) re-runs the expression with them.
+  const NEED_EXTENSIONS = { needExtensions: true };
   function runPart(code) {
     const fn = compile(code);
     try {
       return fn(scope);
     } catch (e) {
       if (isFatal(e)) throw e;
+      if (!libs.extensions && e instanceof TypeError) throw NEED_EXTENSIONS;
       return undefined;
     }
   }
@@ -369,7 +375,19 @@
       throw new ExpressionError('Expression contains invalid constructor function call', 'Constructor override attempt is not allowed due to security concerns');
     }
     if (text.indexOf('{{') === -1) return text;
-    if (text.indexOf('.') !== -1 || text.indexOf('$') !== -1) loadLib('extensions');
+    try {
+      return renderTemplate(text);
+    } catch (e) {
+      if (e !== NEED_EXTENSIONS) throw e;
+      loadLib('extensions');
+      const mode = ev.mode;
+      begin();
+      ev.mode = mode;
+      return renderTemplate(text);
+    }
+  }
+
+  function renderTemplate(text) {
     const chunks = splitTemplate(text);
     if (chunks.length === 2 && chunks[0].text === '' && chunks[1].code) {
       return checkResult(runPart(chunks[1].text));
