@@ -12,6 +12,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { advance, createExecution } from '../../domain/pipeline';
 import type {
+  CryptoActivity,
   EngineState,
   HttpActivityResult,
   HttpRequestActivity,
@@ -25,6 +26,7 @@ import type {
   Sandbox,
   Step,
 } from '../../domain/pipeline/types';
+import { runCrypto } from './crypto';
 import { isFailure, runHttpRequests } from './http-request';
 import {
   getExecution,
@@ -45,6 +47,7 @@ import { createSandbox, loadSandboxEngine } from './sandbox/create-sandbox';
 import { StateCache } from './state-cache';
 
 export const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
+export const CRYPTO_TYPE = 'n8n-nodes-base.crypto';
 
 /** The pipeline a document runs as: its stored id later; its content hash now. */
 export function documentHash(doc: N8nWorkflow): string {
@@ -291,24 +294,28 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
       const info = await getStepDescriptor<StoredStepInfo>(pool, input.executionId, input.seq);
       if (!info || info.step.kind !== 'activity') throw ApplicationFailure.create({ type: ENGINE_ERROR, message: `step ${input.seq} of ${input.executionId} has no activity`, nonRetryable: true });
       const step = info.step;
-      if (step.nodeType !== HTTP_REQUEST_TYPE) {
+      let result: JsonValue;
+      if (step.nodeType === CRYPTO_TYPE) {
+        result = runCrypto(step.request as unknown as CryptoActivity) as unknown as JsonValue;
+      } else if (step.nodeType === HTTP_REQUEST_TYPE) {
+        const ctx = Context.current();
+        const beat = setInterval(() => ctx.heartbeat(), 5000);
+        let responses;
+        try {
+          responses = await runHttpRequests(step.request as unknown as HttpRequestActivity, { ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+        } finally {
+          clearInterval(beat);
+        }
+        const failed = responses.find(isFailure);
+        if (failed && step.retry && ctx.info.attempt < step.retry.maxTries) {
+          const why = failed.ok ? `status ${failed.statusCode}` : failed.message;
+          throw ApplicationFailure.create({ type: 'HttpRequestFailed', message: `node "${step.node}": ${why}; trying again (attempt ${ctx.info.attempt} of ${step.retry.maxTries})` });
+        }
+        result = { responses } satisfies HttpActivityResult as unknown as JsonValue;
+      } else {
         throw ApplicationFailure.create({ type: 'UnsupportedNode', message: `node "${step.node}": ${step.nodeType} has no activity`, nonRetryable: true });
       }
-      const ctx = Context.current();
-      const beat = setInterval(() => ctx.heartbeat(), 5000);
-      let responses;
-      try {
-        responses = await runHttpRequests(step.request as unknown as HttpRequestActivity, { ...(opts.fetch ? { fetch: opts.fetch } : {}) });
-      } finally {
-        clearInterval(beat);
-      }
-      const failed = responses.find(isFailure);
-      if (failed && step.retry && ctx.info.attempt < step.retry.maxTries) {
-        const why = failed.ok ? `status ${failed.statusCode}` : failed.message;
-        throw ApplicationFailure.create({ type: 'HttpRequestFailed', message: `node "${step.node}": ${why}; trying again (attempt ${ctx.info.attempt} of ${step.retry.maxTries})` });
-      }
-      const result: HttpActivityResult = { responses };
-      await storeResume(pool, input.executionId, input.seq, { kind: 'activity', node: step.node, result: result as unknown as JsonValue } satisfies ResumeResult);
+      await storeResume(pool, input.executionId, input.seq, { kind: 'activity', node: step.node, result } satisfies ResumeResult);
     },
 
     /** A run cancelled in Temporal: the record says so. */

@@ -48,7 +48,7 @@ export interface PipelineRunResult {
   readonly error?: { readonly node: string; readonly message: string };
 }
 
-const HISTORY_LIMIT = 10_000;
+const HISTORY_LIMIT = 5_000;
 
 const { advancePipeline, finishPipeline } = proxyLocalActivities<PipelineActivities>({
   // A segment of 10,000 items through 20 nodes is seconds; the SDK heartbeats the workflow task meanwhile.
@@ -57,6 +57,9 @@ const { advancePipeline, finishPipeline } = proxyLocalActivities<PipelineActivit
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10, nonRetryableErrorTypes: ['PipelineEngineError'] },
 });
 
+/** Activity nodes without side effects (Crypto): repeating them is harmless, so a lost worker costs nothing. */
+const HARMLESS = new Set(['n8n-nodes-base.crypto']);
+
 /** A side-effect node: retried only as the node's retryOnFail says (n8n never repeats a request otherwise). */
 function nodeActivity(step: Extract<StepDescriptor, { kind: 'activity' }>) {
   return proxyActivities<PipelineActivities>({
@@ -64,7 +67,7 @@ function nodeActivity(step: Extract<StepDescriptor, { kind: 'activity' }>) {
     heartbeatTimeout: '30s',
     retry: step.retry
       ? { maximumAttempts: step.retry.maxTries, initialInterval: `${Math.max(1, step.retry.waitBetweenTries)}ms`, backoffCoefficient: 1 }
-      : { maximumAttempts: 1 },
+      : { maximumAttempts: HARMLESS.has(step.nodeType) ? 3 : 1 },
   }).runPipelineNode;
 }
 

@@ -64,9 +64,9 @@ export interface PipelineStage {
   close(): Promise<void>;
 }
 
-export async function startPipelineStage(opts: { harness?: HarnessOptions } = {}): Promise<PipelineStage> {
-  const config = testConfig({ security: { tokens: [{ name: 'ops', token: OPERATOR, role: 'operator' }] } });
-  const h = await startHarness({ config, ...opts.harness });
+export async function startPipelineStage(opts: { harness?: Omit<HarnessOptions, 'config'>; bodyLimit?: string } = {}): Promise<PipelineStage> {
+  const config = testConfig({ security: { tokens: [{ name: 'ops', token: OPERATOR, role: 'operator' }] }, ...(opts.bodyLimit ? { server: { body_limit: opts.bodyLimit } } : {}) });
+  const h = await startHarness({ ...opts.harness, config });
   const ctx: ApiContext = { config, temporal: h.client, pool: h.pool, logger: silentLogger, version: 'test' };
   const api = await serveApi(ctx);
   const http = await startCountingServer();
