@@ -1,0 +1,224 @@
+/**
+ * The engine as the durable run drives it: steps for side effects, waits and
+ * sub-workflows, resuming from JSON state, retries through the engine, run
+ * data in n8n's shape, paired-item errors, and what Respond to Webhook records.
+ */
+import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox/create-sandbox';
+import { advance, createExecution } from '../../../domain/pipeline';
+import type { EngineState, HttpActivityResult, HttpRequestActivity, JsonValue, N8nWorkflow, Sandbox } from '../../../domain/pipeline/types';
+import { hostFor, runWorkflow } from './harness';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  await loadSandboxEngine();
+  sandbox = createSandbox();
+});
+afterAll(() => sandbox?.dispose());
+
+const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
+const start = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+const chain = (...nodes: { name: string; [k: string]: unknown }[]): N8nWorkflow => {
+  const all = [start, ...nodes];
+  const connections: Record<string, object> = {};
+  for (let i = 0; i < all.length - 1; i++) connections[all[i]!.name] = { main: [[{ node: all[i + 1]!.name, type: 'main', index: 0 }]] };
+  return { nodes: all.map((n, i) => ({ position: [i * 200, 0], parameters: {}, ...n })), connections, settings: { executionOrder: 'v1' } } as unknown as N8nWorkflow;
+};
+const roundTrip = (s: EngineState) => JSON.parse(JSON.stringify(s)) as EngineState;
+const ok = (body: unknown, statusCode = 200) => ({ ok: true as const, statusCode, statusMessage: 'OK', headers: { 'content-type': 'application/json' }, body: { encoding: 'text' as const, text: JSON.stringify(body) } });
+
+describe('activity steps (HTTP Request)', () => {
+  const http = {
+    name: 'Post',
+    type: 'n8n-nodes-base.httpRequest',
+    typeVersion: 4.2,
+    parameters: {
+      method: 'POST',
+      url: '=http://api.test/users/{{ $json.id }}',
+      sendQuery: true,
+      queryParameters: { parameters: [{ name: 'verbose', value: 'yes' }, { name: 'n', value: '={{ $json.id * 10 }}' }] },
+      sendHeaders: true,
+      headerParameters: { parameters: [{ name: 'X-Trace', value: '={{ $execution.id }}' }] },
+      sendBody: true,
+      contentType: 'json',
+      specifyBody: 'json',
+      jsonBody: '={{ JSON.stringify({ name: $json.name }) }}',
+      options: { timeout: 5000 },
+    },
+  };
+
+  it('resolves one request per item, stops for the activity, and resumes from stored JSON', () => {
+    const host = hostFor(sandbox, NOW);
+    const doc = chain(http, { name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1 });
+    let state = createExecution(doc, { executionId: 'e1', mode: 'manual', input: [{ json: { id: 1, name: 'Ann' } }, { json: { id: 2, name: 'Bob' } }] });
+    const first = advance(state, undefined, host);
+    expect(first.step).toEqual({ kind: 'activity', node: 'Post', nodeType: 'n8n-nodes-base.httpRequest', request: expect.anything() });
+    const request = (first.step as { request: JsonValue }).request as unknown as HttpRequestActivity;
+    expect(request.requests).toEqual([
+      { method: 'POST', url: 'http://api.test/users/1', query: [['verbose', 'yes'], ['n', '10']], headers: { 'x-trace': 'exec-1' }, body: { type: 'json', json: { name: 'Ann' } }, responseFormat: 'autodetect', timeoutMs: 5000, followRedirects: true, maxRedirects: 21, allowUnauthorizedCerts: false },
+      { method: 'POST', url: 'http://api.test/users/2', query: [['verbose', 'yes'], ['n', '20']], headers: { 'x-trace': 'exec-1' }, body: { type: 'json', json: { name: 'Bob' } }, responseFormat: 'autodetect', timeoutMs: 5000, followRedirects: true, maxRedirects: 21, allowUnauthorizedCerts: false },
+    ]);
+    state = roundTrip(first.state);
+    expect(state.blocked?.node).toBe('Post');
+    expect(Object.keys(state.runData)).toEqual(['Start']);
+    expect(() => advance(state, undefined, host)).toThrow('the run waits for the result of node "Post"');
+    const result: HttpActivityResult = { responses: [ok({ created: 1 }), ok({ created: 2 })] };
+    const second = advance(state, { kind: 'activity', node: 'Post', result: result as unknown as JsonValue }, host);
+    expect(second.step).toEqual({ kind: 'done' });
+    expect(second.state.runData.After![0]!.data!.main[0]!.map((i) => i.json)).toEqual([{ created: 1 }, { created: 2 }]);
+    expect(second.state.lastNodeExecuted).toBe('After');
+    expect(second.state.order).toEqual(['Start', 'Post', 'After']);
+  });
+
+  it('retryOnFail asks for the activity again after waiting waitBetweenTries, and hands the retry policy to the durable run', () => {
+    const host = hostFor(sandbox, NOW);
+    const doc = chain({ ...http, parameters: { url: 'http://api.test/flaky' }, retryOnFail: true, maxTries: 3, waitBetweenTries: 2000 });
+    let { state, step } = advance(createExecution(doc, { executionId: 'e2', mode: 'manual' }), undefined, host);
+    expect(step).toMatchObject({ kind: 'activity', retry: { maxTries: 3, waitBetweenTries: 2000 } });
+    const failing = { responses: [{ ...ok({ error: 'busy' }, 503) }] } as unknown as JsonValue;
+    ({ state, step } = advance(roundTrip(state), { kind: 'activity', node: 'Post', result: failing }, host));
+    expect(step).toEqual({ kind: 'wait', node: 'Post', until: NOW + 2000 });
+    ({ state, step } = advance(roundTrip(state), { kind: 'waited', node: 'Post' }, host));
+    expect(step).toMatchObject({ kind: 'activity', node: 'Post' });
+    ({ state, step } = advance(roundTrip(state), { kind: 'activity', node: 'Post', result: { responses: [ok({ fine: true })] } as unknown as JsonValue }, host));
+    expect(step).toEqual({ kind: 'done' });
+    expect(state.runData.Post).toHaveLength(1);
+    expect(state.runData.Post![0]!.data!.main[0]![0]!.json).toEqual({ fine: true });
+  });
+
+  it('gives up after maxTries with the last error', () => {
+    const result = runWorkflow(chain({ ...http, parameters: { url: 'http://api.test/down' }, retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }), {
+      sandbox,
+      activity: () => ({ responses: [{ ok: false, message: 'connect ECONNREFUSED', code: 'ECONNREFUSED' }] }) as unknown as JsonValue,
+    });
+    // waitBetweenTries 0 counts as unset in n8n (0 || 1000): the retry still waits a second.
+    expect(result.steps.map((s) => s.kind)).toEqual(['activity', 'wait', 'activity', 'error']);
+    expect(result.error).toMatchObject({ node: 'Post', message: 'The service refused the connection - perhaps it is offline' });
+  });
+
+  it('an activity that failed as a whole fails the node; continueRegularOutput passes the input on', () => {
+    const host = hostFor(sandbox, NOW);
+    const doc = chain({ ...http, parameters: { url: 'http://api.test/x' }, onError: 'continueRegularOutput' });
+    const { state } = advance(createExecution(doc, { executionId: 'e3', mode: 'manual', input: [{ json: { keep: 1 } }] }), undefined, host);
+    const next = advance(roundTrip(state), { kind: 'activityError', node: 'Post', error: { message: 'worker lost', node: 'Post' } }, host);
+    expect(next.step).toEqual({ kind: 'done' });
+    const run = next.state.runData.Post![0]!;
+    expect(run.executionStatus).toBe('error');
+    expect(run.error?.message).toBe('worker lost');
+    expect(run.data!.main[0]!.map((i) => i.json)).toEqual([{ keep: 1 }]);
+  });
+});
+
+describe('wait and child steps', () => {
+  it('Wait asks for a durable timer until the resolved time', () => {
+    const host = hostFor(sandbox, NOW);
+    const doc = chain(
+      { name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { amount: 3, unit: 'days' } },
+      { name: 'Until', type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { resume: 'specificTime', dateTime: '2026-02-01T08:00:00' } },
+    );
+    let { state, step } = advance(createExecution(doc, { executionId: 'w', mode: 'manual' }), undefined, host);
+    expect(step).toEqual({ kind: 'wait', node: 'Wait', until: NOW + 3 * 86_400_000 });
+    expect(state.status).toBe('waiting');
+    ({ state, step } = advance(roundTrip(state), { kind: 'waited', node: 'Wait' }, host));
+    expect(step).toEqual({ kind: 'wait', node: 'Until', until: Date.UTC(2026, 1, 1, 8, 0, 0) });
+    ({ state, step } = advance(roundTrip(state), { kind: 'waited', node: 'Until' }, host));
+    expect(step).toEqual({ kind: 'done' });
+    expect(state.status).toBe('success');
+  });
+
+  it('Execute Sub-workflow asks for one child run per item in mode each, one in mode once', () => {
+    const host = hostFor(sandbox, NOW);
+    const child = chain();
+    const call = (mode: string) =>
+      chain({ name: 'Call', type: 'n8n-nodes-base.executeWorkflow', typeVersion: 1.2, parameters: { source: 'parameter', workflowJson: JSON.stringify(child), mode, options: {} } });
+    const input = [{ json: { a: 1 } }, { json: { a: 2 } }];
+    const each = advance(createExecution(call('each'), { executionId: 'c', mode: 'manual', input }), undefined, host).step;
+    expect(each).toEqual({ kind: 'child', node: 'Call', workflow: child, inputs: [[{ json: { a: 1 } }], [{ json: { a: 2 } }]], wait: true });
+    const once = advance(createExecution(call('once'), { executionId: 'c', mode: 'manual', input }), undefined, host).step;
+    expect(once).toMatchObject({ kind: 'child', inputs: [[{ json: { a: 1 } }, { json: { a: 2 } }]] });
+  });
+});
+
+describe('run data', () => {
+  it("records n8n's shape: start time, execution time, status, source with output and run, outputs with paired items", () => {
+    const doc = chain({ name: 'IF', type: 'n8n-nodes-base.if', typeVersion: 2.2, parameters: { conditions: { options: { caseSensitive: true, typeValidation: 'strict' }, conditions: [{ leftValue: '={{ $json.n }}', rightValue: 1, operator: { type: 'number', operation: 'gt' } }], combinator: 'and' }, options: {} } });
+    const { state } = runWorkflow(doc, { sandbox, input: [{ json: { n: 1 } }, { json: { n: 2 } }] });
+    const run = state.runData.IF![0]!;
+    expect(run).toEqual({
+      startTime: NOW,
+      executionTime: 0,
+      executionStatus: 'success',
+      source: [{ previousNode: 'Start', previousNodeOutput: 0, previousNodeRun: 0 }],
+      data: { main: [[{ json: { n: 2 }, pairedItem: { item: 1 } }], [{ json: { n: 1 }, pairedItem: { item: 0 } }]] },
+    });
+    expect(state.lastNodeExecuted).toBe('IF');
+  });
+
+  it('Code console output lands in the run', () => {
+    const doc = chain({ name: 'Code', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "console.log('hi', 1 + 1);\nreturn $input.all();" } });
+    const { state } = runWorkflow(doc, { sandbox });
+    expect(state.runData.Code![0]!.console).toEqual(['hi 2']);
+  });
+
+  it('Respond to Webhook records the response and passes items on', () => {
+    const doc = chain({ name: 'Respond', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1.1, parameters: { respondWith: 'json', responseBody: '={{ JSON.stringify({ got: $json.q }) }}', options: { responseCode: 201 } } });
+    const { state, nodes } = runWorkflow(doc, { sandbox, input: [{ json: { q: 'x' } }] });
+    expect(state.webhookResponse).toEqual({ respondWith: 'json', statusCode: 201, headers: {}, body: { got: 'x' } });
+    expect(nodes.Respond).toEqual([[{ q: 'x' }]]);
+  });
+
+  it('Execute Workflow Trigger with defined inputs keeps only those fields', () => {
+    const doc = {
+      nodes: [
+        { name: 'In', type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1.1, position: [0, 0], parameters: { workflowInputs: { values: [{ name: 'id', type: 'number' }, { name: 'tag' }] } } },
+      ],
+      connections: {},
+      settings: { executionOrder: 'v1' },
+    };
+    expect(runWorkflow(doc, { sandbox, input: [{ json: { id: '7', other: true } }] }).nodes.In).toEqual([[{ id: 7, tag: null }]]);
+  });
+});
+
+describe('paired items', () => {
+  const aggregate = { name: 'Aggregate', type: 'n8n-nodes-base.aggregate', typeVersion: 1, parameters: { aggregate: 'aggregateAllItemData' } };
+  const refer = { name: 'Refer', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { assignments: { assignments: [{ id: '1', name: 'x', value: "={{ $('Start').item.json.n }}", type: 'number' }] }, options: {} } };
+
+  it('an item made from several items is ambiguous for $("X").item', () => {
+    const result = runWorkflow(chain(aggregate, refer), { sandbox, input: [{ json: { n: 1 } }, { json: { n: 2 } }] });
+    expect(result.status).toBe('error');
+    expect(result.error).toMatchObject({ node: 'Refer', message: expect.stringContaining('Multiple matches') });
+  });
+
+  it('resolves when all of its origins are the same item', () => {
+    const result = runWorkflow(chain(aggregate, refer), { sandbox, input: [{ json: { n: 5 } }] });
+    expect(result.nodes.Refer).toEqual([[{ x: 5 }]]);
+  });
+
+  it('a node that drops lineage breaks the chain with n8n\'s message', () => {
+    const code = { name: 'Code', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: 'return [{ a: 1 }, { a: 2 }, { a: 3 }];' } };
+    const result = runWorkflow(chain(code, refer), { sandbox, input: [{ json: { n: 1 } }, { json: { n: 2 } }] });
+    expect(result.error).toMatchObject({ node: 'Refer', message: expect.stringContaining("Paired item data for item from node 'Code' is unavailable") });
+  });
+
+  it('$node["X"].json is positional while $("X").item follows lineage', () => {
+    const sort = { name: 'Sort', type: 'n8n-nodes-base.sort', typeVersion: 1, parameters: { sortFieldsUi: { sortField: [{ fieldName: 'n', order: 'descending' }] } } };
+    const both = {
+      name: 'Both',
+      type: 'n8n-nodes-base.set',
+      typeVersion: 3.4,
+      parameters: { assignments: { assignments: [{ id: '1', name: 'positional', value: '={{ $node["Start"].json.n }}', type: 'number' }, { id: '2', name: 'paired', value: "={{ $('Start').item.json.n }}", type: 'number' }] }, includeOtherFields: true, options: {} },
+    };
+    const result = runWorkflow(chain(sort, both), { sandbox, input: [{ json: { n: 1 } }, { json: { n: 2 } }] });
+    expect(result.nodes.Both).toEqual([[{ n: 2, positional: 1, paired: 2 }, { n: 1, positional: 2, paired: 1 }]]);
+  });
+});
+
+describe('endless-loop guard', () => {
+  it('the same node and run index coming up twice in a row is an error', () => {
+    const doc = chain();
+    const state = { ...createExecution(doc, { executionId: 'l', mode: 'manual' }), lastExecutionTry: 'Start:0' };
+    expect(advance(state, undefined, hostFor(sandbox, NOW)).step).toEqual({
+      kind: 'error',
+      error: { message: 'Stopped execution because it seems to be in an endless loop', node: 'Start', name: 'UserError' },
+    });
+  });
+});
