@@ -69,6 +69,38 @@ describe('expression forms', () => {
   });
 });
 
+describe('extension methods in a fresh sandbox', () => {
+  it('load on first need, in single expressions and templates alike', () => {
+    const fresh = createSandbox();
+    try {
+      expect(fresh.evaluate('=Name: {{ $json.name.toSnakeCase() }}', data())).toBe('Name: ada_lovelace');
+      expect(fresh.evaluate('={{ $json.age.isEven() }}', data())).toBe(true);
+    } finally {
+      fresh.dispose();
+    }
+    const other = createSandbox();
+    try {
+      expect(other.evaluate('={{ $json.address.street.name }}', data())).toBeUndefined();
+      expect(other.evaluate('={{ [1, 2].sum() }}', data())).toBe(3);
+    } finally {
+      other.dispose();
+    }
+  });
+
+  it('isEmpty() on a missing value is true and isNotEmpty() false, as in n8n', () => {
+    const fresh = createSandbox();
+    try {
+      expect(fresh.evaluate('={{ $json.missing.isEmpty() }}', data())).toBe(true);
+      expect(fresh.evaluate('={{ $json.empty.isNotEmpty() }}', data())).toBe(false);
+      expect(fresh.evaluate('={{ $json["missing"].isEmpty() && $json.name.isNotEmpty() }}', data())).toBe(true);
+      expect(fresh.evaluate('=[{{ $("Fetch").item.json.nothing.isEmpty() }}]', data())).toBe('[true]');
+      expect(fresh.evaluate('={{ $json.tags.isEmpty() }}', data({ itemIndex: 1 }))).toBe(true);
+    } finally {
+      fresh.dispose();
+    }
+  });
+});
+
 describe('variables', () => {
   it('$json, $binary, $itemIndex, $runIndex follow the current item', () => {
     expect(ev('={{ $json.name }}', { itemIndex: 1 })).toBe('Alan Turing');

@@ -263,6 +263,8 @@
     $max: () => (...n) => Math.max(...n),
     $average: () => (...n) => (n.length ? n.reduce((a, b) => a + b, 0) / n.length : NaN),
     $not: () => (v) => !v,
+    __isEmpty: () => (v) => (v === null || v === undefined ? true : (loadLib('extensions'), v.isEmpty())),
+    __isNotEmpty: () => (v) => (v === null || v === undefined ? false : (loadLib('extensions'), v.isNotEmpty())),
   };
   function scopeValue(name) {
     if (name in ev.vars) return ev.vars[name];
@@ -347,10 +349,26 @@
       return fn(scope);
     } catch (e) {
       if (isFatal(e)) throw e;
+      if (e instanceof TypeError && NULL_RECEIVER.test(e.message)) {
+        const safe = nullSafe(code);
+        if (safe !== code) return runPart(safe);
+      }
       if (!libs.extensions && e instanceof TypeError) throw NEED_EXTENSIONS;
       return undefined;
     }
   }
+
+  // n8n answers `x.isEmpty()` on a missing value (null or undefined) with true
+  // and `x.isNotEmpty()` with false. When an expression trips on exactly that,
+  // its calls on plain member chains are rewritten to null-safe helpers.
+  const NULL_RECEIVER = /^cannot read property '(isEmpty|isNotEmpty)' of (undefined|null)$/;
+  const MEMBER_CALL = new RegExp(
+    '(\\$\\((?:"[^"]*"|\'[^\']*\')\\)|[A-Za-z_$][\\w$]*)' + // $('Node') or a name
+      '((?:\\??\\.[A-Za-z_$][\\w$]*(?:\\(\\))?|\\[(?:"[^"]*"|\'[^\']*\'|\\d+)\\])*?)' + // .a, .b(), ["c"], [0]
+      '\\??\\.(isEmpty|isNotEmpty)\\(\\)',
+    'g',
+  );
+  const nullSafe = (code) => code.replace(MEMBER_CALL, (_m, head, chain, fn) => `__${fn}(${head}${chain})`);
 
   function partText(v) {
     if (!(v || v === 0 || v === false)) return '';
