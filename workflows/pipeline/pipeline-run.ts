@@ -121,7 +121,7 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
           break;
         case 'wait':
           show('waiting');
-          await sleep(Math.max(0, step.until - Date.now()));
+          await sleep(Math.max(1, step.until - Date.now()));
           resume = { kind: 'waited', node: step.node };
           break;
         case 'child':
