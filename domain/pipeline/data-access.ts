@@ -156,7 +156,7 @@ export function createDataAccess(view: ExecutionView, itemIndex: number): DataAc
       const input = first === undefined ? 0 : (normalize(first).input ?? 0);
       const source = view.source?.[input] ?? null;
       if (name === node.name) throw err('Invalid expression', `A node cannot reference its own paired item`);
-      return walk(name, source, Array.isArray(stamp) ? (stamp[0] ?? { item: at }) : stamp, index === undefined ? 'item' : 'itemMatching').item;
+      return walk(name, source, Array.isArray(stamp) ? (stamp[0] ?? { item: at }) : stamp, index === undefined || index === itemIndex ? 'item' : 'itemMatching').item;
     },
     isExecuted: (name) => (runData[name]?.length ?? 0) > 0,
     prevNode: firstSource

@@ -186,11 +186,12 @@ class Run {
       }
       this.lastExecutionTry = attempt;
 
-      let input = stamp(entry.input);
-      if (node.executeOnce && !node.disabled) input = input.map((items) => (items === null ? null : items.slice(0, 1)));
+      const full = stamp(entry.input);
+      // executeOnce cuts each input to its first item; $input.all() still sees every item.
+      const input = node.executeOnce && !node.disabled ? full.map((items) => (items === null ? null : items.slice(0, 1))) : full;
       const stamped: StackEntry = { node: entry.node, input, source: entry.source };
       const startTime = this.now();
-      const ex = this.execution(node, stamped, runIndex);
+      const ex = this.execution(node, stamped, runIndex, mainInput(full));
 
       let outcome: { output?: NodeOutput; error?: unknown };
       if (node.disabled) {
@@ -395,10 +396,10 @@ class Run {
     }
   }
 
-  private execution(node: N8nNode, entry: StackEntry, runIndex: number): NodeExecution {
+  private execution(node: N8nNode, entry: StackEntry, runIndex: number, allItems?: Item[]): NodeExecution {
     const inputs = entry.input.map((m) => m ?? []);
-    const items = inputs.find((m) => m.length > 0) ?? inputs[0] ?? [];
-    const view: ExecutionView = { doc: this.doc, runData: this.runData, node, runIndex, items, source: entry.source, host: this.host };
+    const items = mainInput(entry.input);
+    const view: ExecutionView = { doc: this.doc, runData: this.runData, node, runIndex, items: allItems ?? items, source: entry.source, host: this.host };
     const parameters = node.parameters ?? {};
     const literal = !hasExpression(parameters);
     const access = new Map<number, DataAccess>();
@@ -451,6 +452,11 @@ class Run {
     };
     return ex;
   }
+}
+
+/** A node's main data: its first non-empty input. */
+function mainInput(input: (Item[] | null)[]): Item[] {
+  return input.find((m): m is Item[] => m !== null && m.length > 0) ?? input[0] ?? [];
 }
 
 function isPending(x: NodeOutput | PendingStep): x is PendingStep {

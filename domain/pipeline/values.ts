@@ -120,23 +120,35 @@ export function pathKeys(path: string): string[] {
   return keys;
 }
 
+/** Keys lodash's set/unset refuse, so field names from user data cannot reach a prototype. */
+const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Assigns an own property, even one named "__proto__" (which plain assignment would turn into a prototype change). */
+export function assign(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
 export function getField(obj: unknown, path: string, dotNotation = true): unknown {
-  if (!dotNotation) return (obj as Record<string, unknown> | undefined)?.[path];
+  const own = (o: unknown, key: string): unknown => {
+    if (o === null || typeof o !== 'object') return undefined;
+    if (Object.hasOwn(o, key)) return (o as Record<string, unknown>)[key];
+    return key === 'length' && Array.isArray(o) ? o.length : undefined;
+  };
+  if (!dotNotation) return own(obj, path);
   let current = obj;
-  for (const key of pathKeys(path)) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
+  for (const key of pathKeys(path)) current = own(current, key);
   return current;
 }
 
 /** Sets a field on `obj` in place (objects on the path are copied first, so shared input stays untouched). */
 export function setField(obj: JsonObject, path: string, value: JsonValue, dotNotation = true): void {
   if (!dotNotation) {
-    obj[path] = value;
+    assign(obj, path, value);
     return;
   }
   const keys = pathKeys(path);
+  if (keys.some((k) => UNSAFE.has(k))) return;
   let current: Record<string, JsonValue> | JsonValue[] = obj;
   for (let i = 0; i < keys.length - 1; i++) {
     const key = keys[i]!;
@@ -157,6 +169,7 @@ export function unsetField(obj: JsonObject, path: string, dotNotation = true): v
     return;
   }
   const keys = pathKeys(path);
+  if (keys.some((k) => UNSAFE.has(k))) return;
   let current: Record<string, JsonValue> = obj;
   for (let i = 0; i < keys.length - 1; i++) {
     const next: JsonValue | undefined = current[keys[i]!];
@@ -172,7 +185,7 @@ export function deepCopy<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(deepCopy) as T;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = deepCopy(v);
+  for (const [k, v] of Object.entries(value)) assign(out, k, deepCopy(v));
   return out as T;
 }
 
@@ -184,7 +197,7 @@ export function toJson(value: unknown): JsonValue {
   if (value === null || typeof value !== 'object') return value as JsonValue;
   if (Array.isArray(value)) return value.map(toJson);
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJson(v);
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) assign(out, k, toJson(v));
   return out;
 }
 

@@ -21,6 +21,7 @@ const isEmptyValue = (v: unknown) => v === undefined || v === null || v === '';
 function deepMerge(target: JsonObject, source: JsonObject, overrideEmpty: boolean): JsonObject {
   const out: JsonObject = { ...target };
   for (const [k, v] of Object.entries(source)) {
+    if (k === '__proto__') continue;
     const current = out[k];
     if (!overrideEmpty && isEmptyValue(v) && current !== undefined) continue;
     if (isObject(current) && isObject(v)) out[k] = deepMerge(current as JsonObject, v as JsonObject, overrideEmpty);
@@ -39,6 +40,7 @@ function deepMerge(target: JsonObject, source: JsonObject, overrideEmpty: boolea
 function shallowMerge(target: JsonObject, source: JsonObject, overrideEmpty: boolean): JsonObject {
   const out: JsonObject = { ...target };
   for (const [k, v] of Object.entries(source)) {
+    if (k === '__proto__') continue;
     if (!overrideEmpty && isEmptyValue(v) && out[k] !== undefined) continue;
     out[k] = v;
   }

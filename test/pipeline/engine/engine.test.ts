@@ -222,3 +222,39 @@ describe('endless-loop guard', () => {
     });
   });
 });
+
+describe('retryOnFail on a pure node', () => {
+  /** The real sandbox, counting how often the Code node runs. */
+  const counting = () => {
+    const calls = { runCode: 0 };
+    const spy: Sandbox = {
+      resolveParameters: (p, d) => sandbox.resolveParameters(p, d),
+      evaluate: (e, d) => sandbox.evaluate(e, d),
+      runCode: (c, m, d) => {
+        calls.runCode++;
+        return sandbox.runCode(c, m, d);
+      },
+      dispose: () => undefined,
+    };
+    return { spy, calls };
+  };
+
+  it('runs the node again in-process up to maxTries (n8n bounds it to 5), then fails with its error', () => {
+    for (const [maxTries, runs] of [[4, 4], [9, 5], [undefined, 3]] as const) {
+      const { spy, calls } = counting();
+      const code = { name: 'Flaky', type: 'n8n-nodes-base.code', typeVersion: 2, retryOnFail: true, maxTries, parameters: { jsCode: "throw new Error('always');" } };
+      const result = runWorkflow(chain(code), { sandbox: spy });
+      expect(result.error?.message).toMatch(/^always/);
+      expect(calls.runCode).toBe(runs);
+    }
+  });
+
+  it('stops retrying once the node succeeds, and does not retry without retryOnFail', () => {
+    const ok = counting();
+    runWorkflow(chain({ name: 'Fine', type: 'n8n-nodes-base.code', typeVersion: 2, retryOnFail: true, parameters: { jsCode: 'return [{ ok: true }];' } }), { sandbox: ok.spy });
+    expect(ok.calls.runCode).toBe(1);
+    const plain = counting();
+    runWorkflow(chain({ name: 'Fails', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "throw new Error('x');" } }), { sandbox: plain.spy });
+    expect(plain.calls.runCode).toBe(1);
+  });
+});
