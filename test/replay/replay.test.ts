@@ -21,6 +21,12 @@ test('council kickoffs are among them: approved after a revision, failover, repa
   );
 });
 
+test('pipeline runs are among them: activities, a durable timer, child workflows, a worker killed mid-run', () => {
+  expect(files.filter((f) => f.startsWith('pipeline-run-')).sort()).toEqual(
+    expect.arrayContaining(['pipeline-run-http.json', 'pipeline-run-sub-workflows.json', 'pipeline-run-wait.json', 'pipeline-run-worker-killed.json']),
+  );
+});
+
 test.each(files)('%s replays', async (file) => {
   // Fixtures are the History messages' own JSON form; fromObject turns them back into messages.
   const history = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { createActivities } from '../../../activities';
 import { createPipelineActivities } from '../../../activities/pipeline/pipeline-activities';
 import { testConfig } from '../../helpers/harness';
+import { recordHistory } from '../../helpers/histories';
 import { startPipelineStage, type PipelineStage } from './pipeline-stage';
 
 const dir = path.join(__dirname, '..', 'fixtures');
@@ -24,6 +25,13 @@ interface Fixture {
   http?: Record<string, { status: number; body: unknown; headers?: Record<string, string> }>;
   expected: { status: 'success' | 'error'; nodes: Record<string, unknown[][]>; error?: { node?: string; message?: string } };
 }
+
+/** Runs kept as replay fixtures (test/replay): child workflows, activities, a durable timer. */
+const RECORDED: Record<string, string> = {
+  'execute-sub-workflow-each.json': 'pipeline-run-sub-workflows',
+  'http-request-items-and-lineage.json': 'pipeline-run-http',
+  'wait-time-interval.json': 'pipeline-run-wait',
+};
 
 const FIXTURE_ORIGIN = /^https?:\/\/api\.test(?=\/|$)/;
 let answers: Fixture['http'] = {};
@@ -79,5 +87,6 @@ describe.each(files)('%s', (file) => {
     if (fixture.expected.error?.node) expect(body.error.node).toBe(fixture.expected.error.node);
     expect(Object.keys(body.nodes)).toEqual(Object.keys(fixture.expected.nodes));
     expect(withoutTransportHeaders(body.nodes)).toEqual(fixture.expected.nodes);
+    if (RECORDED[file]) await recordHistory(RECORDED[file], s.h.client.workflow.getHandle(body.workflowId));
   });
 });
