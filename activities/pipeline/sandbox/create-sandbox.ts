@@ -376,7 +376,7 @@ class QuickJsSandbox implements Sandbox {
             const limit = vm.limitError(status.error);
             if (limit) throw limit;
             this.checkIntact(vm);
-            throw this.codeError(status.error, mode, status.error.itemIndex);
+            throw this.codeError(status.error, mode, status.error.itemIndex, status.console);
           }
           const jobs = vm.runtime.executePendingJobs();
           if (vm.interrupted) {
@@ -409,10 +409,11 @@ class QuickJsSandbox implements Sandbox {
   }
 
   /** n8n's form: "<message> [line N]" / "[line N, for item i]". */
-  private codeError(err: SandboxError, mode: 'runOnceForAllItems' | 'runOnceForEachItem', itemIndex: number | undefined): CodeError {
+  private codeError(err: SandboxError, mode: 'runOnceForAllItems' | 'runOnceForEachItem', itemIndex: number | undefined, lines: string[] = []): CodeError {
+    const index = mode === 'runOnceForEachItem' ? itemIndex : undefined;
     if (err.name === 'CodeError' || err.validation) {
-      const suffix = mode === 'runOnceForEachItem' && itemIndex !== undefined && !/\[item \d+\]$/.test(err.message) ? ` [item ${itemIndex}]` : '';
-      return new CodeError(err.message + suffix, err.description);
+      const suffix = index !== undefined && !/\[item \d+\]$/.test(err.message) ? ` [item ${index}]` : '';
+      return new CodeError(err.message + suffix, err.description, index, lines);
     }
     const line = userLine(err.stack);
     const message = err.name === 'SyntaxError' ? `SyntaxError: ${err.message}` : v8Wording(err.message);
@@ -424,7 +425,7 @@ class QuickJsSandbox implements Sandbox {
         : line !== undefined
           ? ` [line ${line}]`
           : '';
-    return new CodeError(message + where, err.description);
+    return new CodeError(message + where, err.description, index, lines);
   }
 
   dispose(): void {

@@ -20,6 +20,10 @@ export class CodeError extends Error {
   constructor(
     message: string,
     readonly description?: string,
+    /** runOnceForEachItem: the item whose run failed. */
+    readonly itemIndex?: number,
+    /** What console.log printed before the error (n8n keeps it in the run data). */
+    readonly console: string[] = [],
   ) {
     super(message);
   }

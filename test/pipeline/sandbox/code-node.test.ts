@@ -102,6 +102,11 @@ describe('run once for each item', () => {
     ]);
   });
 
+  it("$('X').item follows the item being run", () => {
+    const access = dataAccess({ input, paired: { Source: [{ json: { id: 'a' } }, { json: { id: 'b' } }, { json: { id: 'c' } }] } });
+    expect(sandbox.runCode('return { id: $("Source").item.json.id }', 'runOnceForEachItem', access).items.map((i) => i.json.id)).toEqual(['a', 'b', 'c']);
+  });
+
   it('drops an item when the code returns null', () => {
     expect(each('return $json.age > 40 ? { name: $json.name } : null').items.map((i) => i.json)).toEqual([{ name: 'Alan' }, { name: 'Grace' }]);
   });
@@ -117,8 +122,11 @@ describe('run once for each item', () => {
     expect(error(() => each('return [{ a: 1 }]')).message).toBe("Code doesn't return a single object [item 0]");
   });
 
-  it('reports errors with the line and the item', () => {
-    expect(error(() => each('const age = $json.age;\nif (age > 40) throw new Error("too old");\nreturn {}')).message).toBe('too old [line 2, for item 1]');
+  it('reports errors with the line and the item, and keeps what was printed before', () => {
+    const err = error(() => each('console.log("item", $itemIndex);\nif ($json.age > 40) throw new Error("too old");\nreturn {}')) as Error & { itemIndex?: number; console?: string[] };
+    expect(err.message).toBe('too old [line 2, for item 1]');
+    expect(err.itemIndex).toBe(1);
+    expect(err.console).toEqual(['item 0', 'item 1']);
   });
 
   it("rejects $input.item in all-items mode with n8n's hint", () => {

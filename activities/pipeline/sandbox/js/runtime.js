@@ -134,8 +134,9 @@
         const items = all(branch, run);
         return items[items.length - 1];
       },
+      // The current item's lineage; in a Code node's per-item run that is the item being run.
       get item() {
-        return host('pairedItem', [name, undefined]);
+        return host('pairedItem', [name, meta().itemIndex]);
       },
       itemMatching: (i) => host('pairedItem', [name, pos(i, 'itemIndex')]),
       pairedItem: (i) => host('pairedItem', [name, pos(i, 'itemIndex')]),
@@ -488,29 +489,36 @@
 
   // The scope of a Code node: the names are plain parameters; the expensive
   // ones ($now, DateTime, $env...) are getters so they load only when read.
-  function codeArgs(mode) {
-    return CODE_PARAMS.map((name) => {
-      switch (name) {
-        case 'items':
-          return mode === 'runOnceForAllItems' ? lazyArray(() => allInput()) : undefined;
-        case 'item':
-          return mode === 'runOnceForEachItem' ? currentItem() : undefined;
-        case 'console':
-          return sandboxConsole;
-        case '$env':
-        case '$now':
-        case '$today':
-        case 'DateTime':
-        case 'Duration':
-        case 'Interval':
-          return lazyValue(name);
-        default:
-          return scopeValue(name);
-      }
+  // Only these differ from item to item; the other arguments are made once per run.
+  const PER_ITEM = { item: true, $json: true, $binary: true, $itemIndex: true };
+  function codeArgs(mode, run) {
+    if (!run.args) {
+      run.args = CODE_PARAMS.map((name) => {
+        switch (name) {
+          case 'items':
+            return mode === 'runOnceForAllItems' ? allInput() : undefined;
+          case 'console':
+            return sandboxConsole;
+          case '$env':
+          case '$parameter':
+          case '$now':
+          case '$today':
+          case 'DateTime':
+          case 'Duration':
+          case 'Interval':
+            return lazyValue(name);
+          default:
+            return PER_ITEM[name] ? undefined : scopeValue(name);
+        }
+      });
+    }
+    const args = run.args.slice();
+    CODE_PARAMS.forEach((name, i) => {
+      if (!PER_ITEM[name]) return;
+      if (name === 'item') args[i] = mode === 'runOnceForEachItem' ? currentItem() : undefined;
+      else args[i] = scopeValue(name);
     });
-  }
-  function lazyArray(get) {
-    return get();
+    return args;
   }
   // A stand-in resolved on first property access; typeof checks and method
   // calls see the real value.
@@ -524,7 +532,7 @@
       }
       return real;
     };
-    if (name === '$env') {
+    if (name === '$env' || name === '$parameter') {
       return new Proxy({}, { get: (_t, k) => Reflect.get(load(), k), has: (_t, k) => k in load(), ownKeys: () => Reflect.ownKeys(load()), getOwnPropertyDescriptor: (_t, k) => Reflect.getOwnPropertyDescriptor(load(), k) });
     }
     const target = function () {};
@@ -623,7 +631,7 @@
     begin();
     ev.mode = mode;
     consoleLines.length = 0;
-    pending = { state: 'running', mode, fn, results: [], index: 0, count: 0 };
+    pending = { state: 'running', mode, fn, results: [], index: 0, count: 0, args: undefined, meta: undefined };
     if (mode === 'runOnceForAllItems') {
       callUser(fn, mode);
     } else {
@@ -634,7 +642,7 @@
   function callUser(fn, mode) {
     let promise;
     try {
-      promise = fn(...codeArgs(mode));
+      promise = fn(...codeArgs(mode, pending));
     } catch (e) {
       fail(e);
       return;
@@ -652,7 +660,8 @@
     begin();
     ev.mode = pending.mode;
     ev.item = host('item', [pending.index]);
-    ev.meta = Object.assign({}, host('meta'), { itemIndex: pending.index });
+    if (pending.meta === undefined) pending.meta = host('meta');
+    ev.meta = Object.assign({}, pending.meta, { itemIndex: pending.index });
     callUser(pending.fn, pending.mode);
   }
   function settle(value) {
