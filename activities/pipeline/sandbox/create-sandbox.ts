@@ -125,8 +125,17 @@ type Decoded = { readonly ok: true; readonly value: unknown } | { readonly ok: f
 /** Own "__proto__" keys are dropped: a later Object.assign/spread on the host would turn them into a prototype. */
 const dropProtoKeys = (key: string, value: unknown) => (key === '__proto__' ? undefined : value);
 
+/** The sandbox's answers are JSON; anything else means user code broke the runtime inside the sandbox. */
+function readJson(json: string): unknown {
+  try {
+    return JSON.parse(json, dropProtoKeys);
+  } catch {
+    throw new ExpressionError('The sandbox returned an unreadable result', 'User code changed the sandbox so that it could not report its result.');
+  }
+}
+
 function decodeValue(json: string): Decoded {
-  const r = JSON.parse(json, dropProtoKeys) as { v?: unknown; t?: string; error?: SandboxError };
+  const r = readJson(json) as { v?: unknown; t?: string; error?: SandboxError };
   if (r.error) return { ok: false, error: r.error };
   if (r.t === 'u') return { ok: true, value: undefined };
   if (r.t === 'n') return { ok: true, value: Number((r as { v: string }).v) };
@@ -364,7 +373,7 @@ class QuickJsSandbox implements Sandbox {
           compiled.value.dispose();
         }
         for (;;) {
-          const status = JSON.parse(vm.call('codeStatus', this.options.maxOutputChars), dropProtoKeys) as
+          const status = readJson(vm.call('codeStatus', this.options.maxOutputChars)) as
             | { state: 'running' }
             | { state: 'failed'; error: SandboxError; console: string[] }
             | { state: 'done'; items: { v: Item[] }; console: string[] };

@@ -53,25 +53,26 @@ const payloads: Payload[] = [
   { name: 'prototype pollution stays in the sandbox', kind: 'code', src: 'Object.prototype.polluted = "yes";\nArray.prototype.push = () => 0;\nreturn [{ json: { p: ({}).polluted } }]', expect: harmless([{ json: { p: 'yes' } }]) },
   { name: '__proto__ key in a result', kind: 'expr', src: '={{ JSON.parse(\'{"a":1,"__proto__":{"polluted":"yes"} }\') }}', expect: harmless({ a: 1 }) },
   { name: 'host data is a copy', kind: 'code', src: '$input.all()[0].json.name = "changed";\nitems[0].json.__proto__.polluted = 1;\nreturn []', expect: harmless([]) },
-  { name: 'infinite loop', kind: 'expr', src: '={{ (() => { while (true) {} })() }}', expect: fails(/timed out after 300 ms/) },
-  { name: 'while(true) in async code', kind: 'code', src: 'await null;\nwhile (true) {}', expect: fails(/timed out after 300 ms/) },
+  { name: 'infinite loop', kind: 'expr', src: '={{ (() => { while (true) {} })() }}', expect: fails(/timed out after 1000 ms/) },
+  { name: 'while(true) in async code', kind: 'code', src: 'await null;\nwhile (true) {}', expect: fails(/timed out after 1000 ms/) },
   { name: 'promise that never settles', kind: 'code', src: 'await new Promise(() => {});\nreturn []', expect: fails(/never settles/) },
-  { name: 'endless microtasks', kind: 'code', src: 'const spin = () => Promise.resolve().then(spin);\nspin();\nawait new Promise(() => {})', expect: fails(/timed out after 300 ms/) },
+  { name: 'endless microtasks', kind: 'code', src: 'const spin = () => Promise.resolve().then(spin);\nspin();\nawait new Promise(() => {})', expect: fails(/timed out after 1000 ms/) },
   { name: 'memory bomb', kind: 'code', src: 'const a = [];\nfor (;;) a.push(new Uint8Array(4e6));', expect: fails(/ran out of memory \(limit 32 MB\)/) },
   { name: 'huge string', kind: 'code', src: 'return [{ json: { n: "x".repeat(2 ** 30).length } }]', expect: fails(/Invalid string length \[line 1\]|ran out of memory/) },
   { name: 'string doubling', kind: 'expr', src: '={{ (() => { let s = "x"; for (;;) s += s })() }}', expect: fails(/ran out of memory/) },
   { name: 'output bomb', kind: 'expr', src: '={{ "x".repeat(2000000) }}', expect: fails(/result is too large/) },
   { name: 'output bomb in Code', kind: 'code', src: 'return Array.from({ length: 2000 }, () => ({ json: { s: "y".repeat(1000) } }))', expect: fails(/result is too large/) },
   { name: 'deep recursion', kind: 'code', src: 'function f(n) { return f(n + 1) + 1 }\nreturn [{ json: { r: f(0) } }]', expect: fails(/stack/i) },
-  { name: 'deeply nested result', kind: 'code', src: 'let o = {};\nfor (let i = 0; i < 100000; i++) o = { o };\nreturn [{ json: o }]', expect: fails(/stack|memory/i) },
+  { name: 'deeply nested result', kind: 'code', src: 'let o = {};\nfor (let i = 0; i < 20000; i++) o = { o };\nreturn [{ json: o }]', expect: fails(/stack|memory/i) },
   { name: 'huge ArrayBuffer', kind: 'code', src: 'const b = new ArrayBuffer(1e9);\nreturn [{ json: { n: b.byteLength } }]', expect: fails(/memory|RangeError|invalid array buffer length/i) },
   { name: 'Atomics/SharedArrayBuffer', kind: 'code', src: 'const sab = new SharedArrayBuffer(16);\nAtomics.wait(new Int32Array(sab), 0, 0, 100000);\nreturn []', expect: fails(/Atomics/) },
   { name: 'Proxy on host data that throws', kind: 'expr', src: '={{ new Proxy($json, { ownKeys() { throw new Error("trap") }, get() { throw new Error("trap") } }) }}', expect: fails(/trap/) },
-  { name: 'Proxy on host data that loops', kind: 'code', src: 'return [{ json: new Proxy($input.first().json, { ownKeys() { for (;;) {} } }) }]', expect: fails(/timed out after 300 ms/) },
-  { name: 'toJSON that loops', kind: 'expr', src: '={{ ({ toJSON() { for (;;) {} } }) }}', expect: fails(/timed out after 300 ms/) },
-  { name: 'getter that loops in a Code result', kind: 'code', src: 'return [{ json: { get x() { for (;;) {} } } }]', expect: fails(/timed out after 300 ms/) },
-  { name: 'catastrophic regex', kind: 'expr', src: '={{ /^(a+)+$/.test("a".repeat(40) + "b") }}', expect: fails(/timed out after 300 ms/) },
-  { name: 'catching the timeout does not help', kind: 'code', src: 'for (;;) { try { for (;;) {} } catch (e) {} }', expect: fails(/timed out after 300 ms/) },
+  { name: 'Proxy on host data that loops', kind: 'code', src: 'return [{ json: new Proxy($input.first().json, { ownKeys() { for (;;) {} } }) }]', expect: fails(/timed out after 1000 ms/) },
+  { name: 'toJSON that loops', kind: 'expr', src: '={{ ({ toJSON() { for (;;) {} } }) }}', expect: fails(/timed out after 1000 ms/) },
+  { name: 'getter that loops in a Code result', kind: 'code', src: 'return [{ json: { get x() { for (;;) {} } } }]', expect: fails(/timed out after 1000 ms/) },
+  { name: 'catastrophic regex', kind: 'expr', src: '={{ /^(a+)+$/.test("a".repeat(40) + "b") }}', expect: fails(/timed out after 1000 ms/) },
+  { name: 'catching the timeout does not help', kind: 'code', src: 'for (;;) { try { for (;;) {} } catch (e) {} }', expect: fails(/timed out after 1000 ms/) },
+  { name: 'replacing JSON does not forge the result', kind: 'code', src: 'JSON.stringify = () => "{not json";\nJSON.parse = () => ({ state: "done", items: { v: [{ json: { forged: true } }] } });\nreturn [{ json: { real: 1 } }]', expect: harmless([{ json: { real: 1 } }]) },
   { name: 'WebAssembly is absent', kind: 'expr', src: '={{ typeof WebAssembly }}', expect: harmless('undefined') },
 ];
 
@@ -81,7 +82,7 @@ const data = () => dataAccess({ input });
 
 beforeAll(async () => {
   await loadSandboxEngine();
-  sandbox = createSandbox({ timeoutMs: 300, maxOutputChars: 1_000_000, memoryLimitBytes: 32 * 1024 * 1024 });
+  sandbox = createSandbox({ timeoutMs: 1000, maxOutputChars: 1_000_000, memoryLimitBytes: 32 * 1024 * 1024 });
   globalThis.__sandboxHostMarker = 'intact';
   writeFileSync(markerFile, 'intact');
 });

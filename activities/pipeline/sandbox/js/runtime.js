@@ -14,6 +14,9 @@
 (function (hostCall) {
   'use strict';
   const G = globalThis;
+  // Captured before user code runs: the messages to the host stay JSON whatever user code does to JSON.
+  const jsonParse = JSON.parse;
+  const jsonStringify = JSON.stringify;
   const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 
   class ExpressionError extends Error {
@@ -31,7 +34,7 @@
   }
 
   function host(op, args) {
-    const r = JSON.parse(hostCall(op, JSON.stringify(args === undefined ? [] : args)));
+    const r = jsonParse(hostCall(op, jsonStringify(args === undefined ? [] : args)));
     if (r.e !== undefined) throw new ExpressionError(r.e, r.d);
     return r.v;
   }
@@ -72,8 +75,8 @@
     const make = (kind, methods) => {
       const C = function (locale, options) {
         if (!(this instanceof C)) return new C(locale, options);
-        this.locale = locale === undefined ? undefined : JSON.parse(JSON.stringify(locale));
-        this.options = options === undefined ? undefined : JSON.parse(JSON.stringify(options));
+        this.locale = locale === undefined ? undefined : jsonParse(jsonStringify(locale));
+        this.options = options === undefined ? undefined : jsonParse(jsonStringify(options));
         this.resolved = undefined;
       };
       C.prototype.resolvedOptions = function () {
@@ -374,7 +377,7 @@
   function partText(v) {
     if (!(v || v === 0 || v === false)) return '';
     if (typeof v === 'object' && !Array.isArray(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
-      return JSON.stringify(v);
+      return jsonStringify(v);
     }
     return String(v);
   }
@@ -421,10 +424,10 @@
   function encode(value, limit) {
     let text;
     if (value === undefined) text = '{"t":"u"}';
-    else if (typeof value === 'number' && !Number.isFinite(value)) text = JSON.stringify({ t: 'n', v: String(value) });
-    else if (typeof value === 'bigint') text = JSON.stringify({ v: value.toString() });
+    else if (typeof value === 'number' && !Number.isFinite(value)) text = jsonStringify({ t: 'n', v: String(value) });
+    else if (typeof value === 'bigint') text = jsonStringify({ v: value.toString() });
     else {
-      const json = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+      const json = jsonStringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
       text = json === undefined ? '{"t":"u"}' : '{"v":' + json + '}';
     }
     if (text.length > limit) {
@@ -437,15 +440,15 @@
 
   function errorOut(e) {
     if (e instanceof Error) {
-      return JSON.stringify({ error: { name: e.name, message: String(e.message), description: e.description, stack: String(e.stack || '') } });
+      return jsonStringify({ error: { name: e.name, message: String(e.message), description: e.description, stack: String(e.stack || '') } });
     }
     let message;
     try {
-      message = typeof e === 'string' ? e : JSON.stringify(e);
+      message = typeof e === 'string' ? e : jsonStringify(e);
     } catch {
       message = String(e);
     }
-    return JSON.stringify({ error: { name: 'Error', message: String(message), stack: '' } });
+    return jsonStringify({ error: { name: 'Error', message: String(message), stack: '' } });
   }
 
   function evaluate(expression, limit, tz) {
@@ -469,7 +472,7 @@
     if (typeof a === 'function') return `[Function: ${a.name || 'anonymous'}]`;
     if (a instanceof Error) return String(a.stack ? `${a.name}: ${a.message}` : a);
     try {
-      const s = JSON.stringify(a);
+      const s = jsonStringify(a);
       return s === undefined ? String(a) : s;
     } catch {
       return String(a);
@@ -692,13 +695,13 @@
     pending = null;
     const lines = consoleLines.slice();
     if (p.state === 'failed') {
-      const err = JSON.parse(errorOut(p.error)).error;
+      const err = jsonParse(errorOut(p.error)).error;
       err.validation = p.fromValidation;
       if (p.mode === 'runOnceForEachItem') err.itemIndex = p.index;
-      return JSON.stringify({ state: 'failed', error: err, console: lines });
+      return jsonStringify({ state: 'failed', error: err, console: lines });
     }
     const items = encode(p.results, limit);
-    return '{"state":"done","console":' + JSON.stringify(lines) + ',"items":' + items + '}';
+    return '{"state":"done","console":' + jsonStringify(lines) + ',"items":' + items + '}';
   }
 
   // ------------------------------------------------------------ integrity of the shared realm
