@@ -7,7 +7,7 @@
 import type { NodeErrorInfo } from './types';
 
 export class NodeOperationError extends Error {
-  override readonly name = 'NodeOperationError';
+  override readonly name: string = 'NodeOperationError';
   constructor(
     message: string,
     readonly description?: string,
@@ -46,13 +46,14 @@ export class WorkflowValidationError extends Error {
 /** The stored form of whatever a node threw. */
 export function toErrorInfo(error: unknown, node: string): NodeErrorInfo {
   if (error instanceof Error) {
-    const e = error as Error & { description?: string; itemIndex?: number };
+    const e = error as Error & { description?: string; itemIndex?: number; httpCode?: string };
     return {
       message: e.message,
       node,
       name: e.name === 'Error' ? 'NodeOperationError' : e.name,
       ...(e.description !== undefined ? { description: e.description } : {}),
       ...(e.itemIndex !== undefined ? { itemIndex: e.itemIndex } : {}),
+      ...(e.httpCode !== undefined ? { httpCode: e.httpCode } : {}),
     };
   }
   if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {

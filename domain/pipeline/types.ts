@@ -183,6 +183,9 @@ export type Step =
    * A node with side effects, run as an activity; the engine resumes with
    * { kind: 'activity', result } where `result` answers `request` (for
    * nodeType n8n-nodes-base.httpRequest: HttpRequestActivity → HttpActivityResult).
+   * `retry` is the node's retryOnFail (n8n's bounds applied): the durable run
+   * retries a failed attempt itself; the engine takes the last attempt's result
+   * as final and does not retry again.
    */
   | { readonly kind: 'activity'; readonly node: string; readonly nodeType: string; readonly request: JsonValue; readonly retry?: { readonly maxTries: number; readonly waitBetweenTries: number } }
   /** A Wait node: a durable timer until `until` (epoch ms); resume with { kind: 'waited' }. */
@@ -224,6 +227,8 @@ export interface HttpRequestSpec {
   readonly body?: HttpBody;
   /** 'file': the activity returns the body base64-encoded; 'text'/'json'/'autodetect': as text unless the content type is binary. */
   readonly responseFormat: 'autodetect' | 'json' | 'text' | 'file';
+  /** options.response.neverError: a status ≥ 400 is a normal answer, not a failure (so not retried either). */
+  readonly neverError?: boolean;
   readonly timeoutMs: number;
   readonly followRedirects: boolean;
   readonly maxRedirects: number;

@@ -4,8 +4,8 @@
  * response format, timeout, redirects, batching) into an activity step;
  * finish() turns the activity's responses into items with n8n's rules (JSON
  * arrays become one item each, text under the output property, files as
- * binary, full response, neverError, per-item errors with continueOnFail), and
- * applies retryOnFail by asking for the activity again.
+ * binary, full response, neverError, per-item errors with continueOnFail).
+ * retryOnFail travels with the step: the durable run retries failed attempts.
  */
 import { clampTries, clampWait } from '../retry';
 import { NodeOperationError } from '../errors';
@@ -155,6 +155,7 @@ function requestFor(ex: NodeExecution, i: number): HttpRequestSpec {
     headers,
     ...(body ? { body } : {}),
     responseFormat: (['autodetect', 'json', 'text', 'file'].includes(format) ? format : 'autodetect') as HttpRequestSpec['responseFormat'],
+    neverError: response.neverError === true,
     timeoutMs: Number(options.timeout ?? 300_000),
     followRedirects: redirect.followRedirects !== false,
     maxRedirects: Number(redirect.maxRedirects ?? 21),
@@ -164,9 +165,6 @@ function requestFor(ex: NodeExecution, i: number): HttpRequestSpec {
 }
 
 interface Pending {
-  attempt: number;
-  phase: 'request' | 'retryWait';
-  request: HttpRequestActivity;
   /** Per item: how to read the response. */
   reading: { fullResponse: boolean; neverError: boolean; outputPropertyName: string; format: string }[];
 }
@@ -182,6 +180,7 @@ function activityStep(ex: NodeExecution, request: HttpRequestActivity): PendingS
 }
 
 class HttpFailure extends NodeOperationError {
+  override readonly name: string = 'NodeApiError';
   constructor(
     message: string,
     description: string | undefined,
@@ -264,43 +263,27 @@ export const httpRequest: NodeType = {
     });
     const batch = ((ex.param<Record<string, unknown>>('options', 0, {}).batching as { batch?: { batchSize?: number; batchInterval?: number } } | undefined)?.batch);
     const request: HttpRequestActivity = { requests, ...(batch ? { batching: { batchSize: Number(batch.batchSize ?? 50), intervalMs: Number(batch.batchInterval ?? 1000) } } : {}) };
-    const pending: Pending = { attempt: 1, phase: 'request', request, reading };
+    const pending: Pending = { reading };
     return { step: activityStep(ex, request), pending: pending as unknown as JsonValue };
   },
-  finish(ex, raw, resume: ResumeResult): NodeOutput | PendingStep {
+  finish(ex, raw, resume: ResumeResult): NodeOutput {
     const pending = raw as unknown as Pending;
-    if (pending.phase === 'retryWait') {
-      if (resume.kind !== 'waited') throw new Error(`HTTP Request: expected the retry wait to end, got ${resume.kind}`);
-      const next: Pending = { ...pending, phase: 'request' };
-      return { step: activityStep(ex, pending.request), pending: next as unknown as JsonValue };
-    }
-    const retry = (error: unknown): PendingStep => {
-      if (!ex.node.retryOnFail || pending.attempt >= clampTries(ex.node.maxTries)) throw error;
-      const wait = clampWait(ex.node.waitBetweenTries);
-      const next: Pending = { ...pending, attempt: pending.attempt + 1, phase: wait > 0 ? 'retryWait' : 'request' };
-      return wait > 0
-        ? { step: { kind: 'wait', node: ex.node.name, until: ex.host.now + wait }, pending: next as unknown as JsonValue }
-        : { step: activityStep(ex, pending.request), pending: next as unknown as JsonValue };
-    };
-    if (resume.kind === 'activityError') return retry(new NodeOperationError(resume.error.message, resume.error.description));
+    // Retries (retryOnFail) were the durable run's, with step.retry: this result is final.
+    if (resume.kind === 'activityError') throw new NodeOperationError(resume.error.message, resume.error.description);
     if (resume.kind !== 'activity') throw new Error(`HTTP Request: expected the activity's result, got ${resume.kind}`);
     const result = resume.result as unknown as HttpActivityResult;
     const out: Item[] = [];
-    try {
-      pending.reading.forEach((read, i) => {
-        const res = result.responses[i];
-        if (!res) throw new NodeOperationError(`No response for item ${i}`, undefined, i);
-        try {
-          out.push(...itemsFor(res, read, i));
-        } catch (error) {
-          if (!ex.continueOnFail) throw error;
-          const e = error as HttpFailure;
-          out.push({ json: { error: { message: e.message, ...(e.description ? { description: e.description } : {}), ...(e.httpCode ? { httpCode: e.httpCode } : {}) } }, pairedItem: { item: i } });
-        }
-      });
-    } catch (error) {
-      return retry(error);
-    }
+    pending.reading.forEach((read, i) => {
+      const res = result.responses[i];
+      if (!res) throw new NodeOperationError(`No response for item ${i}`, undefined, i);
+      try {
+        out.push(...itemsFor(res, read, i));
+      } catch (error) {
+        if (!ex.continueOnFail) throw error;
+        const e = error as HttpFailure;
+        out.push({ json: { error: { message: e.message, ...(e.description ? { description: e.description } : {}), ...(e.httpCode ? { httpCode: e.httpCode } : {}) } }, pairedItem: { item: i } });
+      }
+    });
     return [out];
   },
 };

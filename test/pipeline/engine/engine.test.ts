@@ -54,8 +54,8 @@ describe('activity steps (HTTP Request)', () => {
     expect(first.step).toEqual({ kind: 'activity', node: 'Post', nodeType: 'n8n-nodes-base.httpRequest', request: expect.anything() });
     const request = (first.step as { request: JsonValue }).request as unknown as HttpRequestActivity;
     expect(request.requests).toEqual([
-      { method: 'POST', url: 'http://api.test/users/1', query: [['verbose', 'yes'], ['n', '10']], headers: { 'x-trace': 'exec-1' }, body: { type: 'json', json: { name: 'Ann' } }, responseFormat: 'autodetect', timeoutMs: 5000, followRedirects: true, maxRedirects: 21, allowUnauthorizedCerts: false },
-      { method: 'POST', url: 'http://api.test/users/2', query: [['verbose', 'yes'], ['n', '20']], headers: { 'x-trace': 'exec-1' }, body: { type: 'json', json: { name: 'Bob' } }, responseFormat: 'autodetect', timeoutMs: 5000, followRedirects: true, maxRedirects: 21, allowUnauthorizedCerts: false },
+      { method: 'POST', url: 'http://api.test/users/1', query: [['verbose', 'yes'], ['n', '10']], headers: { 'x-trace': 'exec-1' }, body: { type: 'json', json: { name: 'Ann' } }, responseFormat: 'autodetect', neverError: false, timeoutMs: 5000, followRedirects: true, maxRedirects: 21, allowUnauthorizedCerts: false },
+      { method: 'POST', url: 'http://api.test/users/2', query: [['verbose', 'yes'], ['n', '20']], headers: { 'x-trace': 'exec-1' }, body: { type: 'json', json: { name: 'Bob' } }, responseFormat: 'autodetect', neverError: false, timeoutMs: 5000, followRedirects: true, maxRedirects: 21, allowUnauthorizedCerts: false },
     ]);
     state = roundTrip(first.state);
     expect(state.blocked?.node).toBe('Post');
@@ -69,30 +69,26 @@ describe('activity steps (HTTP Request)', () => {
     expect(second.state.order).toEqual(['Start', 'Post', 'After']);
   });
 
-  it('retryOnFail asks for the activity again after waiting waitBetweenTries, and hands the retry policy to the durable run', () => {
+  it("hands retryOnFail to the durable run as the step's retry policy (n8n's bounds), and takes the last attempt as final", () => {
     const host = hostFor(sandbox, NOW);
-    const doc = chain({ ...http, parameters: { url: 'http://api.test/flaky' }, retryOnFail: true, maxTries: 3, waitBetweenTries: 2000 });
-    let { state, step } = advance(createExecution(doc, { executionId: 'e2', mode: 'manual' }), undefined, host);
-    expect(step).toMatchObject({ kind: 'activity', retry: { maxTries: 3, waitBetweenTries: 2000 } });
-    const failing = { responses: [{ ...ok({ error: 'busy' }, 503) }] } as unknown as JsonValue;
-    ({ state, step } = advance(roundTrip(state), { kind: 'activity', node: 'Post', result: failing }, host));
-    expect(step).toEqual({ kind: 'wait', node: 'Post', until: NOW + 2000 });
-    ({ state, step } = advance(roundTrip(state), { kind: 'waited', node: 'Post' }, host));
-    expect(step).toMatchObject({ kind: 'activity', node: 'Post' });
-    ({ state, step } = advance(roundTrip(state), { kind: 'activity', node: 'Post', result: { responses: [ok({ fine: true })] } as unknown as JsonValue }, host));
-    expect(step).toEqual({ kind: 'done' });
-    expect(state.runData.Post).toHaveLength(1);
-    expect(state.runData.Post![0]!.data!.main[0]![0]!.json).toEqual({ fine: true });
+    const doc = chain({ ...http, parameters: { url: 'http://api.test/flaky' }, retryOnFail: true, maxTries: 9, waitBetweenTries: 0 });
+    const { state, step } = advance(createExecution(doc, { executionId: 'e2', mode: 'manual' }), undefined, host);
+    // maxTries is bounded to 2–5; waitBetweenTries 0 counts as unset in n8n (0 || 1000).
+    expect(step).toMatchObject({ kind: 'activity', retry: { maxTries: 5, waitBetweenTries: 1000 } });
+    const failing = { responses: [ok({ error: 'busy' }, 503)] } as unknown as JsonValue;
+    const next = advance(roundTrip(state), { kind: 'activity', node: 'Post', result: failing }, host);
+    expect(next.step).toEqual({
+      kind: 'error',
+      error: expect.objectContaining({ node: 'Post', message: 'Service unavailable - try again later or consider setting this node to retry automatically (in the node settings)', httpCode: '503' }),
+    });
   });
 
-  it('gives up after maxTries with the last error', () => {
-    const result = runWorkflow(chain({ ...http, parameters: { url: 'http://api.test/down' }, retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }), {
-      sandbox,
-      activity: () => ({ responses: [{ ok: false, message: 'connect ECONNREFUSED', code: 'ECONNREFUSED' }] }) as unknown as JsonValue,
-    });
-    // waitBetweenTries 0 counts as unset in n8n (0 || 1000): the retry still waits a second.
-    expect(result.steps.map((s) => s.kind)).toEqual(['activity', 'wait', 'activity', 'error']);
-    expect(result.error).toMatchObject({ node: 'Post', message: 'The service refused the connection - perhaps it is offline' });
+  it('without retryOnFail the step has no retry policy; neverError travels with each request', () => {
+    const host = hostFor(sandbox, NOW);
+    const doc = chain({ ...http, parameters: { url: 'http://api.test/x', options: { response: { response: { neverError: true } } } } });
+    const { step } = advance(createExecution(doc, { executionId: 'e4', mode: 'manual' }), undefined, host);
+    expect(step).not.toHaveProperty('retry');
+    expect(((step as { request: JsonValue }).request as unknown as HttpRequestActivity).requests[0]!.neverError).toBe(true);
   });
 
   it('an activity that failed as a whole fails the node; continueRegularOutput passes the input on', () => {
