@@ -203,16 +203,18 @@ class Vm {
   }
 
   /** Calls a method of the runtime's API with string/number arguments; returns the string it returns. */
-  call(method: string, ...args: (string | number | QuickJSHandle)[]): string {
+  call(method: string, ...args: (string | number | boolean | QuickJSHandle)[]): string {
     const ctx = this.context;
     const fn = ctx.getProp(this.api, method);
-    const handles = args.map((a) => (typeof a === 'string' ? ctx.newString(a) : typeof a === 'number' ? ctx.newNumber(a) : a));
+    const handles = args.map((a) =>
+      typeof a === 'string' ? ctx.newString(a) : typeof a === 'number' ? ctx.newNumber(a) : typeof a === 'boolean' ? (a ? ctx.true : ctx.false) : a,
+    );
     try {
       const result = ctx.callFunction(fn, ctx.undefined, ...handles);
       if (result.error) {
         const err = ctx.dump(result.error) as SandboxError | string;
         result.error.dispose();
-        throw this.limitError(err) ?? new Error(typeof err === 'string' ? err : `${err.name}: ${err.message}`);
+        throw this.limitError(err) ?? new ExpressionError(typeof err === 'string' ? err : v8Wording(err.message));
       }
       const out = ctx.typeof(result.value) === 'string' ? ctx.getString(result.value) : '';
       result.value.dispose();
@@ -222,7 +224,7 @@ class Vm {
     } finally {
       fn.dispose();
       handles.forEach((h, i) => {
-        if (typeof args[i] !== 'object') h.dispose();
+        if (typeof args[i] === 'string' || typeof args[i] === 'number') h.dispose();
       });
     }
   }
@@ -259,6 +261,9 @@ class Vm {
     }
   }
 }
+
+/** Code that names Luxon gets it; other code does not pay for loading it. */
+const USES_LUXON = /\b(?:DateTime|Duration|Interval)\b|\$now\b|\$today\b/;
 
 /** Only an expression that assigns, deletes or redefines can change a built-in; the others skip the check. */
 const MAY_CHANGE_BUILTINS = /[^=!<>]=(?![=>])|\bdelete\b|defineProperty|setPrototypeOf|__proto__|assign|Reflect|\+\+|--/;
@@ -368,7 +373,7 @@ class QuickJsSandbox implements Sandbox {
           throw vm.limitError(err) ?? this.codeError(err, mode, undefined);
         }
         try {
-          vm.call('startCode', compiled.value, mode, data.timezone);
+          vm.call('startCode', compiled.value, mode, data.timezone, USES_LUXON.test(code));
         } finally {
           compiled.value.dispose();
         }

@@ -170,3 +170,11 @@ describe('one context for the batch', () => {
     s.dispose();
   });
 });
+
+describe('Luxon in Code', () => {
+  it('is the real thing when the code names it', () => {
+    expect(all('return [{ a: typeof DateTime, b: $now instanceof DateTime, c: DateTime.fromISO("2024-05-01").weekdayLong, d: Duration.fromObject({ minutes: 90 }).as("hours") }]').items).toEqual([
+      { json: { a: 'function', b: true, c: 'Wednesday', d: 1.5 } },
+    ]);
+  });
+});

@@ -504,12 +504,14 @@
             return sandboxConsole;
           case '$env':
           case '$parameter':
+            return lazyValue(name);
           case '$now':
           case '$today':
           case 'DateTime':
           case 'Duration':
           case 'Interval':
-            return lazyValue(name);
+            // Luxon costs tens of ms to load: only for code that names it.
+            return run.usesLuxon ? scopeValue(name) : undefined;
           default:
             return PER_ITEM[name] ? undefined : scopeValue(name);
         }
@@ -523,8 +525,7 @@
     });
     return args;
   }
-  // A stand-in resolved on first property access; typeof checks and method
-  // calls see the real value.
+  // $env and $parameter are read on first use: a blocked $env fails only the code that reads it.
   function lazyValue(name) {
     let real;
     let loaded = false;
@@ -535,20 +536,15 @@
       }
       return real;
     };
-    if (name === '$env' || name === '$parameter') {
-      return new Proxy({}, { get: (_t, k) => Reflect.get(load(), k), has: (_t, k) => k in load(), ownKeys: () => Reflect.ownKeys(load()), getOwnPropertyDescriptor: (_t, k) => Reflect.getOwnPropertyDescriptor(load(), k) });
-    }
-    const target = function () {};
-    return new Proxy(target, {
-      get: (_t, k) => {
-        const r = load();
-        const v = r[k];
-        return typeof v === 'function' && name !== 'DateTime' && name !== 'Duration' && name !== 'Interval' ? v.bind(r) : v;
+    return new Proxy(
+      {},
+      {
+        get: (_t, k) => Reflect.get(load(), k),
+        has: (_t, k) => k in load(),
+        ownKeys: () => Reflect.ownKeys(load()),
+        getOwnPropertyDescriptor: (_t, k) => Reflect.getOwnPropertyDescriptor(load(), k),
       },
-      apply: (_t, self, args) => Reflect.apply(load(), self, args),
-      construct: (_t, args) => Reflect.construct(load(), args),
-      has: (_t, k) => k in load(),
-    });
+    );
   }
 
   const ITEM_KEYS = ['json', 'binary', 'pairedItem', 'error', 'index'];
@@ -628,13 +624,13 @@
 
   // Settles a Code-node promise: the host drains the job queue between calls.
   let pending = null;
-  function startCode(fn, mode, tz) {
+  function startCode(fn, mode, tz, usesLuxon) {
     setTimezone(tz);
     loadLib('extensions');
     begin();
     ev.mode = mode;
     consoleLines.length = 0;
-    pending = { state: 'running', mode, fn, results: [], index: 0, count: 0, args: undefined, meta: undefined };
+    pending = { state: 'running', mode, fn, results: [], index: 0, count: 0, args: undefined, meta: undefined, usesLuxon: usesLuxon === true };
     if (mode === 'runOnceForAllItems') {
       callUser(fn, mode);
     } else {
