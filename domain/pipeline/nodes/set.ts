@@ -17,7 +17,7 @@ interface Assignment {
 
 interface LegacyField {
   name: string;
-  type: string;
+  type?: string;
   [key: string]: unknown;
 }
 
@@ -102,8 +102,9 @@ function newFields(ex: NodeExecution, i: number, mode: string, ignoreErrors: boo
   const fields = ex.param<{ values?: LegacyField[] }>('fields', i, {}).values ?? [];
   const data: JsonObject = {};
   for (const f of fields) {
-    const type = f.type.replace('Value', '') as FieldType;
-    const value = typedValue({ name: f.name, value: f[f.type], type }, i, ignoreErrors, version);
+    const key = f.type ?? 'stringValue';
+    const type = key.replace('Value', '') as FieldType;
+    const value = typedValue({ name: f.name, value: f[key], type }, i, ignoreErrors, version);
     setField(data, f.name, value, dot);
   }
   return Object.entries(data);
