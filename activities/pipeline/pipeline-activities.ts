@@ -171,8 +171,6 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
   let engineLoaded: Promise<void> | undefined;
 
   async function loadState(executionId: string, seq: number): Promise<EngineState> {
-    const cached = cache.take(executionId, seq);
-    if (cached) return cached;
     if (seq === 0) {
       const source = await getExecutionSource(pool, executionId);
       if (!source) throw ApplicationFailure.create({ type: ENGINE_ERROR, message: `no pipeline execution ${executionId}`, nonRetryable: true });
@@ -222,12 +220,15 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
     async advancePipeline(input: AdvanceInput): Promise<StepDescriptor> {
       const { executionId, seq } = input;
       const next = seq + 1;
-      const existing = await getStepDescriptor<StoredStepInfo>(pool, executionId, next);
-      if (existing) return descriptorOf(next, existing);
-
-      const state = await loadState(executionId, seq);
+      // This worker stored step seq and holds its state: the usual path, no read before the work.
+      // A retry elsewhere (or after a restart) first looks for step seq + 1 and returns it.
+      let state = cache.take(executionId, seq);
+      if (!state) {
+        const existing = await getStepDescriptor<StoredStepInfo>(pool, executionId, next);
+        if (existing) return descriptorOf(next, existing);
+        state = await loadState(executionId, seq);
+      }
       const resume = await resumeOf(executionId, seq, input.resume);
-      const source = await getExecutionSource(pool, executionId);
       const doc = state.workflow;
       const before = new Map(Object.entries(state.runData).map(([n, runs]) => [n, runs.length]));
       await (engineLoaded ??= loadSandboxEngine());
@@ -241,7 +242,7 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
           clock: Date.now,
           timezone: doc.settings?.timezone ?? opts.timezone ?? 'UTC',
           vars: opts.vars ?? {},
-          execution: { id: executionId, mode: source?.mode ?? 'manual', resumeUrl: '' },
+          execution: { id: executionId, mode: state.mode, resumeUrl: '' },
           workflow: { id: doc.id ?? '', name: doc.name ?? '', active: doc.active ?? false },
         });
       } catch (err) {

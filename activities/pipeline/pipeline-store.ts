@@ -163,60 +163,132 @@ export async function getStepDescriptor<D>(db: Queryable, executionId: string, s
   return rows[0]?.step;
 }
 
+export interface StepRecord {
+  readonly executionId: string;
+  readonly seq: number;
+  readonly state: unknown;
+  readonly step: unknown;
+  readonly runs: readonly StoredNodeRun[];
+  readonly children: readonly NewExecution[];
+  readonly update: ExecutionUpdate;
+}
+
+/** Node runs as jsonb_to_recordset reads them. */
+function runRecords(runs: readonly StoredNodeRun[]): string[] {
+  return runs.map((r) =>
+    JSON.stringify({
+      node: r.node,
+      run_index: r.runIndex,
+      first_order: r.firstOrder,
+      status: r.run.executionStatus,
+      start_time: r.run.startTime,
+      execution_ms: Math.round(r.run.executionTime),
+      error: r.run.error ?? null,
+      run: r.run,
+    }),
+  );
+}
+
+const childRecords = (children: readonly NewExecution[]) =>
+  JSON.stringify(
+    children.map((e) => ({
+      id: e.id,
+      workflow_id: e.workflowId,
+      pipeline_key: e.pipelineKey,
+      document: e.document,
+      document_hash: e.documentHash,
+      input: e.input ?? null,
+      mode: e.mode,
+      parent_execution_id: e.parentExecutionId ?? null,
+      parent_node: e.parentNode ?? null,
+    })),
+  );
+
+const INSERT_RUNS = `INSERT INTO pipeline_node_runs (execution_id, node, run_index, first_order, seq, status, start_time, execution_ms, error, run)
+  SELECT $1, r.node, r.run_index, r.first_order, $2, r.status, to_timestamp(r.start_time / 1000.0), r.execution_ms, r.error, r.run
+  FROM jsonb_to_recordset($3::jsonb) AS r(node text, run_index int, first_order int, status text, start_time double precision, execution_ms int, error jsonb, run jsonb)
+  ON CONFLICT (execution_id, node, run_index) DO NOTHING`;
+
+const INSERT_CHILDREN = `INSERT INTO pipeline_executions (id, workflow_id, pipeline_key, document, document_hash, input, mode, parent_execution_id, parent_node, status)
+  SELECT c.id, c.workflow_id, c.pipeline_key, c.document, c.document_hash, c.input, c.mode, c.parent_execution_id, c.parent_node, 'running'
+  FROM jsonb_to_recordset($1::jsonb) AS c(id text, workflow_id text, pipeline_key text, document jsonb, document_hash text, input jsonb, mode text, parent_execution_id text, parent_node text)
+  ON CONFLICT (id) DO NOTHING`;
+
+/** Up to this much JSON, a step is stored by one statement (one round trip); past it, by a transaction of chunks. */
+const ONE_STATEMENT_CHARS = 4_000_000;
+
 /**
  * Step `seq`, its node runs, the children it starts and the execution's new
- * status in one transaction. Returns false when the step was stored already
- * (a retried advance), in which case nothing is written.
+ * status, atomically. Returns false when the step was stored already (a
+ * retried advance, or another worker first), in which case nothing is written.
  */
-export async function storeStep(
-  pool: Pool,
-  s: {
-    readonly executionId: string;
-    readonly seq: number;
-    readonly state: unknown;
-    readonly step: unknown;
-    readonly runs: readonly StoredNodeRun[];
-    readonly children: readonly NewExecution[];
-    readonly update: ExecutionUpdate;
-  },
-): Promise<boolean> {
+export async function storeStep(pool: Pool, s: StepRecord): Promise<boolean> {
+  const runs = runRecords(s.runs);
+  const state = JSON.stringify(s.state);
+  const size = state.length + runs.reduce((n, r) => n + r.length, 0);
+  const u = s.update;
+  const updateParams = [u.status, u.seq ?? null, u.lastNode ?? null, u.error !== undefined, u.error ? JSON.stringify(u.error) : null, u.waitTill ? new Date(u.waitTill) : null, u.stoppedAt !== undefined ? new Date(u.stoppedAt) : null];
+  if (size <= ONE_STATEMENT_CHARS) {
+    // One statement is one atomic unit: every part depends on the step row being new.
+    const { rows } = await pool.query<{ stored: number }>(
+      `WITH s AS (
+         INSERT INTO pipeline_states (execution_id, seq, state, step) VALUES ($1, $2, $3, $4) ON CONFLICT (execution_id, seq) DO NOTHING RETURNING seq
+       ), r AS (
+         INSERT INTO pipeline_node_runs (execution_id, node, run_index, first_order, seq, status, start_time, execution_ms, error, run)
+         SELECT $1, r.node, r.run_index, r.first_order, $2, r.status, to_timestamp(r.start_time / 1000.0), r.execution_ms, r.error, r.run
+         FROM jsonb_to_recordset($5::jsonb) AS r(node text, run_index int, first_order int, status text, start_time double precision, execution_ms int, error jsonb, run jsonb)
+         WHERE EXISTS (SELECT 1 FROM s)
+         ON CONFLICT (execution_id, node, run_index) DO NOTHING
+       ), c AS (
+         INSERT INTO pipeline_executions (id, workflow_id, pipeline_key, document, document_hash, input, mode, parent_execution_id, parent_node, status)
+         SELECT c.id, c.workflow_id, c.pipeline_key, c.document, c.document_hash, c.input, c.mode, c.parent_execution_id, c.parent_node, 'running'
+         FROM jsonb_to_recordset($6::jsonb) AS c(id text, workflow_id text, pipeline_key text, document jsonb, document_hash text, input jsonb, mode text, parent_execution_id text, parent_node text)
+         WHERE EXISTS (SELECT 1 FROM s)
+         ON CONFLICT (id) DO NOTHING
+       ), u AS (
+         UPDATE pipeline_executions SET
+           status = $7,
+           current_seq = GREATEST(current_seq, COALESCE($8, current_seq)),
+           last_node = COALESCE($9, last_node),
+           error = CASE WHEN $10::boolean THEN $11::jsonb ELSE error END,
+           wait_till = $12,
+           stopped_at = COALESCE(stopped_at, $13),
+           updated_at = now()
+         WHERE id = $1 AND EXISTS (SELECT 1 FROM s)
+       )
+       SELECT count(*)::int AS stored FROM s`,
+      [s.executionId, s.seq, state, JSON.stringify(s.step), `[${runs.join(',')}]`, childRecords(s.children), ...updateParams],
+    );
+    return rows[0]!.stored === 1;
+  }
+
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     const inserted = await client.query(
       `INSERT INTO pipeline_states (execution_id, seq, state, step) VALUES ($1, $2, $3, $4) ON CONFLICT (execution_id, seq) DO NOTHING`,
-      [s.executionId, s.seq, JSON.stringify(s.state), JSON.stringify(s.step)],
+      [s.executionId, s.seq, state, JSON.stringify(s.step)],
     );
     if (inserted.rowCount === 0) {
       await client.query('ROLLBACK');
       return false;
     }
-    if (s.runs.length > 0) {
-      // One statement for every run of the batch: a 40-node segment is one round trip.
-      await client.query(
-        `INSERT INTO pipeline_node_runs (execution_id, node, run_index, first_order, seq, status, start_time, execution_ms, error, run)
-         SELECT $1, r.node, r.run_index, r.first_order, $2, r.status, to_timestamp(r.start_time / 1000.0), r.execution_ms, r.error, r.run
-         FROM jsonb_to_recordset($3::jsonb) AS r(node text, run_index int, first_order int, status text, start_time double precision, execution_ms int, error jsonb, run jsonb)
-         ON CONFLICT (execution_id, node, run_index) DO NOTHING`,
-        [
-          s.executionId,
-          s.seq,
-          JSON.stringify(
-            s.runs.map((r) => ({
-              node: r.node,
-              run_index: r.runIndex,
-              first_order: r.firstOrder,
-              status: r.run.executionStatus,
-              start_time: r.run.startTime,
-              execution_ms: Math.round(r.run.executionTime),
-              error: r.run.error ?? null,
-              run: r.run,
-            })),
-          ),
-        ],
-      );
+    // Big runs (10,000 items through a node) go a few at a time, so no one statement holds them all in memory.
+    let chunk: string[] = [];
+    let chunkChars = 0;
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      await client.query(INSERT_RUNS, [s.executionId, s.seq, `[${chunk.join(',')}]`]);
+      chunk = [];
+      chunkChars = 0;
+    };
+    for (const r of runs) {
+      if (chunkChars + r.length > ONE_STATEMENT_CHARS) await flush();
+      chunk.push(r);
+      chunkChars += r.length;
     }
-    for (const child of s.children) await insertExecution(client, child);
+    await flush();
+    if (s.children.length > 0) await client.query(INSERT_CHILDREN, [childRecords(s.children)]);
     await updateExecution(client, s.executionId, s.update);
     await client.query('COMMIT');
     return true;
