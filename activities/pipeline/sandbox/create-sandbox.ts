@@ -94,7 +94,19 @@ export async function loadSandboxEngine(): Promise<void> {
 }
 
 function switchToSpare(): void {
-  engine = spare ? { module: spare, abandoned: 0 } : undefined;
+  if (!spare) {
+    // No spare yet (two failures in a row): keep the current instance until the spare is there,
+    // rather than failing every evaluation of the batch; it is replaced as soon as it loads.
+    if (engine) engine.abandoned = MAX_ABANDONED_RUNTIMES;
+    loadSpare().then(
+      () => {
+        if (engine && engine.abandoned >= MAX_ABANDONED_RUNTIMES) switchToSpare();
+      },
+      (err: unknown) => console.error('sandbox: loading a spare QuickJS instance failed', err),
+    );
+    return;
+  }
+  engine = { module: spare, abandoned: 0 };
   spare = undefined;
   loadSpare().catch((err: unknown) => console.error('sandbox: loading a spare QuickJS instance failed', err));
 }
@@ -184,8 +196,10 @@ class Vm {
       this.codeParams = ctx.getString(params);
       params.dispose();
     } catch (err) {
+      // A context that failed to start may hold leaked objects: abandon it rather than free it.
+      this.tainted = true;
       this.dispose();
-      throw err;
+      throw new SandboxLimitError(`The sandbox could not start: ${err instanceof Error ? err.message || err.name : String(err)}`, 'engine');
     }
   }
 
@@ -450,7 +464,26 @@ class QuickJsSandbox implements Sandbox {
 
 /** A Sandbox with its own QuickJS context. Needs `await loadSandboxEngine()` once per process first. */
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
+  checkOptions(options);
   return new QuickJsSandbox(options);
+}
+
+const BOUNDS: Record<keyof SandboxOptions, readonly [number, number]> = {
+  timeoutMs: [1, 10 * 60_000],
+  memoryLimitBytes: [8 * 1024 * 1024, 2 * 1024 * 1024 * 1024],
+  // Above ~1 MiB the host's own stack runs out inside WebAssembly before QuickJS's check trips.
+  maxStackBytes: [32 * 1024, 1024 * 1024],
+  maxOutputChars: [1024, 512 * 1024 * 1024],
+};
+
+function checkOptions(options: SandboxOptions): void {
+  for (const [key, [min, max]] of Object.entries(BOUNDS) as [keyof SandboxOptions, readonly [number, number]][]) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new RangeError(`createSandbox: ${key} must be a whole number from ${min} to ${max}, got ${String(value)}`);
+    }
+  }
 }
 
 function currentModule(): QuickJSWASMModule {

@@ -63,7 +63,9 @@ const payloads: Payload[] = [
   { name: 'output bomb', kind: 'expr', src: '={{ "x".repeat(2000000) }}', expect: fails(/result is too large/) },
   { name: 'output bomb in Code', kind: 'code', src: 'return Array.from({ length: 2000 }, () => ({ json: { s: "y".repeat(1000) } }))', expect: fails(/result is too large/) },
   { name: 'deep recursion', kind: 'code', src: 'function f(n) { return f(n + 1) + 1 }\nreturn [{ json: { r: f(0) } }]', expect: fails(/stack/i) },
-  { name: 'deeply nested result', kind: 'code', src: 'let o = {};\nfor (let i = 0; i < 20000; i++) o = { o };\nreturn [{ json: o }]', expect: fails(/stack|memory/i) },
+  { name: 'deeply nested result', kind: 'code', src: 'let o = {};\nfor (let i = 0; i < 200000; i++) o = { o };\nreturn [{ json: o }]', expect: fails(/^Maximum nesting depth of 1000 exceeded$/) },
+  { name: 'deeply nested JSON text', kind: 'code', src: 'return [{ json: { r: JSON.parse("[".repeat(200000) + "]".repeat(200000)) } }]', expect: fails(/Maximum nesting depth of 1000 exceeded \[line 1\]/) },
+  { name: 'deeply nested value stringified', kind: 'code', src: 'let o = {};\nfor (let i = 0; i < 200000; i++) o = { o };\nreturn [{ json: { n: JSON.stringify(o).length } }]', expect: fails(/Maximum nesting depth of 1000 exceeded \[line 3\]/) },
   { name: 'huge ArrayBuffer', kind: 'code', src: 'const b = new ArrayBuffer(1e9);\nreturn [{ json: { n: b.byteLength } }]', expect: fails(/memory|RangeError|invalid array buffer length/i) },
   { name: 'Atomics/SharedArrayBuffer', kind: 'code', src: 'const sab = new SharedArrayBuffer(16);\nAtomics.wait(new Int32Array(sab), 0, 0, 100000);\nreturn []', expect: fails(/Atomics/) },
   { name: 'Proxy on host data that throws', kind: 'expr', src: '={{ new Proxy($json, { ownKeys() { throw new Error("trap") }, get() { throw new Error("trap") } }) }}', expect: fails(/trap/) },
@@ -124,4 +126,31 @@ describe.each(payloads)('$name', (payload) => {
 
     expect(sandbox.evaluate('={{ $json.name + " " + [1, 2, 3].sum() }}', data())).toBe('Ada 6');
   });
+});
+
+describe('a failure of QuickJS itself', () => {
+  it('ends as a clear error, and the sandbox goes on on a fresh WebAssembly instance', async () => {
+    // A stack limit this high lets deep recursion exhaust the host's stack inside WebAssembly.
+    const fragile = createSandbox({ maxStackBytes: 1024 * 1024 });
+    let thrown: unknown;
+    try {
+      fragile.runCode('function f(n) { return f(n + 1) + 1 }\nreturn [{ json: { r: f(0) } }]', 'runOnceForAllItems', data());
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toMatchObject({ name: 'SandboxLimitError' });
+    expect((thrown as Error).message).toMatch(/call stack/i);
+    expect(fragile.evaluate('={{ $json.n + 1 }}', data())).toBe(2);
+    fragile.dispose();
+    await loadSandboxEngine();
+    const next = createSandbox();
+    expect(next.evaluate('={{ $json.name }}', data())).toBe('Ada');
+    next.dispose();
+    expect(globalThis.__sandboxHostMarker).toBe('intact');
+  });
+});
+
+it('refuses options that would make the limits unsafe', () => {
+  expect(() => createSandbox({ maxStackBytes: 64 * 1024 * 1024 })).toThrow('createSandbox: maxStackBytes must be a whole number from 32768 to 1048576, got 67108864');
+  expect(() => createSandbox({ timeoutMs: 0 })).toThrow(RangeError);
 });

@@ -16,8 +16,63 @@
   const G = globalThis;
   // Captured before user code runs: the messages to the host stay JSON whatever user code does to JSON.
   const jsonParse = JSON.parse;
-  const jsonStringify = JSON.stringify;
+  const nativeStringify = JSON.stringify;
   const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+
+  // QuickJS's JSON recursion barely uses the stack its limit watches, so very
+  // deep nesting would exhaust the host's stack inside WebAssembly instead of
+  // ending as a catchable error. Nesting is capped (n8n data is never this deep).
+  const MAX_NESTING = 1000;
+  const tooDeep = () => {
+    const e = new RangeError(`Maximum nesting depth of ${MAX_NESTING} exceeded`);
+    return e;
+  };
+  function checkDepth(value) {
+    if (value === null || typeof value !== 'object') return;
+    const stack = [value, 1];
+    const seen = new Set();
+    while (stack.length) {
+      const depth = stack.pop();
+      const v = stack.pop();
+      if (depth > MAX_NESTING) throw tooDeep();
+      if (seen.has(v)) continue; // cycles: JSON.stringify reports them itself
+      seen.add(v);
+      const keys = Object.keys(v);
+      for (let i = 0; i < keys.length; i++) {
+        const c = v[keys[i]];
+        if (c !== null && typeof c === 'object') stack.push(c, depth + 1);
+      }
+    }
+  }
+  function checkTextDepth(text) {
+    if (text.length < 2 * MAX_NESTING) return;
+    if (text.replace(/[^[{]/g, '').length <= MAX_NESTING) return;
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (inString) {
+        if (c === 92) i++; // backslash
+        else if (c === 34) inString = false;
+      } else if (c === 34) inString = true;
+      else if (c === 91 || c === 123) {
+        if (++depth > MAX_NESTING) throw tooDeep();
+      } else if (c === 93 || c === 125) depth--;
+    }
+  }
+  const jsonStringify = (value, replacer, space) => {
+    checkDepth(value);
+    return nativeStringify(value, replacer, space);
+  };
+  const nativeParse = jsonParse;
+  // User code gets the guarded versions too.
+  JSON.stringify = function stringify(value, replacer, space) {
+    return jsonStringify(value, replacer, space);
+  };
+  JSON.parse = function parse(text, reviver) {
+    checkTextDepth(String(text));
+    return nativeParse(text, reviver);
+  };
 
   class ExpressionError extends Error {
     constructor(message, description) {
@@ -696,7 +751,15 @@
       if (p.mode === 'runOnceForEachItem') err.itemIndex = p.index;
       return jsonStringify({ state: 'failed', error: err, console: lines });
     }
-    const items = encode(p.results, limit);
+    let items;
+    try {
+      items = encode(p.results, limit);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e; // limits go to the host as they are
+      const err = jsonParse(errorOut(e)).error;
+      err.validation = true;
+      return jsonStringify({ state: 'failed', error: err, console: lines });
+    }
     return '{"state":"done","console":' + jsonStringify(lines) + ',"items":' + items + '}';
   }
 
