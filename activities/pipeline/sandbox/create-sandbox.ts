@@ -279,8 +279,21 @@ class Vm {
 /** Code that names Luxon gets it; other code does not pay for loading it. */
 const USES_LUXON = /\b(?:DateTime|Duration|Interval)\b|\$now\b|\$today\b/;
 
-/** Only an expression that assigns, deletes or redefines can change a built-in; the others skip the check. */
-const MAY_CHANGE_BUILTINS = /[^=!<>]=(?![=>])|\bdelete\b|defineProperty|setPrototypeOf|__proto__|assign|Reflect|\+\+|--/;
+/**
+ * Only an expression that writes to a member (`a.b = `, `a[b] += `, `x.y++`,
+ * a destructuring target), deletes or redefines can change a built-in; the
+ * others skip the check. A bare `x = 1` in an expression only sets a local of that evaluation.
+ */
+const ASSIGN_OP = '(?:[-+*/%&|^]|\\*\\*|<<|>>>?|&&|\\|\\||\\?\\?)?=(?![=>])';
+const MAY_CHANGE_BUILTINS = new RegExp(
+  [
+    `\\.\\s*[\\w$]+\\s*${ASSIGN_OP}`,
+    `[\\]}]\\s*${ASSIGN_OP}`,
+    '(?:\\.\\s*[\\w$]+|\\])\\s*(?:\\+\\+|--)',
+    '(?:\\+\\+|--)\\s*[\\w$]+\\s*[.[]',
+    '\\bdelete\\b|defineProperty|setPrototypeOf|__proto__|\\bassign\\b|\\bReflect\\b',
+  ].join('|'),
+);
 
 /** QuickJS's wording of common errors, as V8 (and so n8n) words them. */
 const V8_WORDING: [RegExp, string][] = [
@@ -424,9 +437,16 @@ class QuickJsSandbox implements Sandbox {
     );
   }
 
-  /** User code changed a built-in: the next evaluation gets a fresh context. */
+  /**
+   * User code changed a built-in, or left promise jobs behind (they would run
+   * in the next Code node with its data): the next evaluation gets a fresh context.
+   */
   private checkIntact(vm: Vm): void {
     if (this.vm !== vm || !vm.context.alive) return;
+    if (vm.runtime.hasPendingJob()) {
+      this.discard();
+      return;
+    }
     let intact: boolean;
     try {
       intact = vm.call('intact') === 'true';

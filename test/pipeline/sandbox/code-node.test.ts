@@ -150,13 +150,29 @@ describe('limits in Code', () => {
 });
 
 describe('one context for the batch', () => {
-  // console is not a guarded built-in, so a property on it shows whether the context was kept or rebuilt.
-  it('keeps its context across runs that change no built-in', () => {
+  // White-box: the QuickJS context behind the sandbox, to tell a kept context from a rebuilt one.
+  const contextOf = (s: Sandbox) => (s as unknown as { vm?: object }).vm;
+
+  it('keeps its context across runs that change nothing shared', () => {
     const s = createSandbox();
     const access = data();
-    s.runCode('console.probe = "kept"; return []', 'runOnceForAllItems', access);
-    expect(s.evaluate('={{ $json.name }}', access)).toBe('Ada');
-    expect(s.runCode('const n = NaN; return [{ p: console.probe }]', 'runOnceForAllItems', access).items).toEqual([{ json: { p: 'kept' } }]);
+    s.runCode('return [{ d: DateTime.fromISO("2024-01-01").toISODate() }]', 'runOnceForAllItems', access);
+    const kept = contextOf(s);
+    expect(kept).toBeDefined();
+    s.runCode('const local = { n: NaN };\nreturn [{ d: $now.toISODate(), t: "a b".toTitleCase() }]', 'runOnceForAllItems', access);
+    expect(s.evaluate('={{ $json.name.toSnakeCase() }}', access)).toBe('ada');
+    expect(contextOf(s)).toBe(kept);
+    s.dispose();
+  });
+
+  it('work a Code node leaves pending never runs with the next node', () => {
+    const s = createSandbox();
+    const first = dataAccess({ input: [{ secret: 'first node data' }] });
+    const second = dataAccess({ input: [{ other: true }] });
+    s.runCode('console.probe = [];\nconst spin = (n) => n > 0 ? Promise.resolve().then(() => spin(n - 1)) : console.probe.push($input.first().json);\nspin(50);\nreturn [{ json: { a: 1 } }]', 'runOnceForAllItems', first);
+    expect(s.runCode('return [{ json: { seen: console.probe ?? null } }]', 'runOnceForAllItems', second).items).toEqual([{ json: { seen: null } }]);
+    s.runCode('TypeError.stash = $input.first().json;\nDateTime.prototype.stash = 1;\nreturn []', 'runOnceForAllItems', first);
+    expect(s.runCode('return [{ json: { a: TypeError.stash ?? null, b: DateTime.now().stash ?? null } }]', 'runOnceForAllItems', second).items).toEqual([{ json: { a: null, b: null } }]);
     s.dispose();
   });
 

@@ -207,6 +207,19 @@ describe('resolveParameters', () => {
 });
 
 describe('data isolation', () => {
+  it.each([
+    ['Array.prototype.extra = 1', '[].extra'],
+    ['Object.defineProperty(String.prototype, "extra", { value: 1 })', '"".extra'],
+    ['globalThis.extra = 1', 'typeof extra === "undefined" ? undefined : extra'],
+    ['Math["extra"] += 1', 'Math.extra'],
+    ['delete Array.prototype.first', '[5].first()'],
+  ])('an expression changing a built-in (%s) does not leak into the next one', (change, probe) => {
+    sandbox.evaluate(`={{ (() => { ${change}; return 1 })() }}`, data());
+    const seen = sandbox.evaluate(`={{ ${probe} }}`, data());
+    expect(seen).toEqual(probe === '[5].first()' ? 5 : undefined);
+  });
+
+
   it('changing $json in an expression never changes the host data', () => {
     const access = data();
     expect(sandbox.evaluate('={{ (() => { $json.name = "changed"; $input.all()[0].json.age = 0; return $json.name })() }}', access)).toBe('changed');

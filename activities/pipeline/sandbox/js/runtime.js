@@ -104,16 +104,15 @@
       // n8n's plus(n, unit) & co. must be there before any date is made.
       loadLib('extensions');
       libs.luxon = new Function(source + '\n;return luxon;')();
-      libs.luxon.Settings.defaultLocale = 'en-US';
-      libs.luxon.Settings.throwOnInvalid = false;
       // As n8n does: Luxon's default zone is the workflow's timezone.
-      libs.luxon.Settings.defaultZone = timezone;
+      resetLuxon(libs.luxon.Settings);
       const extensions = libs.extensions;
       if (extensions) extensions.onLuxon(libs.luxon);
+      for (const k of Object.keys(libs.luxon)) freezeLibrary(libs.luxon[k]);
     } else if (name === 'jmespath') {
       const exports = {};
       new Function('exports', source)(exports);
-      libs.jmespath = exports;
+      libs.jmespath = freezeLibrary(exports);
     } else if (name === 'extensions') {
       libs.extensions = (0, eval)(source)(extensionApi);
       if (libs.luxon) libs.extensions.onLuxon(libs.luxon);
@@ -122,6 +121,15 @@
     return libs[name];
   }
   const luxon = () => loadLib('luxon');
+
+  // A library's classes are shared by every later evaluation of the batch: frozen, user code cannot leave state on them.
+  function freezeLibrary(v) {
+    if (v !== null && (typeof v === 'object' || typeof v === 'function')) {
+      Object.freeze(v);
+      if (v.prototype && typeof v.prototype === 'object') Object.freeze(v.prototype);
+    }
+    return v;
+  }
 
   // Luxon needs Intl, which QuickJS lacks: these shims answer with the host's
   // Intl through JSON (locale, options and a timestamp in; strings out).
@@ -164,10 +172,19 @@
 
   let ev = null; // per-evaluation cache, reset by begin()
   let timezone = 'UTC';
+  // Luxon's Settings live in its module, out of the built-ins check's sight:
+  // each evaluation starts from n8n's settings whatever earlier code set.
   function setTimezone(tz) {
-    if (typeof tz !== 'string' || tz === timezone) return;
-    timezone = tz;
-    if (libs.luxon) libs.luxon.Settings.defaultZone = tz;
+    if (typeof tz === 'string') timezone = tz;
+    if (libs.luxon) resetLuxon(libs.luxon.Settings);
+  }
+  function resetLuxon(Settings) {
+    Settings.defaultZone = timezone;
+    Settings.defaultLocale = 'en-US';
+    Settings.defaultNumberingSystem = null;
+    Settings.defaultOutputCalendar = null;
+    Settings.throwOnInvalid = false;
+    Settings.now = () => Date.now();
   }
   function begin() {
     ev = { meta: undefined, item: undefined, all: undefined, vars: Object.create(null) };
@@ -769,32 +786,54 @@
   // (Array.prototype.push = ..., a global) would leak into the next
   // evaluation. intact() compares the built-ins with a snapshot; the host
   // replaces the context when they differ.
-  const guarded = [G, Object, Object.prototype, Array, Array.prototype, String, String.prototype, Number, Number.prototype, Boolean.prototype, Function.prototype, Date, Date.prototype, RegExp.prototype, Promise, Promise.prototype, JSON, Math, Map.prototype, Set.prototype, Symbol, Error, Error.prototype, Reflect];
   let snapshot = [];
   const getOwnPropertyNames = Object.getOwnPropertyNames;
   const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const getPrototypeOf = Object.getPrototypeOf;
+  // What user code can reach and change to leave state for later code: the
+  // global object and the built-ins (with their prototypes) that code actually
+  // touches. Checking every global costs milliseconds; the library classes are
+  // frozen instead (freezeLibrary).
+  const BUILTINS = [Object, Array, String, Number, Boolean, Function, Date, RegExp, Promise, Map, Set, WeakMap, WeakSet, Symbol, Error, TypeError, RangeError, SyntaxError, ReferenceError];
+  function guardedObjects() {
+    const list = new Set([G, JSON, Math, Reflect, G.console, G.Intl]);
+    const add = (v) => {
+      if (v === null || v === undefined) return;
+      list.add(v);
+      if (v.prototype !== null && typeof v.prototype === 'object') list.add(v.prototype);
+    };
+    BUILTINS.forEach(add);
+    return list;
+  }
+  // Per object: its prototype, its own keys, and per key either the data value
+  // (read directly: no descriptor to allocate) or the accessor pair.
+  const ownKeys = Reflect.ownKeys;
+  const objectIs = Object.is;
   function takeSnapshot() {
-    snapshot = guarded.map((obj) => {
-      const keys = getOwnPropertyNames(obj);
-      const descs = keys.map((k) => {
+    snapshot = [];
+    for (const obj of guardedObjects()) {
+      const keys = ownKeys(obj);
+      const data = [];
+      const accessors = [];
+      for (const k of keys) {
         const d = getOwnPropertyDescriptor(obj, k);
-        return [d.value, d.get, d.set];
-      });
-      return [obj, keys, descs, getPrototypeOf(obj)];
-    });
+        if ('value' in d) data.push(k, d.value);
+        else accessors.push(k, d.get, d.set);
+      }
+      snapshot.push({ obj, count: keys.length, data, accessors, proto: getPrototypeOf(obj) });
+    }
   }
   function intact() {
     for (let i = 0; i < snapshot.length; i++) {
-      const [obj, keys, descs, proto] = snapshot[i];
-      if (getPrototypeOf(obj) !== proto) return false;
-      const now = getOwnPropertyNames(obj);
-      if (now.length !== keys.length) return false;
-      for (let j = 0; j < keys.length; j++) {
-        const d = getOwnPropertyDescriptor(obj, keys[j]);
-        if (!d) return false;
-        const [v, g, st] = descs[j];
-        if (!Object.is(d.value, v) || d.get !== g || d.set !== st) return false; // Object.is: NaN is a global
+      const { obj, count, data, accessors, proto } = snapshot[i];
+      if (getPrototypeOf(obj) !== proto || ownKeys(obj).length !== count) return false;
+      for (let j = 0; j < data.length; j += 2) {
+        // A data property turned accessor would run user code here; it is compared the same way.
+        if (!objectIs(obj[data[j]], data[j + 1]) || !hasOwn(obj, data[j])) return false; // Object.is: NaN is a global
+      }
+      for (let j = 0; j < accessors.length; j += 3) {
+        const d = getOwnPropertyDescriptor(obj, accessors[j]);
+        if (!d || d.get !== accessors[j + 1] || d.set !== accessors[j + 2]) return false;
       }
     }
     return true;
