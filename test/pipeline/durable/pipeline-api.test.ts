@@ -101,6 +101,12 @@ test('a Wait is a durable timer: the run shows waiting, then goes on', async () 
   }, 'the run to finish');
   expect(done.nodes.After).toEqual([[{ done: true }]]);
   expect(Date.parse(done.stoppedAt) - Date.parse(waiting.waitTill)).toBeGreaterThanOrEqual(0);
+
+  // Its timeline in the Executions view: the advances (local activities) and the timer between them.
+  const timeline = await readJson(await s.call(`/api/v1/workflows/${encodeURIComponent(started.body.workflowId)}/history`));
+  const kinds = timeline.timeline.items.map((i: { kind: string }) => i.kind);
+  expect(kinds.filter((k: string) => k === 'marker')).toHaveLength(2);
+  expect(kinds).toContain('timer');
 });
 
 test('wait=true answers 202 with the run when it outlasts the timeout', async () => {
