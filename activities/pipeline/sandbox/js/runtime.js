@@ -787,7 +787,6 @@
   // evaluation. intact() compares the built-ins with a snapshot; the host
   // replaces the context when they differ.
   let snapshot = [];
-  const getOwnPropertyNames = Object.getOwnPropertyNames;
   const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const getPrototypeOf = Object.getPrototypeOf;
   // What user code can reach and change to leave state for later code: the
