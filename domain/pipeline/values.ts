@@ -38,35 +38,41 @@ function parseJsonish(value: string): unknown {
   }
 }
 
+/** n8n's tryToParseDateTime: ISO, HTTP, RFC 2822, SQL, then whatever Date.parse reads. */
 export function parseDateTime(value: unknown, zone?: string): DateTime {
-  if (DateTime.isDateTime(value)) return value;
-  if (value instanceof Date) return DateTime.fromJSDate(value, { zone });
-  if (typeof value === 'number') return DateTime.fromMillis(value, { zone });
+  if (DateTime.isDateTime(value) && value.isValid) return value;
+  if (value instanceof Date) {
+    const d = DateTime.fromJSDate(value, { zone });
+    if (d.isValid) return d;
+  }
   const text = String(value).trim();
-  for (const parse of [DateTime.fromISO, DateTime.fromRFC2822, DateTime.fromHTTP, DateTime.fromSQL]) {
+  for (const parse of [DateTime.fromISO, DateTime.fromHTTP, DateTime.fromRFC2822, DateTime.fromSQL]) {
     const d = parse(text, { zone, setZone: true });
     if (d.isValid) return d;
   }
-  if (/^-?\d+$/.test(text)) {
-    const d = DateTime.fromMillis(Number(text), { zone });
-    if (d.isValid) return d;
-  }
-  throw new Error('not a date');
+  const d = DateTime.fromMillis(Date.parse(text), { zone });
+  if (d.isValid) return d;
+  throw new Error('Value is not a valid date');
 }
 
-/** n8n's validateFieldType: null and undefined always pass (as undefined). */
-export function validateFieldType(name: string, value: unknown, type: FieldType, opts: { strict?: boolean; zone?: string } = {}): Validation {
-  if (value === null || value === undefined || type === 'any') return { valid: true, value: type === 'any' ? value : undefined };
+/**
+ * n8n's validateFieldType: null and undefined always pass (as undefined);
+ * strict wants the very type; strings are converted only with parseStrings.
+ */
+export function validateFieldType(name: string, value: unknown, type: FieldType, opts: { strict?: boolean; parseStrings?: boolean; zone?: string } = {}): Validation {
+  if (value === null || value === undefined) return { valid: true, value: undefined };
+  if (type === 'any') return { valid: true, value };
   const fail = (): Validation => ({ valid: false, message: `'${name}' expects a ${type} but we got ${describeValue(value)}` });
   const strict = opts.strict === true;
   switch (type) {
     case 'string':
+      if (!opts.parseStrings) return { valid: true, value };
       if (strict && typeof value !== 'string') return fail();
       return { valid: true, value: typeof value === 'object' ? JSON.stringify(value) : String(value) };
     case 'number': {
       if (strict && typeof value !== 'number') return fail();
       const n = Number(value);
-      return Number.isNaN(n) || (typeof value === 'string' && value.trim() === '' && strict) ? fail() : { valid: true, value: n };
+      return Number.isNaN(n) ? fail() : { valid: true, value: n };
     }
     case 'boolean':
       if (strict && typeof value !== 'boolean') return fail();
@@ -76,20 +82,21 @@ export function validateFieldType(name: string, value: unknown, type: FieldType,
         return fail();
       }
     case 'array': {
+      if (strict && !Array.isArray(value)) return fail();
       if (Array.isArray(value)) return { valid: true, value };
-      if (strict || typeof value !== 'string') return fail();
       try {
-        const parsed = parseJsonish(value);
+        const parsed = parseJsonish(String(value));
         return Array.isArray(parsed) ? { valid: true, value: parsed } : fail();
       } catch {
         return fail();
       }
     }
     case 'object': {
+      // lodash's isObject: arrays count as objects for the strict check, then fail to parse.
+      if (strict && (typeof value !== 'object' || value === null)) return fail();
       if (typeof value === 'object' && !Array.isArray(value)) return { valid: true, value };
-      if (strict || typeof value !== 'string') return fail();
       try {
-        const parsed = parseJsonish(value);
+        const parsed = parseJsonish(String(value));
         return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? { valid: true, value: parsed } : fail();
       } catch {
         return fail();

@@ -28,7 +28,7 @@ export const manualTrigger: NodeType = {
 
 export const scheduleTrigger: NodeType = {
   type: 'n8n-nodes-base.scheduleTrigger',
-  versions: [1, 1.1, 1.2],
+  versions: [1, 1.1, 1.2, 1.3],
   kind: 'trigger',
   inputs: () => 0,
   outputs: one,

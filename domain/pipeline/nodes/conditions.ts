@@ -5,7 +5,7 @@
  * left and right values, with strict or loose type validation and case
  * sensitivity. Errors carry n8n's messages ("Wrong type: ... [condition 0, item 2]").
  */
-import { DateTime } from 'luxon';
+import { type DateTime } from 'luxon';
 import { NodeOperationError } from '../errors';
 import type { NodeExecution, NodeType } from '../node-type';
 import type { Item } from '../types';
@@ -25,12 +25,27 @@ export interface FilterValue {
 
 export class FilterError extends NodeOperationError {}
 
+const typeHint = (strict: boolean) =>
+  strict ? "Try changing the type of comparison. Alternatively you can enable 'Convert types where required'." : 'Try changing the type of the comparison.';
+
 const article = (noun: string) => `${'aeiou'.includes(noun.charAt(0)) ? 'an' : 'a'} ${noun}`;
 
-function parse(value: unknown, type: string, strict: boolean, zone: string): { valid: boolean; value: unknown } {
+/** One side of a condition, parsed to the operator's type (n8n's parseSingleFilterValue, filter versions 1–3). */
+function parse(value: unknown, type: string, strict: boolean, version: number, zone: string): { valid: boolean; value: unknown } {
   if (type === 'any' || value === null || value === undefined) return { valid: true, value };
-  const result = validateFieldType('filter', value, type as FieldType, { strict: strict && type !== 'dateTime', zone });
-  if (type === 'dateTime' && strict && typeof value !== 'string' && !DateTime.isDateTime(value) && !(value instanceof Date)) return { valid: false, value };
+  if (type === 'boolean' && !strict) {
+    if (version >= 2) {
+      const result = validateFieldType('filter', value, 'boolean');
+      if (result.valid) return { valid: true, value: result.value };
+    }
+    return { valid: true, value: Boolean(value) };
+  }
+  if (type === 'number') {
+    if (typeof value === 'number' && Number.isNaN(value)) return { valid: true, value };
+    // Number('') and Number([]) are 0, which nobody means: from filter version 3 they are empty.
+    if (version >= 3 && ((typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0))) return { valid: true, value: null };
+  }
+  const result = validateFieldType('filter', value, type as FieldType, { strict, parseStrings: true, zone });
   return result.valid ? { valid: true, value: result.value } : { valid: false, value };
 }
 
@@ -39,24 +54,28 @@ function regex(pattern: string): RegExp {
   return m ? new RegExp(m[1]!, m[2]) : new RegExp(String(pattern || ''));
 }
 
-export function evaluateCondition(c: Condition, opts: { caseSensitive: boolean; strict: boolean; index: number; itemIndex: number; zone: string }): boolean {
+export function evaluateCondition(c: Condition, opts: { caseSensitive: boolean; strict: boolean; version: number; index: number; itemIndex: number; zone: string }): boolean {
   const { operator } = c;
   const rightType = operator.rightType ?? operator.type;
-  const left = parse(c.leftValue, operator.type, opts.strict, opts.zone);
-  const right = parse(c.rightValue, rightType, opts.strict, opts.zone);
+  const left = parse(c.leftValue, operator.type, opts.strict, opts.version, opts.zone);
+  const right = parse(c.rightValue, rightType, opts.strict, opts.version, opts.zone);
   const suffix = `[condition ${opts.index}, item ${opts.itemIndex}]`;
   const invalid = (type: string, value: unknown) => {
     const from = (typeof value).toLocaleLowerCase();
     const message = opts.strict
       ? `Wrong type: '${String(value)}' is ${article(from)} but was expecting ${article(type)} ${suffix}`
       : `Conversion error: the ${from} '${String(value)}' can't be converted to ${article(type)} ${suffix}`;
-    return new FilterError(message, 'Try changing the type of comparison.', opts.itemIndex);
+    return new FilterError(message, typeHint(opts.strict), opts.itemIndex);
   };
+  const rightValid = right.valid || operator.singleValue === true;
+  if (!left.valid && !rightValid && typeof c.leftValue === typeof c.rightValue) {
+    throw new FilterError(`Comparison type expects ${article(operator.type)} but both fields are ${article(typeof c.leftValue)}`, typeHint(opts.strict), opts.itemIndex);
+  }
   if (!left.valid) throw invalid(operator.type, c.leftValue);
-  if (!right.valid && !operator.singleValue) throw invalid(rightType, c.rightValue);
-  let l = left.value;
-  let r = right.value;
-  const exists = l !== undefined && l !== null;
+  if (!rightValid) throw invalid(rightType, c.rightValue);
+  let l = left.valid ? left.value : undefined;
+  let r = right.valid ? right.value : undefined;
+  const exists = l !== undefined && l !== null && !(typeof l === 'number' && Number.isNaN(l));
   if (operator.operation === 'exists') return exists;
   if (operator.operation === 'notExists') return !exists;
   const ignoreCase = !opts.caseSensitive;
@@ -88,6 +107,8 @@ export function evaluateCondition(c: Condition, opts: { caseSensitive: boolean; 
       const a = l as number;
       const b = r as number;
       switch (operator.operation) {
+        case 'empty': return !exists;
+        case 'notEmpty': return exists;
         case 'equals': return a === b;
         case 'notEquals': return a !== b;
         case 'gt': return a > b;
@@ -98,6 +119,8 @@ export function evaluateCondition(c: Condition, opts: { caseSensitive: boolean; 
       break;
     }
     case 'dateTime': {
+      if (operator.operation === 'empty') return !exists;
+      if (operator.operation === 'notEmpty') return exists;
       if (!l || !r) return false;
       const a = (l as DateTime).toMillis();
       const b = (r as DateTime).toMillis();
@@ -113,6 +136,8 @@ export function evaluateCondition(c: Condition, opts: { caseSensitive: boolean; 
     }
     case 'boolean': {
       switch (operator.operation) {
+        case 'empty': return !exists;
+        case 'notEmpty': return exists;
         case 'true': return l as boolean;
         case 'false': return !l;
         case 'equals': return l === r;
@@ -122,10 +147,11 @@ export function evaluateCondition(c: Condition, opts: { caseSensitive: boolean; 
     }
     case 'array': {
       const a = (l ?? []) as unknown[];
-      if (ignoreCase && typeof r === 'string') r = r.toLocaleLowerCase();
+      const contains = () =>
+        ignoreCase && typeof r === 'string' ? a.some((x) => typeof x === 'string' && x.toLocaleLowerCase() === (r as string).toLocaleLowerCase()) : a.includes(r);
       switch (operator.operation) {
-        case 'contains': return a.includes(r);
-        case 'notContains': return !a.includes(r);
+        case 'contains': return contains();
+        case 'notContains': return !contains();
         case 'lengthEquals': return a.length === r;
         case 'lengthNotEquals': return a.length !== r;
         case 'lengthGt': return a.length > (r as number);
@@ -150,9 +176,9 @@ export function evaluateCondition(c: Condition, opts: { caseSensitive: boolean; 
 
 const OPERATIONS: Record<string, string[]> = {
   string: ['exists', 'notExists', 'empty', 'notEmpty', 'equals', 'notEquals', 'contains', 'notContains', 'startsWith', 'notStartsWith', 'endsWith', 'notEndsWith', 'regex', 'notRegex'],
-  number: ['exists', 'notExists', 'equals', 'notEquals', 'gt', 'lt', 'gte', 'lte'],
-  dateTime: ['exists', 'notExists', 'equals', 'notEquals', 'after', 'before', 'afterOrEquals', 'beforeOrEquals'],
-  boolean: ['exists', 'notExists', 'true', 'false', 'equals', 'notEquals'],
+  number: ['exists', 'notExists', 'empty', 'notEmpty', 'equals', 'notEquals', 'gt', 'lt', 'gte', 'lte'],
+  dateTime: ['exists', 'notExists', 'empty', 'notEmpty', 'equals', 'notEquals', 'after', 'before', 'afterOrEquals', 'beforeOrEquals'],
+  boolean: ['exists', 'notExists', 'empty', 'notEmpty', 'true', 'false', 'equals', 'notEquals'],
   array: ['exists', 'notExists', 'empty', 'notEmpty', 'contains', 'notContains', 'lengthEquals', 'lengthNotEquals', 'lengthGt', 'lengthLt', 'lengthGte', 'lengthLte'],
   object: ['exists', 'notExists', 'empty', 'notEmpty'],
   any: ['exists', 'notExists'],
@@ -178,7 +204,7 @@ export function passes(ex: NodeExecution, path: string, itemIndex: number): bool
   const options = ex.param<Record<string, unknown>>('options', itemIndex, {});
   const loose = ex.param<unknown>('looseTypeValidation', itemIndex, false) === true || options.looseTypeValidation === true || filter.options?.typeValidation === 'loose';
   const caseSensitive = options.ignoreCase !== undefined ? options.ignoreCase !== true : filter.options?.caseSensitive !== false;
-  const opts = { caseSensitive, strict: !loose, itemIndex, zone: ex.host.timezone };
+  const opts = { caseSensitive, strict: !loose, version: Number(filter.options?.version ?? 1), itemIndex, zone: ex.host.timezone };
   const conditions = filter.conditions ?? [];
   const check = (c: Condition, index: number) => evaluateCondition(c, { ...opts, index });
   return (filter.combinator ?? 'and') === 'or' ? conditions.some(check) : conditions.every(check);
@@ -188,7 +214,7 @@ const conditionParams = ['conditions', 'looseTypeValidation', 'options'];
 
 export const ifNode: NodeType = {
   type: 'n8n-nodes-base.if',
-  versions: [2, 2.1, 2.2],
+  versions: [2, 2.1, 2.2, 2.3],
   kind: 'pure',
   inputs: () => 1,
   outputs: () => 2,
@@ -211,7 +237,7 @@ export const ifNode: NodeType = {
 
 export const filter: NodeType = {
   type: 'n8n-nodes-base.filter',
-  versions: [2, 2.1, 2.2],
+  versions: [2, 2.1, 2.2, 2.3],
   kind: 'pure',
   inputs: () => 1,
   outputs: () => 1,
@@ -248,7 +274,7 @@ function switchOutputs(node: { parameters?: Record<string, unknown> }): number {
 
 export const switchNode: NodeType = {
   type: 'n8n-nodes-base.switch',
-  versions: [3, 3.1, 3.2],
+  versions: [3, 3.1, 3.2, 3.3, 3.4],
   kind: 'pure',
   inputs: () => 1,
   outputs: switchOutputs,

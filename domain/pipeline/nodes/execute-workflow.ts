@@ -18,7 +18,7 @@ interface Pending {
 
 export const executeWorkflow: NodeType = {
   type: 'n8n-nodes-base.executeWorkflow',
-  versions: [1, 1.1, 1.2],
+  versions: [1, 1.1, 1.2, 1.3],
   kind: 'subWorkflow',
   inputs: () => 1,
   outputs: () => 1,
@@ -61,13 +61,15 @@ export const executeWorkflow: NodeType = {
     if (pending.mode === 'once') {
       const output = resume.outputs[0] ?? [];
       if (!Array.isArray(output)) throw new NodeOperationError(output.error.message, output.error.description);
+      // As many items back as went in: paired by position; otherwise each pairs with every input item.
       const all: PairedItem[] = ex.items.map((_, i) => ({ item: i }));
-      return [output.map((item) => ({ json: item.json, ...(item.binary ? { binary: item.binary } : {}), pairedItem: all.length === 1 ? all[0]! : all }))];
+      const same = output.length === ex.items.length;
+      return [output.map((item, i) => ({ json: item.json, ...(item.binary ? { binary: item.binary } : {}), pairedItem: same ? { item: i } : all }))];
     }
     const out: Item[] = [];
     resume.outputs.forEach((output, i) => {
       if (!Array.isArray(output)) {
-        if (!ex.continueOnFail) throw new NodeOperationError(output.error.message, output.error.description, i);
+        if (!ex.continueOnFail) throw new NodeOperationError(`Error executing workflow with item at index ${i}`, output.error.message, i);
         out.push({ json: { error: output.error.message }, pairedItem: { item: i } });
         return;
       }

@@ -231,7 +231,7 @@ function itemsFor(res: HttpResponseResult, read: Pending['reading'][number], i: 
 
 export const httpRequest: NodeType = {
   type: 'n8n-nodes-base.httpRequest',
-  versions: [4, 4.1, 4.2],
+  versions: [4, 4.1, 4.2, 4.3],
   kind: 'activity',
   inputs: () => 1,
   outputs: () => 1,
