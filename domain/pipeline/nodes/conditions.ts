@@ -198,13 +198,21 @@ export function checkFilter(value: unknown, where: string): string[] {
   return problems;
 }
 
-/** Evaluate the filter parameter at `path` for one item, with the node's type-validation and case options. */
+/**
+ * Evaluate the filter parameter at `path` for one item. As in n8n, the options
+ * stored with the conditions decide (the editor writes the node's "ignore case"
+ * and "convert types" settings into them): typeValidation "strict" or not,
+ * caseSensitive (missing means case-insensitive), version.
+ */
 export function passes(ex: NodeExecution, path: string, itemIndex: number): boolean {
   const filter = ex.param<FilterValue>(path, itemIndex, {});
-  const options = ex.param<Record<string, unknown>>('options', itemIndex, {});
-  const loose = ex.param<unknown>('looseTypeValidation', itemIndex, false) === true || options.looseTypeValidation === true || filter.options?.typeValidation === 'loose';
-  const caseSensitive = options.ignoreCase !== undefined ? options.ignoreCase !== true : filter.options?.caseSensitive !== false;
-  const opts = { caseSensitive, strict: !loose, version: Number(filter.options?.version ?? 1), itemIndex, zone: ex.host.timezone };
+  const opts = {
+    caseSensitive: filter.options?.caseSensitive === true,
+    strict: filter.options?.typeValidation === 'strict',
+    version: Number(filter.options?.version ?? 1),
+    itemIndex,
+    zone: ex.host.timezone,
+  };
   const conditions = filter.conditions ?? [];
   const check = (c: Condition, index: number) => evaluateCondition(c, { ...opts, index });
   return (filter.combinator ?? 'and') === 'or' ? conditions.some(check) : conditions.every(check);
