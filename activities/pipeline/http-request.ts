@@ -92,9 +92,9 @@ async function send(spec: HttpRequestSpec, request: Fetch): Promise<HttpResponse
   }
 }
 
-/** A response n8n would call a failure (before neverError): what a retry may fix. */
-export function isFailure(r: HttpResponseResult): boolean {
-  return !r.ok || r.statusCode >= 400;
+/** A response n8n calls a failure, and so what retryOnFail retries: no answer, or a status ≥ 400 without neverError. */
+export function isFailure(r: HttpResponseResult, spec: Pick<HttpRequestSpec, 'neverError'>): boolean {
+  return !r.ok || (r.statusCode >= 400 && spec.neverError !== true);
 }
 
 /**

@@ -307,7 +307,8 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
         } finally {
           clearInterval(beat);
         }
-        const failed = responses.find(isFailure);
+        const specs = (step.request as unknown as HttpRequestActivity).requests;
+        const failed = responses.find((r, i) => isFailure(r, specs[i]!));
         if (failed && step.retry && ctx.info.attempt < step.retry.maxTries) {
           const why = failed.ok ? `status ${failed.statusCode}` : failed.message;
           throw ApplicationFailure.create({ type: 'HttpRequestFailed', message: `node "${step.node}": ${why}; trying again (attempt ${ctx.info.attempt} of ${step.retry.maxTries})` });

@@ -83,6 +83,30 @@ test('a failing node ends the run with its error; the workflow fails in Temporal
   await expect(s.h.client.workflow.getHandle(body.workflowId).result()).rejects.toBeInstanceOf(WorkflowFailedError);
 });
 
+test('retryOnFail is a Temporal retry policy: failed requests are tried again up to maxTries; otherwise never', async () => {
+  let calls = 0;
+  s.http.on('/flaky', (_req, res) => void (++calls < 3 ? res.writeHead(503).end('busy') : res.setHeader('content-type', 'application/json').end('{"ok":true}')));
+  s.http.on('/gone', (_req, res) => void res.writeHead(404, { 'content-type': 'application/json' }).end('{"gone":true}'));
+
+  const retried = await s.run(chain([manualTrigger(), httpNode('Flaky', `${s.http.url}/flaky`, { retryOnFail: true, maxTries: 4, waitBetweenTries: 10 })]));
+  expect(retried.body.status).toBe('success');
+  expect(retried.body.nodes.Flaky).toEqual([[{ ok: true }]]);
+  expect(s.http.count('/flaky')).toBe(3);
+
+  calls = 0;
+  const once = await s.run(chain([manualTrigger(), httpNode('Flaky', `${s.http.url}/flaky`)]));
+  expect(once.body.status).toBe('error');
+  expect(s.http.count('/flaky')).toBe(4);
+
+  // neverError: a 404 is an answer, so there is nothing to retry.
+  const answered = await s.run(
+    chain([manualTrigger(), httpNode('Gone', `${s.http.url}/gone`, { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 }, { options: { response: { response: { neverError: true } } } })]),
+  );
+  expect(answered.body.status).toBe('success');
+  expect(answered.body.nodes.Gone).toEqual([[{ gone: true }]]);
+  expect(s.http.count('/gone')).toBe(1);
+});
+
 test('a Wait is a durable timer: the run shows waiting, then goes on', async () => {
   const doc = chain([manualTrigger(), waitNode('Pause', 2), setNode('After', { done: true })]);
   const started = await s.run(doc, { wait: false });
