@@ -11,45 +11,49 @@ import type { Item, JsonObject, JsonValue, N8nNode, PairedItem } from '../types'
 import { getField, isObject } from '../values';
 
 interface ClashOptions {
-  resolveClash?: 'preferInput1' | 'preferInput2' | 'preferLast' | 'addSuffix';
+  resolveClash?: string;
   mergeMode?: 'deepMerge' | 'shallowMerge';
   overrideEmpty?: boolean;
 }
 
 const isEmptyValue = (v: unknown) => v === undefined || v === null || v === '';
 
-function deepMerge(target: JsonObject, source: JsonObject, overrideEmpty: boolean): JsonObject {
+/** lodash's merge (skipEmpty: mergeWith keeping the target when the source is empty, n8n's overrideEmpty). */
+function deepMerge(target: JsonObject, source: JsonObject, skipEmpty: boolean): JsonObject {
   const out: JsonObject = { ...target };
   for (const [k, v] of Object.entries(source)) {
     if (k === '__proto__') continue;
     const current = out[k];
-    if (!overrideEmpty && isEmptyValue(v) && current !== undefined) continue;
-    if (isObject(current) && isObject(v)) out[k] = deepMerge(current as JsonObject, v as JsonObject, overrideEmpty);
+    if (skipEmpty && isEmptyValue(v) && current !== undefined) continue;
+    if (isObject(current) && isObject(v)) out[k] = deepMerge(current as JsonObject, v as JsonObject, skipEmpty);
     else if (Array.isArray(current) && Array.isArray(v)) {
       const merged: JsonValue[] = [...current];
       v.forEach((x, i) => {
         const c = merged[i];
-        merged[i] = isObject(c) && isObject(x) ? deepMerge(c as JsonObject, x as JsonObject, overrideEmpty) : x;
+        merged[i] = isObject(c) && isObject(x) ? deepMerge(c as JsonObject, x as JsonObject, skipEmpty) : x;
       });
       out[k] = merged;
-    } else out[k] = v;
+    } else if (isObject(v)) out[k] = deepMerge({}, v as JsonObject, skipEmpty);
+    else out[k] = v;
   }
   return out;
 }
 
-function shallowMerge(target: JsonObject, source: JsonObject, overrideEmpty: boolean): JsonObject {
+/** lodash's assign (skipEmpty: assignWith keeping the target when the source is empty). */
+function shallowMerge(target: JsonObject, source: JsonObject, skipEmpty: boolean): JsonObject {
   const out: JsonObject = { ...target };
   for (const [k, v] of Object.entries(source)) {
     if (k === '__proto__') continue;
-    if (!overrideEmpty && isEmptyValue(v) && out[k] !== undefined) continue;
+    if (skipEmpty && isEmptyValue(v) && out[k] !== undefined) continue;
     out[k] = v;
   }
   return out;
 }
 
+/** n8n's selectMergeMethod: objects merged left to right into a new one. */
 function mergeAll(objects: JsonObject[], clash: ClashOptions): JsonObject {
   const merge = clash.mergeMode === 'shallowMerge' ? shallowMerge : deepMerge;
-  return objects.slice(1).reduce((acc, o) => merge(acc, o, clash.overrideEmpty === true), { ...objects[0] });
+  return objects.reduce((acc, o) => merge(acc, o, clash.overrideEmpty === true), {});
 }
 
 function suffixed(json: JsonObject, suffix: string): JsonObject {
@@ -58,25 +62,22 @@ function suffixed(json: JsonObject, suffix: string): JsonObject {
   return out;
 }
 
-function pairs(items: Item[]): PairedItem[] {
-  return items.flatMap((i) => (i.pairedItem === undefined ? [] : Array.isArray(i.pairedItem) ? i.pairedItem : [typeof i.pairedItem === 'number' ? { item: i.pairedItem } : i.pairedItem]));
+const withSuffix = (items: Item[], suffix: string): Item[] => items.map((i) => ({ ...i, json: suffixed(i.json, suffix) }));
+
+function pairs(items: (Item | undefined)[]): PairedItem[] {
+  return items.flatMap((i) =>
+    i?.pairedItem === undefined ? [] : Array.isArray(i.pairedItem) ? i.pairedItem : [typeof i.pairedItem === 'number' ? { item: i.pairedItem } : i.pairedItem],
+  );
 }
 
-/** Merge entries of several inputs (entries[k] from input k+1; undefined when missing). */
-function combine(entries: (Item | undefined)[], clash: ClashOptions): Item {
-  const present = entries.map((e, k) => ({ e, k })).filter((x): x is { e: Item; k: number } => x.e !== undefined);
-  let json: JsonObject;
-  if (clash.resolveClash === 'addSuffix') {
-    json = mergeAll(present.map(({ e, k }) => suffixed(e.json, String(k + 1))), clash);
-  } else if (clash.resolveClash === 'preferInput1') {
-    json = mergeAll(present.map(({ e }) => e.json).reverse(), clash);
-  } else {
-    json = mergeAll(present.map(({ e }) => e.json), clash);
-  }
-  const binary = Object.assign({}, ...present.map(({ e }) => e.binary ?? {}));
-  const item: Item = { json, pairedItem: pairs(present.map(({ e }) => e)) };
-  if (Object.keys(binary).length) item.binary = binary;
-  return item;
+function mergeBinary(items: (Item | undefined)[]): Item['binary'] | undefined {
+  const binary = Object.assign({}, ...items.map((e) => e?.binary ?? {})) as NonNullable<Item['binary']>;
+  return Object.keys(binary).length ? binary : undefined;
+}
+
+function item(json: JsonObject, from: (Item | undefined)[], pairedFrom: (Item | undefined)[] = from): Item {
+  const binary = mergeBinary(from);
+  return { json, pairedItem: pairs(pairedFrom), ...(binary ? { binary } : {}) };
 }
 
 function numberInputs(node: N8nNode): number {
@@ -87,92 +88,132 @@ function numberInputs(node: N8nNode): number {
 }
 
 function clashOf(options: Record<string, unknown>): ClashOptions {
-  const values = (options.clashHandling as { values?: ClashOptions } | undefined)?.values ?? {};
-  return { resolveClash: values.resolveClash ?? 'preferInput2', mergeMode: values.mergeMode ?? 'deepMerge', overrideEmpty: values.overrideEmpty ?? false };
+  return ((options.clashHandling as { values?: ClashOptions } | undefined)?.values ?? {}) as ClashOptions;
 }
 
-function combineByFields(inputs: Item[][], p: Record<string, unknown>, options: Record<string, unknown>): Item[] {
+interface Match {
+  entry: Item;
+  matches: Item[];
+}
+
+/** n8n's mergeMatched: one item per match entry, clashes resolved as configured. */
+function mergeMatched(matched: Match[], clash: ClashOptions, joinMode?: string): Item[] {
+  const resolve = clash.resolveClash ?? (joinMode === 'enrichInput2' ? 'preferInput1' : 'preferLast');
+  return matched.map(({ entry, matches }) => {
+    if (resolve === 'addSuffix') {
+      return item(mergeAll([suffixed(entry.json, '1'), ...matches.map((m) => suffixed(m.json, '2'))], clash), [entry, ...matches]);
+    }
+    if (resolve === 'preferInput1') {
+      const [first, ...rest] = matches;
+      return item(mergeAll([first!.json, ...rest.map((m) => m.json), entry.json], clash), [first, ...rest, entry]);
+    }
+    return item(mergeAll([entry.json, ...matches.map((m) => m.json)], clash), [entry, ...matches]);
+  });
+}
+
+function combineByFields(inputs: Item[][], p: Record<string, unknown>, options: Record<string, unknown>): Item[][] {
   let fields: { field1: string; field2: string }[];
   if (p.advanced === true) fields = ((p.mergeByFields as { values?: { field1: string; field2: string }[] } | undefined)?.values ?? []);
-  else fields = String(p.fieldsToMatchString ?? '').split(',').map((f) => f.trim()).filter(Boolean).map((f) => ({ field1: f, field2: f }));
-  if (fields.length === 0) throw new NodeOperationError('You need to define at least one pair of fields in "Fields to Match" to match on');
+  else fields = String(p.fieldsToMatchString ?? '').split(',').map((f) => ({ field1: f.trim(), field2: f.trim() }));
+  if (fields.length === 1 && fields[0]!.field1 === '' && fields[0]!.field2 === '') {
+    throw new NodeOperationError('You need to define at least one pair of fields in "Fields to Match" to match on');
+  }
   const joinMode = String(p.joinMode ?? 'keepMatches');
   const outputDataFrom = String(p.outputDataFrom ?? 'both');
   const dot = options.disableDotNotation !== true;
   const fuzzy = options.fuzzyCompare === true;
   const clash = clashOf(options);
   const multiple = options.multipleMatches === 'first' ? 'first' : 'all';
-  let [input1, input2] = [inputs[0] ?? [], inputs[1] ?? []];
-  let pairsOfFields = fields;
-  if (joinMode === 'enrichInput2') {
-    [input1, input2] = [input2, input1];
-    pairsOfFields = fields.map((f) => ({ field1: f.field2, field2: f.field1 }));
-  }
-  for (const [input, key, label] of [[input1, 'field1', 'Input 1'], [input2, 'field2', 'Input 2']] as const) {
-    if (input.length === 0) continue;
-    for (const f of pairsOfFields) {
-      const name = f[key];
-      if (!input.some((e) => (dot ? getField(e.json, name) : e.json[name]) !== undefined)) {
-        throw new NodeOperationError(`Field '${name}' is not present in any of items in '${joinMode === 'enrichInput2' ? (label === 'Input 1' ? 'Input 2' : 'Input 1') : label}'`, 'Check that the field is present in the items of this input, or remove it from the fields to match');
-      }
-    }
+  const input1 = inputs[0] ?? [];
+  const input2 = inputs[1] ?? [];
+  if (input1.length === 0 || input2.length === 0) {
+    if (!input1.length && joinMode === 'keepNonMatches' && outputDataFrom === 'input1') return [[]];
+    if (!input2.length && joinMode === 'keepNonMatches' && outputDataFrom === 'input2') return [[]];
+    if (joinMode === 'keepMatches') return [];
+    if (joinMode === 'enrichInput1' && input1.length === 0) return [];
+    if (joinMode === 'enrichInput2' && input2.length === 0) return [];
+    return [[...input1, ...input2]];
   }
   const equal = (a: unknown, b: unknown) => {
     if (fuzzy && a !== null && b !== null && typeof a !== 'object' && typeof b !== 'object') return String(a) === String(b);
     return JSON.stringify(a) === JSON.stringify(b);
   };
-  const matched: { entry: Item; matches: Item[] }[] = [];
+  const read = (json: JsonObject, f: string) => (dot ? getField(json, f) : json[f]);
+  const matched: Match[] = [];
   const unmatched1: Item[] = [];
   const matchedIn2 = new Set<number>();
+  const split = outputDataFrom === 'both' || joinMode === 'enrichInput1' || joinMode === 'enrichInput2';
   for (const entry of input1) {
-    const lookup = pairsOfFields.map((f) => ({ key: f.field2, value: dot ? getField(entry.json, f.field1) : entry.json[f.field1] }));
+    const lookup = fields.map((f) => ({ key: f.field2, value: read(entry.json, f.field1) }));
     if (lookup.some((l) => l.value === undefined)) {
       unmatched1.push(entry);
       continue;
     }
     const found: [number, Item][] = [];
-    input2.forEach((e2, idx) => {
-      if (lookup.every((l) => equal(l.value, dot ? getField(e2.json, l.key) : e2.json[l.key]))) found.push([idx, e2]);
-    });
+    for (let idx = 0; idx < input2.length; idx++) {
+      const e2 = input2[idx]!;
+      if (lookup.every((l) => equal(l.value, read(e2.json, l.key)))) {
+        found.push([idx, e2]);
+        if (multiple === 'first') break;
+      }
+    }
     if (found.length === 0) {
       unmatched1.push(entry);
       continue;
     }
     for (const [idx] of found) matchedIn2.add(idx);
-    // Each match is its own output item ("include all matches"), or only the first.
-    if (multiple === 'first') matched.push({ entry, matches: [found[0]![1]] });
-    else for (const [, m] of found) matched.push({ entry, matches: [m] });
+    // Each match is its own output item when data from both inputs is merged.
+    if (split) for (const [, m] of found) matched.push({ entry, matches: [m] });
+    else matched.push({ entry, matches: found.map(([, m]) => m) });
   }
   const matched2 = input2.filter((_, i) => matchedIn2.has(i));
   const unmatched2 = input2.filter((_, i) => !matchedIn2.has(i));
-  const withSuffix = (items: Item[], s: string) => (clash.resolveClash === 'addSuffix' ? items.map((i) => ({ ...i, json: suffixed(i.json, s) })) : items);
-  const merged = (enrich2: boolean) =>
-    matched.map(({ entry, matches }) => {
-      const resolve = enrich2 ? (clash.resolveClash === 'preferInput1' ? 'preferInput2' : clash.resolveClash === 'preferInput2' ? 'preferInput1' : clash.resolveClash) : clash.resolveClash;
-      if (resolve === 'addSuffix') {
-        const [a, b] = enrich2 ? ['2', '1'] : ['1', '2'];
-        return { ...combine([{ ...entry, json: suffixed(entry.json, a) }, ...matches.map((m) => ({ ...m, json: suffixed(m.json, b) }))], { ...clash, resolveClash: 'preferInput2' }), pairedItem: pairs([entry, ...matches]) };
-      }
-      return combine([entry, ...matches], { ...clash, resolveClash: resolve });
-    });
+  const suffix = clash.resolveClash === 'addSuffix';
   switch (joinMode) {
     case 'keepMatches':
     case 'keepEverything': {
-      let out: Item[] = outputDataFrom === 'input1' ? matched.map((m) => m.entry) : outputDataFrom === 'input2' ? matched2 : merged(false);
-      if (joinMode === 'keepEverything') out = [...out, ...withSuffix(unmatched1, '1'), ...withSuffix(unmatched2, '2')];
-      return out;
+      let out: Item[] = outputDataFrom === 'input1' ? matched.map((m) => m.entry) : outputDataFrom === 'input2' ? matched2 : outputDataFrom === 'both' ? mergeMatched(matched, clash) : [];
+      if (joinMode === 'keepEverything') out = [...out, ...(suffix ? withSuffix(unmatched1, '1') : unmatched1), ...(suffix ? withSuffix(unmatched2, '2') : unmatched2)];
+      return [out];
     }
     case 'keepNonMatches':
-      if (outputDataFrom === 'input1') return unmatched1;
-      if (outputDataFrom === 'input2') return unmatched2;
-      return [...unmatched1.map((i) => ({ ...i, json: { ...i.json, _source: 'input1' } })), ...unmatched2.map((i) => ({ ...i, json: { ...i.json, _source: 'input2' } }))];
+      if (outputDataFrom === 'input1') return [unmatched1];
+      if (outputDataFrom === 'input2') return [unmatched2];
+      return [[...unmatched1.map((i) => ({ ...i, json: { ...i.json, _source: 'input1' } })), ...unmatched2.map((i) => ({ ...i, json: { ...i.json, _source: 'input2' } }))]];
     case 'enrichInput1':
-      return [...merged(false), ...withSuffix(unmatched1, '1')];
+      return [[...mergeMatched(matched, clash, joinMode), ...(suffix ? withSuffix(unmatched1, '1') : unmatched1)]];
     case 'enrichInput2':
-      return [...merged(true), ...withSuffix(unmatched1, '2')];
+      return [[...mergeMatched(matched, clash, joinMode), ...(suffix ? withSuffix(unmatched2, '2') : unmatched2)]];
     default:
       throw new NodeOperationError(`The join mode "${joinMode}" is not known`);
   }
+}
+
+function combineByPosition(inputs: Item[][], options: Record<string, unknown>): Item[] {
+  const clash = clashOf(options);
+  const preferredIndex = clash.resolveClash?.startsWith('preferInput') ? Number(clash.resolveClash.replace('preferInput', '')) - 1 : inputs.length - 1;
+  // As in n8n, the preferred input keeps its own field names even with addSuffix.
+  const preferred = inputs[preferredIndex] ?? [];
+  const data = clash.resolveClash === 'addSuffix' ? inputs.map((input, k) => withSuffix(input, String(k + 1))) : inputs;
+  const lengths = data.map((i) => i.length);
+  const n = options.includeUnpaired === true ? Math.max(...lengths, preferred.length) : Math.min(...lengths, preferred.length);
+  const out: Item[] = [];
+  for (let i = 0; i < n; i++) {
+    const rest = data.map((input) => input[i]);
+    const pref = preferred[i];
+    out.push(item(mergeAll([...rest.map((e) => e?.json ?? {}), pref?.json ?? {}], clash), [...rest, pref]));
+  }
+  return out;
+}
+
+function combineAll(inputs: Item[][], options: Record<string, unknown>): Item[] {
+  const clash = clashOf(options);
+  let [a, b] = [inputs[0] ?? [], inputs[1] ?? []];
+  if (clash.resolveClash === 'preferInput1') [a, b] = [b, a];
+  if (clash.resolveClash === 'addSuffix') [a, b] = [withSuffix(a, '1'), withSuffix(b, '2')];
+  const out: Item[] = [];
+  for (const x of a) for (const y of b) out.push(item(mergeAll([x.json, y.json], clash), [x, y]));
+  return out;
 }
 
 export const merge: NodeType = {
@@ -199,24 +240,14 @@ export const merge: NodeType = {
     if (mode === 'append') return [inputs.flat()];
     if (mode === 'chooseBranch') {
       const output = String(p.output ?? 'specifiedInput');
-      if (output === 'empty') return [[{ json: {}, pairedItem: pairs(inputs.flat()) }]];
+      if (output === 'empty') return [[{ json: {}, pairedItem: pairs([...(inputs[0] ?? []), ...(inputs[1] ?? [])]) }]];
       const which = output === 'input1' ? 1 : output === 'input2' ? 2 : Number(p.useDataOfInput ?? 1);
+      if (which > inputs.length) throw new NodeOperationError(`Input ${which} doesn't exist`, `The node has only ${inputs.length} inputs, so selecting input ${which} is not possible.`);
       return [inputs[which - 1] ?? []];
     }
     const combineBy = p.combineBy ?? 'combineByFields';
-    const clash = clashOf(options);
-    if (combineBy === 'combineByPosition') {
-      const lengths = inputs.map((i) => i.length);
-      const n = options.includeUnpaired === true ? Math.max(0, ...lengths) : Math.min(...lengths);
-      const out: Item[] = [];
-      for (let i = 0; i < n; i++) out.push(combine(inputs.map((input) => input[i]), clash));
-      return [out];
-    }
-    if (combineBy === 'combineAll') {
-      const out: Item[] = [];
-      for (const a of inputs[0] ?? []) for (const b of inputs[1] ?? []) out.push(combine([a, b], clash));
-      return [out];
-    }
-    return [combineByFields(inputs, p, options)];
+    if (combineBy === 'combineByPosition') return [combineByPosition(inputs, options)];
+    if (combineBy === 'combineAll') return [combineAll(inputs, options)];
+    return combineByFields(inputs, p, options);
   },
 };
