@@ -123,6 +123,11 @@ export function answer(data: DataAccess, op: string, args: unknown[]): unknown {
       return data.isExecuted(str(args[0], 'node name'));
     case 'nodeParams':
       return str(args[0], 'node name') === data.node.name ? data.node.parameters : {};
+    case 'nodeContext': {
+      // Optional in DataAccess: the engine may expose a node's context (Loop Over Items' noItemsLeft).
+      const withContext = data as DataAccess & { nodeContext?: (nodeName: string) => unknown };
+      return withContext.nodeContext?.(str(args[0], 'node name')) ?? {};
+    }
     case 'nodeRunIndex':
       return str(args[0], 'node name') === data.node.name ? data.runIndex : undefined;
     case 'lib':

@@ -140,6 +140,12 @@ describe('variables', () => {
     expect(ev('={{ $node["Fetch"].json }}', { itemIndex: 3 })).toBeUndefined();
   });
 
+  it('$node["X"].context reads the node context when the engine offers it', () => {
+    expect(ev('={{ $node["Loop"].context }}')).toEqual({});
+    const withContext = { ...data(), nodeContext: (name: string) => (name === 'Loop' ? { noItemsLeft: true } : {}) };
+    expect(sandbox.evaluate('={{ $node["Loop"].context["noItemsLeft"] }}', withContext)).toBe(true);
+  });
+
   it('$prevNode, $workflow, $execution, $vars', () => {
     expect(ev('={{ $prevNode.name }}:{{ $prevNode.outputIndex }}:{{ $prevNode.runIndex }}')).toBe('Previous:0:0');
     expect(ev('={{ $workflow }}')).toEqual({ id: 'wf-1', name: 'Sandbox test', active: false });

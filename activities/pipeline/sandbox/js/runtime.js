@@ -249,19 +249,20 @@
           get runIndex() {
             return host('nodeRunIndex', [name]);
           },
+          // e.g. $node["Loop Over Items"].context["noItemsLeft"]
           get context() {
-            return {};
+            return host('nodeContext', [name]);
           },
         };
       },
     },
   );
 
+  // n8n's $ifEmpty: undefined, null, '', [] and an object without keys are empty.
   function isEmptyValue(v) {
     if (v === undefined || v === null || v === '') return true;
     if (Array.isArray(v)) return v.length === 0;
-    if (typeof v === 'object' && !(v instanceof Date) && Object.getPrototypeOf(v) === Object.prototype) return Object.keys(v).length === 0;
-    return false;
+    return typeof v === 'object' && Object.keys(v).length === 0;
   }
 
   function makeInput(mode) {
