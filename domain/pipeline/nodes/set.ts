@@ -24,11 +24,13 @@ interface LegacyField {
 const conversionHint = (name: string) =>
   `To fix the error try to change the type for the field "${name}" or activate the option “Ignore Type Conversion Errors” to apply a less strict type validation`;
 
+/** n8n's validateEntry: the value coerced to the field's type ("[item i]" on errors). */
 function typedValue(a: Assignment, itemIndex: number, ignoreErrors: boolean, version: number): JsonValue {
   const type = a.type ?? 'string';
   let value = a.value;
+  if (version >= 3.2 && (value === undefined || value === null)) return null;
   if (type === 'string') {
-    if (version >= 3.3 && (value === undefined || value === null)) {
+    if (version > 3 && (value === undefined || value === null)) {
       if (ignoreErrors) return null;
       throw new NodeOperationError(`'${a.name}' expects a string but we got ${describeValue(value)} [item ${itemIndex}]`, conversionHint(a.name), itemIndex);
     }
@@ -36,7 +38,7 @@ function typedValue(a: Assignment, itemIndex: number, ignoreErrors: boolean, ver
   }
   const checked = validateFieldType(a.name, value, type);
   if (!checked.valid) {
-    if (ignoreErrors) return toJson(a.value ?? null);
+    if (ignoreErrors) return toJson(value ?? null);
     throw new NodeOperationError(`${checked.message} [item ${itemIndex}]`, conversionHint(a.name), itemIndex);
   }
   return checked.value === undefined ? null : toJson(checked.value);
@@ -75,47 +77,61 @@ function includeFields(ex: NodeExecution, input: Item, i: number, include: strin
   }
 }
 
-function newFields(ex: NodeExecution, i: number, mode: string, ignoreErrors: boolean, dot: boolean): [string, JsonValue][] {
+/** The text of a raw JSON parameter with each {{ }} replaced by its value (objects as JSON). */
+function resolveRaw(ex: NodeExecution, text: string, i: number): string {
+  for (const part of resolvables(text)) {
+    const value = ex.host.sandbox.evaluate(`=${part}`, ex.dataAccess(i));
+    const inserted = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+    text = text.replace(part, () => inserted);
+  }
+  return text;
+}
+
+function newFields(ex: NodeExecution, i: number, mode: string, ignoreErrors: boolean): [string, JsonValue][] {
   const version = ex.node.typeVersion;
   if (mode === 'raw') {
     const raw = ex.parameters.jsonOutput;
-    let parsed: unknown;
-    if (typeof raw === 'string' && raw.startsWith('=')) {
-      let text = raw.replace(/^=+/, '');
-      for (const part of resolvables(text)) {
-        const value = ex.host.sandbox.evaluate(`=${part}`, ex.dataAccess(i));
-        const inserted = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
-        text = text.replace(part, () => inserted);
-      }
-      parsed = parseJsonOutput(text, i);
-    } else {
-      parsed = typeof raw === 'string' ? parseJsonOutput(raw, i) : (raw ?? {});
-    }
-    if (!isObject(parsed)) throw new NodeOperationError(`'JSON Output' in item ${i + 1} is not a valid JSON object`, undefined, i);
+    const parsed =
+      typeof raw === 'string' && raw.startsWith('=')
+        ? parseJsonParameter(resolveRaw(ex, raw.replace(/^=+/, ''), i), i)
+        : parseJsonParameter(ex.param<unknown>('jsonOutput', i, '{}'), i);
     return Object.entries(parsed).map(([k, v]) => [k, toJson(v)]);
   }
   if (version >= 3.3) {
     const list = ex.param<{ assignments?: Assignment[] }>('assignments', i, {}).assignments ?? [];
     return list.map((a) => [a.name, typedValue(a, i, ignoreErrors, version)]);
   }
-  // 3.0–3.2: the values are built into one object first (so "a.b" replaces all of "a").
+  const rawFields = (ex.parameters.fields as { values?: LegacyField[] } | undefined)?.values ?? [];
   const fields = ex.param<{ values?: LegacyField[] }>('fields', i, {}).values ?? [];
-  const data: JsonObject = {};
-  for (const f of fields) {
+  return fields.map((f, k) => {
     const key = f.type ?? 'stringValue';
-    const type = key.replace('Value', '') as FieldType;
-    const value = typedValue({ name: f.name, value: f[key], type }, i, ignoreErrors, version);
-    setField(data, f.name, value, dot);
-  }
-  return Object.entries(data);
+    let value = f[key];
+    const rawObject = rawFields[k]?.objectValue;
+    // An object field written as an expression is raw JSON text with {{ }} parts, as in raw mode.
+    if (key === 'objectValue' && typeof rawObject === 'string' && rawObject.startsWith('=') && value !== undefined && value !== null) {
+      value = parseJsonParameter(resolveRaw(ex, rawObject.replace(/^=+/, ''), i), i, f.name);
+    }
+    return [f.name, typedValue({ name: f.name, value, type: key.replace('Value', '') as FieldType }, i, ignoreErrors, version)];
+  });
 }
 
-function parseJsonOutput(text: string, i: number): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new NodeOperationError(`The item ${i + 1} contains invalid JSON`, undefined, i);
+/** n8n's parseJsonParameter (its repairJSON fixes single quotes and trailing commas). */
+function parseJsonParameter(json: unknown, i: number, entryName?: string): Record<string, unknown> {
+  const location = entryName ? `entry "${entryName}" inside 'Fields to Set'` : "'JSON Output'";
+  let parsed: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      try {
+        parsed = JSON.parse(json.replace(/'/g, '"').replace(/,\s*([}\]])/g, '$1'));
+      } catch {
+        throw new NodeOperationError(`The ${location} in item ${i} contains invalid JSON`, json, i);
+      }
+    }
   }
+  if (!isObject(parsed)) throw new NodeOperationError(`The ${location} in item ${i} does not contain a valid JSON object`, undefined, i);
+  return parsed;
 }
 
 export const set: NodeType = {
@@ -138,18 +154,19 @@ export const set: NodeType = {
         const options = ex.param<Record<string, unknown>>('options', i, {});
         const dot = options.dotNotation !== false;
         const ignoreErrors = options.ignoreConversionErrors === true;
-        const include =
-          version >= 3.3 ? (ex.param('includeOtherFields', i, false) ? String(ex.param('include', i, 'all')) : 'none') : String(ex.param('include', i, 'all'));
-        const fields = newFields(ex, i, mode, ignoreErrors, dot);
+        const include = version >= 3.3 && !ex.param('includeOtherFields', i, false) ? 'none' : String(ex.param('include', i, 'all'));
+        const fields = newFields(ex, i, mode, ignoreErrors);
         const json = includeFields(ex, input, i, include, dot);
         for (const [key, value] of fields) setField(json, key, value, dot);
-        const keepBinary = version >= 3.4 ? options.stripBinary === false || (include !== 'none' && options.stripBinary !== true) : options.includeBinary !== false;
-        const item: Item = { json, pairedItem: input.pairedItem ?? { item: i } };
+        const keepBinary = version >= 3.4 ? !options.stripBinary && include !== 'none' : options.includeBinary === true;
+        const item: Item = { json, pairedItem: { item: i } };
         if (keepBinary && input.binary) item.binary = { ...input.binary };
         out.push(item);
       } catch (error) {
         if (!ex.continueOnFail) throw error;
-        out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
+        const message = (error as Error).message;
+        // n8n 1.123's manual mode puts pairedItem inside json (so the item stays on the regular output even with continueErrorOutput).
+        out.push(mode === 'raw' ? { json: { error: message }, pairedItem: { item: i } } : { json: { error: message, pairedItem: { item: i } } });
       }
     });
     return [out];
