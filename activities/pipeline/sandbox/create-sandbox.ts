@@ -366,8 +366,10 @@ class QuickJsSandbox implements Sandbox {
     if (typeof expression !== 'string' || expression.charAt(0) !== '=') return expression;
     return this.guarded((vm) => {
       const out = vm.armed(data, () => {
+        const mayChange = MAY_CHANGE_BUILTINS.test(expression);
+        if (mayChange) vm.call('guard');
         const result = vm.call('evaluate', expression, this.options.maxOutputChars, data.timezone);
-        if (MAY_CHANGE_BUILTINS.test(expression)) this.checkIntact(vm);
+        if (mayChange) this.checkIntact(vm);
         return result;
       });
       const decoded = decodeValue(out);
@@ -392,6 +394,7 @@ class QuickJsSandbox implements Sandbox {
       vm.armed(data, () => {
         const ctx = vm.context;
         const params = vm.codeParams;
+        vm.call('guard');
         // The wrapper shares the first line with the user's code, so lines in stacks are the user's.
         const compiled = ctx.evalCode(`(async function (${params}) {${code}\n})`, 'user-code', { type: 'global' });
         if (compiled.error) {

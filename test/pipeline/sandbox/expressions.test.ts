@@ -233,3 +233,18 @@ describe('data isolation', () => {
     expect(sandbox.evaluate('={{ $json.name }}', access)).toBe('Ada Lovelace');
   });
 });
+
+describe('built-ins changed before a library loads', () => {
+  it('are still noticed after the library is loaded', () => {
+    const fresh = createSandbox();
+    try {
+      // The change happens first; the TypeError then loads the extension methods in the same evaluation.
+      expect(fresh.evaluate('={{ (() => { Array.prototype.extra = 1; return [1, 2].sum() })() }}', data())).toBe(3);
+      expect(fresh.evaluate('={{ [].extra }}', data())).toBeUndefined();
+      expect(fresh.evaluate('={{ (() => { Number.prototype.extra = 2; return $now.year })() }}', data())).toBe(2024);
+      expect(fresh.evaluate('={{ (5).extra }}', data())).toBeUndefined();
+    } finally {
+      fresh.dispose();
+    }
+  });
+});

@@ -99,6 +99,8 @@
   const libs = Object.create(null);
   function loadLib(name) {
     if (libs[name]) return libs[name];
+    // Loading changes built-ins (extension methods): changes user code made before stay detected.
+    if (snapshot !== null && !intact()) dirty = true;
     const source = host('lib', [name]);
     if (name === 'luxon') {
       // n8n's plus(n, unit) & co. must be there before any date is made.
@@ -117,7 +119,7 @@
       libs.extensions = (0, eval)(source)(extensionApi);
       if (libs.luxon) libs.extensions.onLuxon(libs.luxon);
     }
-    takeSnapshot();
+    if (snapshot !== null) takeSnapshot();
     return libs[name];
   }
   const luxon = () => loadLib('luxon');
@@ -787,7 +789,9 @@
   // (Array.prototype.push = ..., a global) would leak into the next
   // evaluation. intact() compares the built-ins with a snapshot; the host
   // replaces the context when they differ.
-  let snapshot = [];
+  // Taken lazily, before the first user code that may change a built-in runs (guard()).
+  let snapshot = null;
+  let dirty = false;
   const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const getPrototypeOf = Object.getPrototypeOf;
   // What user code can reach and change to leave state for later code: the
@@ -823,7 +827,12 @@
       snapshot.push({ obj, count: keys.length, data, accessors, proto: getPrototypeOf(obj) });
     }
   }
+  function guard() {
+    if (snapshot === null) takeSnapshot();
+  }
   function intact() {
+    if (dirty) return false;
+    if (snapshot === null) return true;
     for (let i = 0; i < snapshot.length; i++) {
       const { obj, count, data, accessors, proto } = snapshot[i];
       if (getPrototypeOf(obj) !== proto || ownKeys(obj).length !== count) return false;
@@ -843,6 +852,5 @@
 
   const extensionApi = { ExpressionError, ExpressionExtensionError, luxon, host, isEmptyValue };
 
-  takeSnapshot();
-  return { evaluate, startCode, codeStatus, intact: () => String(intact()), codeParams: CODE_PARAMS.join(', ') };
+  return { evaluate, startCode, codeStatus, guard, intact: () => String(intact()), codeParams: CODE_PARAMS.join(', ') };
 });
