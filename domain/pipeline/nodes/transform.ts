@@ -163,41 +163,41 @@ interface Summary {
 
 const isEmpty = (v: unknown) => v === null || v === undefined || v === '';
 
+/** One aggregation over a group's values, as n8n's Summarize computes it. */
 function summarizeValues(spec: Summary, values: (JsonValue | undefined)[]): JsonValue {
-  const kept = spec.includeEmpty ? values : values.filter((v) => !isEmpty(v));
-  const numbers = () =>
-    kept.filter((v) => !isEmpty(v)).map((v) => {
-      if (typeof v !== 'number') throw new NodeOperationError(`The field '${spec.field}' is not a number`, `The ${spec.aggregation} aggregation needs numbers`);
-      return v;
-    });
+  const keep = (vs: (JsonValue | undefined)[]) => (spec.includeEmpty ? vs : vs.filter((v) => !isEmpty(v)));
   switch (spec.aggregation) {
-    case 'count':
-      return kept.length;
-    case 'countUnique':
-      return new Set(kept.map(canonical)).size;
-    case 'sum':
-      return numbers().reduce((a, b) => a + b, 0);
-    case 'average': {
-      const n = numbers();
-      return n.length ? n.reduce((a, b) => a + b, 0) / n.length : null;
-    }
-    case 'min': {
-      const n = numbers();
-      return n.length ? Math.min(...n) : null;
-    }
-    case 'max': {
-      const n = numbers();
-      return n.length ? Math.max(...n) : null;
-    }
     case 'append':
-      return kept.map((v) => v ?? null);
+      return keep(values).map((v) => v ?? null);
     case 'concatenate': {
-      const sep = spec.separateBy === 'other' ? (spec.customSeparator ?? '') : spec.separateBy === 'lineBreak' ? '\n' : spec.separateBy === undefined || spec.separateBy === 'comma' ? ',' : spec.separateBy;
-      return kept.map((v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v ?? ''))).join(sep);
+      const sep = spec.separateBy === 'other' ? (spec.customSeparator ?? '') : (spec.separateBy ?? ',');
+      return keep(values).map((v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : v === undefined ? 'undefined' : String(v))).join(sep);
     }
+    case 'sum':
+    case 'average': {
+      // Only numbers count; anything else is left out.
+      const numbers = values.filter((v): v is number => typeof v === 'number');
+      const sum = numbers.reduce((a, b) => a + b, 0);
+      return spec.aggregation === 'sum' ? sum : numbers.length ? sum / numbers.length : null;
+    }
+    case 'min':
+    case 'max': {
+      let best: JsonValue | undefined;
+      for (const v of values) {
+        if (isEmpty(v)) continue;
+        if (best === undefined || (spec.aggregation === 'min' ? (v as never) < (best as never) : (v as never) > (best as never))) best = v;
+      }
+      return best ?? null;
+    }
+    case 'countUnique':
+      return new Set(keep(values).map((v) => (typeof v === 'object' && v !== null ? Symbol() : v))).size;
+    default:
+      return keep(values).length;
   }
-  throw new NodeOperationError(`The aggregation "${spec.aggregation}" is not known`);
 }
+
+/** n8n's output field name: aggregation prefix + field, with brackets and quotes dropped and spaces or dots as "_". */
+const summaryKey = (spec: Summary) => `${AGGREGATION_NAMES[spec.aggregation] ?? 'count_'}${spec.field}`.replace(/[\]["]/g, '').replace(/[ .]/g, '_');
 
 export function summarizeItems(ex: NodeExecution, params: Params): Item[] {
   const options = (params.options as Params | undefined) ?? {};
@@ -215,7 +215,8 @@ export function summarizeItems(ex: NodeExecution, params: Params): Item[] {
   });
   if (splitBy.length === 0 && groups.size === 0) groups.set('[]', { keys: [], members: [] });
   for (const spec of specs) {
-    if (options.continueIfFieldNotFound !== true && ex.items.length > 0 && !ex.items.some((item) => read(item.json, spec.field, dot) !== undefined)) {
+    if (spec.field === '') continue;
+    if (options.continueIfFieldNotFound !== true && !ex.items.some((item) => read(item.json, spec.field, dot) !== undefined)) {
       throw new NodeOperationError(`The field '${spec.field}' does not exist in any items`, 'To ignore this, set the option "Continue if Field Not Found"');
     }
   }
@@ -224,7 +225,7 @@ export function summarizeItems(ex: NodeExecution, params: Params): Item[] {
     const json: JsonObject = {};
     splitBy.forEach((f, k) => (json[f] = g.keys[k] ?? null));
     for (const spec of specs) {
-      json[`${AGGREGATION_NAMES[spec.aggregation] ?? `${spec.aggregation}_`}${spec.field}`] = summarizeValues(spec, g.members.map((i) => read(ex.items[i]!.json, spec.field, dot)));
+      json[summaryKey(spec)] = summarizeValues(spec, g.members.map((i) => read(ex.items[i]!.json, spec.field, dot)));
     }
     out.push({ json, pairedItem: g.members.map((i) => ({ item: i })) });
   }
