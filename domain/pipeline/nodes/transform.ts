@@ -305,44 +305,70 @@ export function limitItems(ex: NodeExecution, params: Params): Item[] {
 
 // ------------------------------------------------------------ remove duplicates
 
+/** Leaf paths of a value ("a.b", "tags.0"), as n8n's flattenKeys lists them. */
+function flattenKeys(value: unknown, prefix: string[] = [], out: string[] = []): string[] {
+  if (typeof value !== 'object' || value === null) {
+    out.push(prefix.join('.'));
+    return out;
+  }
+  for (const [k, v] of Object.entries(value)) flattenKeys(v, [...prefix, k], out);
+  return out;
+}
+
+/** Remove Duplicates within the input, as n8n's removeDuplicateInputItems: first occurrence kept. */
 export function removeDuplicateItems(ex: NodeExecution, params: Params): Item[] {
   const options = (params.options as Params | undefined) ?? {};
   const dot = options.disableDotNotation !== true;
   const compare = String(params.compare ?? 'allFields');
   const items = ex.items;
-  let keys: string[] | undefined;
-  if (compare === 'selectedFields') keys = fieldList(params.fieldsToCompare);
-  else if (compare === 'allFieldsExcept') {
-    const except = new Set(fieldList(params.fieldsToExclude));
-    const all = new Set<string>();
-    for (const item of items) for (const k of Object.keys(item.json)) if (!except.has(k)) all.add(k);
-    keys = [...all];
-  }
-  if (keys && compare === 'selectedFields') {
+  if (items.length === 0) return [];
+  const keysOf = (json: JsonObject) => (dot ? flattenKeys(json) : Object.keys(json));
+  let keys: string[] = [];
+  if (compare === 'allFields') {
+    for (const item of items) for (const k of keysOf(item.json)) if (!keys.includes(k)) keys.push(k);
+  } else if (compare === 'allFieldsExcept') {
+    const except = fieldList(params.fieldsToExclude);
+    if (except.length === 0) throw new NodeOperationError('No fields specified. Please add a field to exclude from comparison');
+    keys = keysOf(items[0]!.json).filter((k) => !except.includes(k));
+  } else {
+    keys = fieldList(params.fieldsToCompare);
     if (keys.length === 0) throw new NodeOperationError('No fields specified. Please add a field to compare on');
-    for (const k of keys) {
-      if (items.some((item) => (dot ? getField(item.json, k) : item.json[k]) === undefined)) throw new NodeOperationError(`'${k}' field is missing from some input items`);
-      const types = new Set(items.map((item) => typeof (dot ? getField(item.json, k) : item.json[k])));
-      if (types.size > 1) throw new NodeOperationError(`'${k}' isn't always the same type`, 'The type of this field varies between items');
-    }
+  }
+  const value = (json: JsonObject, k: string) => (dot ? getField(json, k) : json[k]);
+  for (const k of keys) {
+    let type: string | undefined;
+    items.forEach((item, i) => {
+      const v = value(item.json, k);
+      if (v === null && ex.node.typeVersion > 1) return;
+      if (v === undefined) {
+        throw new NodeOperationError(
+          `'${k}' field is missing from some input items`,
+          !dot && k.includes('.') ? "If you're trying to use a nested field, make sure you turn off 'disable dot notation' in the node options" : undefined,
+        );
+      }
+      if (type !== undefined && type !== typeof v) {
+        throw new NodeOperationError(`'${k}' isn't always the same type`, `The type of this field varies between items, in item [${i - 1}] it's a ${type} and in item [${i}] it's a ${typeof v} `);
+      }
+      type = typeof v;
+    });
   }
   const seen = new Set<string>();
-  const out: Item[] = [];
+  const kept: Item[] = [];
   for (const item of items) {
-    const picked = keys ? keys.map((k) => (dot ? getField(item.json, k) : item.json[k])) : item.json;
-    const id = canonical(picked);
+    const id = canonical(keys.map((k) => value(item.json, k)));
     if (seen.has(id)) continue;
     seen.add(id);
-    if (keys && options.removeOtherFields === true) {
-      const json: JsonObject = {};
-      keys.forEach((k, n) => {
-        const v = (picked as unknown[])[n];
-        if (v !== undefined) setField(json, k, v as JsonValue, dot);
-      });
-      out.push({ ...item, json });
-    } else out.push(item);
+    kept.push(item);
   }
-  return out;
+  if (options.removeOtherFields !== true) return kept;
+  return kept.map((item, index) => {
+    const json: JsonObject = {};
+    for (const k of keys) {
+      const v = value(item.json, k);
+      if (v !== undefined) setField(json, k, v as JsonValue, dot);
+    }
+    return { json, pairedItem: { item: index } };
+  });
 }
 
 // ------------------------------------------------------------ node types
