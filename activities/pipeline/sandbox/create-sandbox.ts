@@ -5,7 +5,7 @@
  * one JSON-in/JSON-out function (host-bridge.ts). Each evaluation has a
  * deadline, the runtime a memory and stack limit, results a size bound; a
  * limit ends the evaluation with a SandboxLimitError and the next evaluation
- * gets a fresh context, transparently.
+ * gets a fresh context, transparently. See README.md.
  *
  * quickjs-emscripten's WebAssembly module loads asynchronously once per
  * process: `await loadSandboxEngine()` before the first createSandbox().
@@ -44,15 +44,6 @@ const DEFAULTS = {
 } as const;
 
 /**
- * The process's WebAssembly instances of QuickJS: the one in use and a spare.
- * A runtime that hit the memory or stack limit may have leaked objects inside
- * QuickJS, and freeing it would abort the whole instance; so it is abandoned,
- * and after a few abandoned runtimes the spare takes over. If QuickJS fails at
- * the WebAssembly level (the host's stack ran out inside it), that instance is
- * not trusted again and the spare takes over at once. A new spare loads in the
- * background; `loadSandboxEngine()` waits for it.
- */
-/**
  * The release build of QuickJS (sync). Its module loader is a dynamic import(),
  * which Jest's VM cannot run; requiring the CommonJS build of the same module
  * works everywhere.
@@ -67,6 +58,15 @@ const variant: QuickJSSyncVariant = {
 };
 const newQuickJSWASMModule = () => newQuickJSWASMModuleFromVariant(variant);
 
+/**
+ * The process's WebAssembly instances of QuickJS: the one in use and a spare.
+ * A runtime that hit the memory or stack limit may have leaked objects inside
+ * QuickJS, and freeing it would abort the whole instance; so it is abandoned,
+ * and after a few abandoned runtimes the spare takes over. If QuickJS fails at
+ * the WebAssembly level (the host's stack ran out inside it), that instance is
+ * not trusted again and the spare takes over at once. A new spare loads in the
+ * background; `loadSandboxEngine()` waits for it.
+ */
 interface Engine {
   readonly module: QuickJSWASMModule;
   abandoned: number;
@@ -320,7 +320,6 @@ class QuickJsSandbox implements Sandbox {
   private vm: Vm | undefined;
   private readonly options: Required<SandboxOptions>;
   private disposed = false;
-
 
   constructor(options: SandboxOptions) {
     this.options = { ...DEFAULTS, ...options };
