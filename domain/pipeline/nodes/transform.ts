@@ -282,6 +282,15 @@ export function sortItems(ex: NodeExecution, params: Params): Item[] {
   const dot = options.disableDotNotation !== true;
   const fields = ((params.sortFieldsUi as { sortField?: { fieldName: string; order?: string }[] } | undefined)?.sortField ?? []);
   if (fields.length === 0) throw new NodeOperationError('No sorting specified. Please add a field to sort by');
+  for (const f of fields) {
+    const found = items.some((item) => (dot ? getField(item.json, f.fieldName) !== undefined : Object.hasOwn(item.json, f.fieldName)));
+    if (!found) {
+      throw new NodeOperationError(
+        `Couldn't find the field '${f.fieldName}' in the input data`,
+        !dot && f.fieldName.includes('.') ? "If you're trying to use a nested field, make sure you turn off 'disable dot notation' in the node options" : undefined,
+      );
+    }
+  }
   const key = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
   return items.sort((a, b) => {
     for (const f of fields) {
