@@ -8,6 +8,7 @@ import path from 'node:path';
 import { readJson } from '../../helpers/api-server';
 import { eventually } from '../../helpers/eventually';
 import { recordHistory } from '../../helpers/histories';
+import type { N8nNode } from '../../../domain/pipeline/types';
 import { testEnv } from '../../setup/test-env';
 import { chain, httpNode, manualTrigger, setNode, startPipelineStage, waitNode, type PipelineStage } from './pipeline-stage';
 
@@ -81,3 +82,42 @@ test('kill the worker after the HTTP request, start another: the run completes, 
   expect(done.nodes.Receipt).toEqual([[{ charged: '42' }]]);
   await recordHistory('pipeline-run-worker-killed', s.h.client.workflow.getHandle(started.body.workflowId));
 }, 240_000);
+
+test('kill the worker in the middle of the segment after the request: another worker runs the segment again, never the request', async () => {
+  const first = await startWorker();
+  const generate: N8nNode = {
+    name: 'Generate',
+    type: 'n8n-nodes-base.code',
+    typeVersion: 2,
+    position: [0, 0],
+    parameters: { mode: 'runOnceForAllItems', jsCode: 'return Array.from({ length: 5000 }, (_, i) => ({ json: { i, order: $input.first().json.body.order } }));' },
+  };
+  const sets = Array.from({ length: 10 }, (_, k) => setNode(`Step ${k + 1}`, { [`s${k + 1}`]: `={{ $json.i * ${k + 1} }}` }, true));
+  const doc = chain([
+    manualTrigger(),
+    httpNode('Charge', `${s.http.url}/charge-big`, {}, { method: 'POST', sendBody: true, contentType: 'json', specifyBody: 'json', jsonBody: '{"order": 7}' }),
+    generate,
+    ...sets,
+  ]);
+  const started = await s.run(doc, { wait: false });
+  const id: string = started.body.id;
+  // The request's result is stored: the next advance (50,000 evaluations) is under way.
+  await eventually(async () => ((await s.h.pool.query('SELECT 1 FROM pipeline_resumes WHERE execution_id = $1', [id])).rowCount === 1 ? true : undefined), 'the request to complete', 60_000);
+  await new Promise((r) => setTimeout(r, 1500));
+  first.kill('SIGKILL');
+  await new Promise((resolve) => (first.exitCode !== null || first.signalCode !== null ? resolve(undefined) : first.once('exit', resolve)));
+  const stored = await s.h.pool.query<{ n: number }>('SELECT max(seq)::int AS n FROM pipeline_states WHERE execution_id = $1', [id]);
+  // The kill landed before the segment after the request was stored (step 1 is the request).
+  expect(stored.rows[0]!.n).toBe(1);
+  expect(s.http.count('/charge-big')).toBe(1);
+
+  await startWorker();
+  const done = await eventually(async () => {
+    const v = await view(id);
+    return v.status === 'success' || v.status === 'error' ? v : undefined;
+  }, 'the run to complete on the second worker', 120_000);
+  expect(done.status).toBe('success');
+  expect(s.http.count('/charge-big')).toBe(1);
+  expect(done.nodes['Step 10'][0]).toHaveLength(5000);
+  expect(done.nodes['Step 10'][0][4999]).toMatchObject({ i: 4999, order: 7, s1: '4999', s10: '49990' });
+}, 300_000);
