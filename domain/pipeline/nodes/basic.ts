@@ -7,7 +7,7 @@
 import { NodeOperationError } from '../errors';
 import type { NodeType } from '../node-type';
 import type { Item, JsonObject, JsonValue } from '../types';
-import { isObject, toJson, validateFieldType, type FieldType } from '../values';
+import { isObject, toJson, type FieldType } from '../values';
 
 const one = () => 1;
 
@@ -77,20 +77,14 @@ export const executeWorkflowTrigger: NodeType = {
       const values = (ex.parameters.workflowInputs as { values?: DefinedInput[] } | undefined)?.values ?? [];
       fields = values.map((v) => ({ name: v.name, type: v.type ?? 'any' }));
     }
+    // As n8n 1.123: every defined field (null when missing), only those; types were the caller's to convert.
+    const names = new Set(fields.map((f) => f.name));
     return [
       items.map((item, i) => {
         const json: JsonObject = {};
-        for (const f of fields) {
-          const raw = item.json[f.name];
-          if (raw === undefined) {
-            json[f.name] = null;
-            continue;
-          }
-          const checked = validateFieldType(f.name, raw, f.type ?? 'any');
-          if (!checked.valid) throw new NodeOperationError(`${checked.message} [item ${i}]`, undefined, i);
-          json[f.name] = checked.value === undefined ? null : toJson(checked.value);
-        }
-        return { json, pairedItem: { item: i } };
+        for (const f of fields) json[f.name] = null;
+        for (const [k, v] of Object.entries(item.json)) if (names.has(k)) json[k] = v;
+        return { ...item, json, pairedItem: { item: i } };
       }),
     ];
   },

