@@ -47,7 +47,7 @@ export interface CreateExecutionOptions {
 export function createExecution(doc: N8nWorkflow, opts: CreateExecutionOptions): EngineState {
   const problems = validateWorkflow(doc);
   if (problems.length > 0) throw new WorkflowValidationError(problems);
-  const start = opts.startNode ?? findStartNode(doc);
+  const start = opts.startNode ?? findStartNode(doc, opts.mode);
   if (start === undefined) throw new WorkflowValidationError([{ message: 'The workflow has no enabled trigger node to start from' }]);
   if (!graphOf(doc).nodes.has(start)) throw new WorkflowValidationError([{ node: start, message: `Start node "${start}" is not in the workflow` }]);
   return {
@@ -65,11 +65,15 @@ export function createExecution(doc: N8nWorkflow, opts: CreateExecutionOptions):
   };
 }
 
-/** The first enabled trigger in document order (Manual Trigger preferred, as n8n's start-node choice). */
-export function findStartNode(doc: N8nWorkflow): string | undefined {
+/**
+ * The node a run starts from when none is named: for a sub-workflow run (mode
+ * "integrated") its Execute Workflow Trigger, otherwise the Manual Trigger, else
+ * the first enabled trigger in document order.
+ */
+export function findStartNode(doc: N8nWorkflow, mode?: EngineState['mode']): string | undefined {
   const triggers = doc.nodes.filter((n) => !n.disabled && nodeTypeOf(n)?.kind === 'trigger');
-  const manual = triggers.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
-  return (manual ?? triggers[0])?.name;
+  const preferred = mode === 'integrated' ? 'n8n-nodes-base.executeWorkflowTrigger' : 'n8n-nodes-base.manualTrigger';
+  return (triggers.find((n) => n.type === preferred) ?? triggers[0])?.name;
 }
 
 /** Run until the durable run must act (activity, wait, child) or the run ends. */

@@ -254,3 +254,18 @@ describe('retryOnFail on a pure node', () => {
     expect(plain.calls.runCode).toBe(1);
   });
 });
+
+describe('start node', () => {
+  it('a sub-workflow run starts from its Execute Workflow Trigger, another run from the Manual Trigger', () => {
+    const doc = {
+      nodes: [
+        { name: 'Sub', type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1.1, position: [0, 300], parameters: { inputSource: 'passthrough' } },
+        { name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+      ],
+      connections: {},
+      settings: { executionOrder: 'v1' },
+    } as unknown as N8nWorkflow;
+    expect(createExecution(doc, { executionId: 's', mode: 'integrated' }).stack[0]!.node).toBe('Sub');
+    expect(createExecution(doc, { executionId: 's', mode: 'manual' }).stack[0]!.node).toBe('Manual');
+  });
+});
