@@ -85,33 +85,35 @@ export function aggregateItems(ex: NodeExecution, params: Params): Item[] {
   const dot = options.disableDotNotation !== true;
   if ((params.aggregate ?? 'aggregateIndividualFields') === 'aggregateAllItemData') {
     const destination = String(params.destinationFieldName ?? 'data');
-    const include = String(params.include ?? 'allFields');
-    const data = items.map((item) => {
-      if (include === 'specifiedFields') {
-        const json: JsonObject = {};
-        for (const f of fieldList(params.fieldsToInclude)) {
-          const v = read(item.json, f, dot);
-          if (v !== undefined) json[f] = v;
-        }
-        return json;
+    const exclude = fieldList(params.fieldsToExclude);
+    const include = fieldList(params.fieldsToInclude);
+    if (!exclude.length && !include.length) return [{ json: { [destination]: items.map((i) => i.json) }, pairedItem: allPaired(items) }];
+    // Top-level fields only; an item left with nothing is dropped (and not paired).
+    const data: JsonObject[] = [];
+    const pairedItem: PairedItem[] = [];
+    items.forEach((item, index) => {
+      const json: JsonObject = {};
+      for (const [k, v] of Object.entries(item.json)) {
+        if (exclude.includes(k)) continue;
+        if (include.length && !include.includes(k)) continue;
+        json[k] = v;
       }
-      if (include === 'allFieldsExcept') {
-        const json: JsonObject = { ...item.json };
-        for (const f of fieldList(params.fieldsToExclude)) unsetField(json, f, dot);
-        return json;
-      }
-      return item.json;
+      if (Object.keys(json).length === 0) return;
+      data.push(json);
+      pairedItem.push({ item: index });
     });
-    return [{ json: { [destination]: data }, pairedItem: allPaired(items) }];
+    return [{ json: { [destination]: data }, pairedItem }];
   }
   const list = ((params.fieldsToAggregate as { fieldToAggregate?: { fieldToAggregate: string; renameField?: boolean; outputFieldName?: string }[] } | undefined)?.fieldToAggregate ?? []);
+  if (list.length === 0) throw new NodeOperationError('No fields specified', 'Please add a field to aggregate');
   const values: Record<string, JsonValue[]> = {};
   const used: string[] = [];
   for (const spec of list) {
     const field = spec.fieldToAggregate ?? '';
-    const output = spec.renameField && spec.outputFieldName ? spec.outputFieldName : dot && field.includes('.') ? field.split('.').pop()! : field;
-    if (used.includes(output)) throw new NodeOperationError(`The '${output}' output field is used more than once`, 'Please make sure each output field name is unique');
-    used.push(output);
+    const name = spec.renameField ? (spec.outputFieldName ?? '') : field;
+    if (used.includes(name)) throw new NodeOperationError(`The '${name}' output field is used more than once`, 'Please make sure each output field name is unique');
+    used.push(name);
+    const output = spec.outputFieldName ? spec.outputFieldName : dot && field.includes('.') ? field.split('.').pop()! : field;
     if (field === '') continue;
     const collected: JsonValue[] = [];
     for (const item of items) {
@@ -126,18 +128,8 @@ export function aggregateItems(ex: NodeExecution, params: Params): Item[] {
     values[output] = collected;
   }
   const json: JsonObject = {};
-  for (const [k, v] of Object.entries(values)) setField(json, k, options.keepOnlyUnique === true ? dedupe(v) : v, dot);
+  for (const [k, v] of Object.entries(values)) setField(json, k, v, dot);
   return [{ json, pairedItem: allPaired(items) }];
-}
-
-function dedupe(values: JsonValue[]): JsonValue[] {
-  const seen = new Set<string>();
-  return values.filter((v) => {
-    const key = canonical(v);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 // ------------------------------------------------------------ summarize
