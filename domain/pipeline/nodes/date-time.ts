@@ -7,16 +7,41 @@ import { DateTime, type DateTimeUnit, type DurationLikeObject } from 'luxon';
 import { NodeOperationError } from '../errors';
 import type { NodeType } from '../node-type';
 import type { Item, JsonObject, JsonValue } from '../types';
-import { parseDateTime, setField } from '../values';
+import { assign, parseDateTime } from '../values';
 
 const OPERATIONS = ['getCurrentDate', 'addToDate', 'subtractFromDate', 'formatDate', 'roundDate', 'getTimeBetweenDates', 'extractDate'];
 
-function dateOf(value: unknown, zone: string, field: string, i: number): DateTime {
-  try {
-    return parseDateTime(value, zone).setZone(zone);
-  } catch {
-    throw new NodeOperationError(`The value in the "${field}" field is not a valid date`, `"${String(value)}" could not be read as a date`, i);
+/**
+ * n8n's parseDate for Date & Time 2: numbers are Unix seconds (under 12 digits)
+ * or milliseconds, fractional numbers seconds; text is read as a date; the result
+ * is set to `zone`, or to the offset written in the text ("+02:00"), or UTC.
+ */
+function dateOf(value: unknown, zone: string | undefined, i: number, fromFormat?: string): DateTime {
+  let date: DateTime;
+  if (DateTime.isDateTime(value)) return value;
+  let v: unknown = value;
+  if (!Number.isNaN(Number(v)) && !fromFormat && v !== null && v !== '' && typeof v !== 'boolean') {
+    v = Number(v);
+    if (!Number.isInteger(v)) v = (v as number) * 1000;
   }
+  let tz = zone;
+  if (typeof v === 'number' && Number.isInteger(v)) {
+    date = String(v).length < 12 ? DateTime.fromSeconds(v) : DateTime.fromMillis(v);
+  } else {
+    const text = String(v);
+    if (!tz && text.includes('+')) tz = `Etc/GMT-${Number(text.split('+')[1]!.slice(0, 2))}`;
+    if (fromFormat) date = DateTime.fromFormat(text, fromFormat);
+    else {
+      try {
+        date = DateTime.fromMillis(parseDateTime(text).toMillis());
+      } catch {
+        date = DateTime.invalid('unparsable');
+      }
+    }
+  }
+  date = date.setZone(tz || 'Etc/UTC');
+  if (!date.isValid) throw new NodeOperationError('Invalid date format', undefined, i);
+  return date;
 }
 
 const iso = (d: DateTime): JsonValue => d.toISO();
@@ -54,33 +79,37 @@ export const dateTime: NodeType = {
           }
           case 'addToDate':
           case 'subtractFromDate': {
-            const date = dateOf(p.magnitude, zone, 'Date to ' + (op === 'addToDate' ? 'Add To' : 'Subtract From'), i);
+            const date = dateOf(p.magnitude, ex.host.timezone, i);
             const duration: DurationLikeObject = { [String(p.timeUnit ?? 'days')]: Number(p.duration ?? 0) };
             field = String(p.outputFieldName ?? 'newDate');
             value = iso(op === 'addToDate' ? date.plus(duration) : date.minus(duration));
             break;
           }
           case 'formatDate': {
-            const date = options.fromFormat ? DateTime.fromFormat(String(p.date), String(options.fromFormat), { zone }) : dateOf(p.date, zone, 'Date', i);
-            if (!date.isValid) throw new NodeOperationError(`The value in the "Date" field is not a valid date`, undefined, i);
-            const format = String(p.format === 'custom' ? (p.customFormat ?? '') : (p.format ?? 'MM/dd/yyyy'));
             field = String(p.outputFieldName ?? 'formattedDate');
-            value = format === 'X' ? String(Math.floor(date.toSeconds())) : format === 'x' ? String(date.toMillis()) : date.toFormat(format);
+            if (p.date === null || p.date === undefined) {
+              value = null;
+              break;
+            }
+            // As in n8n: the workflow's zone only when the timezone option is set, else the text's offset or UTC.
+            const date = dateOf(p.date, options.timezone ? ex.host.timezone : undefined, i, options.fromFormat ? String(options.fromFormat) : undefined);
+            const format = String(p.format === 'custom' ? (p.customFormat ?? '') : (p.format ?? 'MM/dd/yyyy'));
+            value = date.toFormat(format);
             break;
           }
           case 'roundDate': {
-            const date = dateOf(p.date, zone, 'Date', i);
+            const date = dateOf(p.date, ex.host.timezone, i);
             field = String(p.outputFieldName ?? 'roundedDate');
             if ((p.mode ?? 'roundDown') === 'roundDown') value = iso(date.startOf(String(p.toNearest ?? 'month') as DateTimeUnit));
             else {
               const to = String(p.to ?? 'month');
-              value = iso(to === 'endOfMonth' ? date.endOf('month') : date.plus({ [to]: 1 }).startOf(to as DateTimeUnit));
+              value = iso(date.plus({ [to]: 1 }).startOf(to as DateTimeUnit));
             }
             break;
           }
           case 'getTimeBetweenDates': {
-            const start = dateOf(p.startDate, zone, 'Start Date', i);
-            const end = dateOf(p.endDate, zone, 'End Date', i);
+            const start = dateOf(p.startDate, ex.host.timezone, i);
+            const end = dateOf(p.endDate, ex.host.timezone, i);
             const units = ((p.units as string[] | undefined) ?? ['day']).map((u) => `${u}s` as keyof DurationLikeObject);
             const diff = end.diff(start, units);
             field = String(p.outputFieldName ?? 'timeDifference');
@@ -88,7 +117,7 @@ export const dateTime: NodeType = {
             break;
           }
           case 'extractDate': {
-            const date = dateOf(p.date, zone, 'Date', i);
+            const date = dateOf(p.date, ex.host.timezone, i);
             const part = String(p.part ?? 'month');
             field = String(p.outputFieldName ?? 'datePart');
             value = part === 'week' ? date.weekNumber : (date.get(part as keyof DateTime) as number);
@@ -97,12 +126,14 @@ export const dateTime: NodeType = {
           default:
             throw new NodeOperationError(`The operation "${op}" is not known`, undefined, i);
         }
-        const json: JsonObject = options.includeInputFields === true ? { ...item.json } : {};
-        setField(json, field, value);
-        out.push({ json, ...(item.binary ? { binary: item.binary } : {}), pairedItem: { item: i } });
+        // includeInputFields is read from the first item, as n8n reads it.
+        const include = ex.param<Record<string, unknown>>('options', 0, {}).includeInputFields === true;
+        const json: JsonObject = include ? { ...item.json } : {};
+        assign(json, field, value);
+        out.push({ json, ...(include && item.binary ? { binary: item.binary } : {}), pairedItem: { item: i } });
       } catch (error) {
         if (!ex.continueOnFail) throw error;
-        out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
+        out.push({ json: { error: (error as Error).message } });
       }
     });
     return [out];
