@@ -4,6 +4,7 @@
  * another node may serve the call.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import type { FailureType } from '../../domain/failures';
 
 export const LLM_ERROR_TYPES = {
   /** 404: the node lacks the model. Not retried on that node; another node may have it. */
@@ -25,6 +26,10 @@ export const LLM_ERROR_TYPES = {
 } as const;
 
 export type LlmErrorType = keyof typeof LLM_ERROR_TYPES;
+
+/** The non-retryable ones belong to the closed set of domain/failures.ts: this fails to compile otherwise. */
+type NonRetryableLlmErrorType = { [K in LlmErrorType]: (typeof LLM_ERROR_TYPES)[K]['retryable'] extends false ? K : never }[LlmErrorType];
+const _nonRetryableLlmErrors: readonly (NonRetryableLlmErrorType & FailureType)[] = ['ModelNotFound', 'InvalidLlmRequest'];
 
 const TRUNCATED = 'Did not receive done or success response in stream.';
 const NETWORK_CODES = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|UND_ERR/;

@@ -7,6 +7,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
 import { getArtifact, getCouncil, listArtifacts, listCouncils, type ArtifactRow, type CouncilRow } from '../../activities/council/council-store';
+import { failureMessage } from '../../domain/failures';
 import { ARTIFACT_KINDS, ARTIFACT_TITLES, type Artifact } from '../../workflows/council/artifacts';
 import { COUNCIL_ROLE_IDS, COUNCIL_ROLES } from '../../workflows/council/compose-council';
 import {
@@ -159,7 +160,7 @@ export function councilRoutes(ctx: ApiContext) {
         .executeUpdate(decideCouncilUpdate, { args: [{ decision, by: principal.name, role: principal.role, ...(feedback !== undefined ? { feedback } : {}) }] });
       return { status: 202, body: ack };
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'conflict', err.cause?.message ?? err.message);
+      if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'conflict', failureMessage(err));
       if (err instanceof WorkflowNotFoundError) throw new HttpError(409, 'conflict', `Council ${id}'s workflow is no longer running`);
       throw err;
     }

@@ -7,6 +7,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { z } from 'zod';
 import { teamCandidates } from '../../activities/team/team-activities';
 import { getTeam, listTeams, type TeamRow } from '../../activities/team/team-store';
+import { failureMessage } from '../../domain/failures';
 import { classifyTask } from '../../workflows/team/classify-task';
 import { composeTeam } from '../../workflows/team/compose-team';
 import { cancelTeamSignal, reformTeamUpdate, TEAM_STATUSES } from '../../workflows/team/definitions';
@@ -198,7 +199,7 @@ export function teamRoutes(ctx: ApiContext) {
           const member = await ctx.temporal.workflow.getHandle(team.workflowId, team.runId).executeUpdate(reformTeamUpdate, { args: [{ ...body, by: principal!.name }] });
           return { status: 200, body: member };
         } catch (err) {
-          if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'conflict', err.cause?.message ?? err.message);
+          if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'conflict', failureMessage(err));
           if (err instanceof WorkflowNotFoundError) throw new HttpError(409, 'conflict', `Team ${params.id}'s workflow is no longer running`);
           throw err;
         }

@@ -27,8 +27,6 @@
  * formation for each.
  */
 import {
-  ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
@@ -45,6 +43,7 @@ import type { CouncilSettings } from '../../activities/council/council-activitie
 import type { CouncilStatusPatch } from '../../activities/council/council-store';
 import type { TaskDetails } from '../../activities/forge/issue-activities';
 import type { LlmRequest } from '../../activities/ollama/llm-activity';
+import { failureMessage, nonRetryableFailure, type FailureType } from '../../domain/failures';
 import { DATABASE, FORGE } from '../activity-profiles';
 import { forgeCommandSignal, issueClosedSignal, type IntakeInput } from '../definitions';
 import { FAILED_LABEL } from '../intake/route-event';
@@ -103,7 +102,9 @@ type Answer<K extends ArtifactKind> = { readonly answer?: LlmCallResult; readonl
 
 type RoundOutcome =
   | { readonly ok: true; readonly plan: KickoffPlan; readonly ref: PlanRef; readonly artifacts: ReadonlyMap<CouncilRoleId, MemberArtifact> }
-  | { readonly ok: false; readonly error: string; readonly type: 'CouncilQuorumNotMet' | 'CouncilSynthesisFailed' };
+  | { readonly ok: false; readonly error: string; readonly type: RoundFailure };
+
+type RoundFailure = Extract<FailureType, 'CouncilQuorumNotMet' | 'CouncilSynthesisFailed'>;
 
 const NEXT: Record<CouncilDecision['decision'], CouncilDecisionAck['next']> = { approve: 'creating_tasks', revise: 'deliberating', cancel: 'cancelled' };
 const ROUND_AFTER: Record<CouncilDecision['decision'], RoundStatus> = { approve: 'approved', revise: 'revised', cancel: 'cancelled' };
@@ -112,11 +113,6 @@ const TASK_LABEL_COLOR = '0e8a16';
 const HOUR_MS = 3_600_000;
 /** Task issues are looked for among the issues updated since the council started, less this much for clock skew. */
 const CLOCK_SKEW_MS = 24 * HOUR_MS;
-
-function messageOf(err: unknown): string {
-  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
-}
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -198,7 +194,7 @@ export async function councilKickoff(input: IntakeInput): Promise<CouncilKickoff
       await comment(markerWhat.notice(c.commentId), renderNoticeComment({ councilId, commentId: c.commentId, command: c.command, user: c.user, problem }));
     } catch (err) {
       // A reply that cannot be posted is not worth failing the council for.
-      if (!isCancellation(err)) log.warn('could not reply to a command', { error: messageOf(err) });
+      if (!isCancellation(err)) log.warn('could not reply to a command', { error: failureMessage(err) });
     }
   });
   setHandler(issueClosedSignal, (e) => {
@@ -250,7 +246,7 @@ export async function councilKickoff(input: IntakeInput): Promise<CouncilKickoff
     } catch (err) {
       // Our own cancellation goes on; the timeout of the scope above is this member's failure.
       if (isCancellation(err) && CancellationScope.current().consideredCancelled) throw err;
-      const error = isCancellation(err) ? `no valid answer within ${timeoutSeconds}s` : messageOf(err);
+      const error = isCancellation(err) ? `no valid answer within ${timeoutSeconds}s` : failureMessage(err);
       return { ok: false, error, ...(last ? { answer: last } : {}), repaired, failedOver };
     }
   }
@@ -369,12 +365,12 @@ export async function councilKickoff(input: IntakeInput): Promise<CouncilKickoff
     }
   }
 
-  async function failCouncil(round: number, error: string, type: string): Promise<never> {
+  async function failCouncil(round: number, error: string, type: RoundFailure): Promise<never> {
     state.error = error;
     patchRound(round, { status: 'failed', error });
     await setStatus('failed', { error, round: { round, status: 'failed', error } });
     await comment(markerWhat.failed(round), renderFailedComment({ councilId, round, error, failedLabel: FAILED_LABEL }));
-    throw ApplicationFailure.create({ type, message: error, nonRetryable: true });
+    throw nonRetryableFailure(type, error);
   }
 
   /** Waits for a decision on `plan`, reminding every `reminder_after` until the deadline. */

@@ -14,7 +14,6 @@
  * same cleanup.
  */
 import {
-  ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
@@ -29,6 +28,7 @@ import {
 import type { Activities } from '../../activities';
 import type { TaskDetails } from '../../activities/forge/issue-activities';
 import type { TeamSettings } from '../../activities/team/team-activities';
+import { failureMessage, nonRetryableFailure } from '../../domain/failures';
 import { DATABASE, DOCKER_DEPLOY, DOCKER_REMOVE, FORGE } from '../activity-profiles';
 import { forgeCommandSignal, issueClosedSignal, type IntakeInput } from '../definitions';
 import { temporalWorkflowUrl } from '../links';
@@ -141,7 +141,7 @@ export async function teamFormation(input: IntakeInput): Promise<TeamFormationRe
     } catch (err) {
       // Our own cancellation must go on; a timeout of the scope above is a fallback.
       if (isCancellation(err) && CancellationScope.current().consideredCancelled) throw err;
-      const why = isCancellation(err) ? `no answer within ${timeoutSeconds}s` : err instanceof Error ? err.message : String(err);
+      const why = isCancellation(err) ? `no answer within ${timeoutSeconds}s` : failureMessage(err);
       log.warn('LLM classification failed; heuristics decide', { error: why });
       return { classification: heuristics, fallback: why };
     }
@@ -161,13 +161,13 @@ export async function teamFormation(input: IntakeInput): Promise<TeamFormationRe
       } catch (err) {
         if (isCancellation(err)) throw err;
         // Saga: undo the deployments made so far, then say so.
-        const error = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+        const error = failureMessage(err);
         const removed = await removeAgents({ teamId });
         state.members = state.members.map(({ container: _gone, ...m }) => m);
         state.error = `deploying ${member.roleId} failed: ${error}`;
         await setStatus('failed', { error: state.error, clearContainers: true });
         await comment('deploy-failed', deployFailedComment(teamId, error, removed, urls()));
-        throw ApplicationFailure.create({ type: 'TeamDeploymentFailed', message: state.error, nonRetryable: true });
+        throw nonRetryableFailure('TeamDeploymentFailed', state.error);
       }
     }
   }
@@ -178,13 +178,13 @@ export async function teamFormation(input: IntakeInput): Promise<TeamFormationRe
       const index = state.members.findIndex((m) => m.roleId === req.roleId);
       const current = state.members[index]!;
       const spec = roleSpec(req.roleId);
-      if (!spec || !state.classification || !settings || !task) throw ApplicationFailure.create({ type: 'ReformImpossible', message: `role "${req.roleId}" cannot be scored`, nonRetryable: true });
+      if (!spec || !state.classification || !settings || !task) throw nonRetryableFailure('ReformImpossible', `role "${req.roleId}" cannot be scored`);
       const candidates = await db.teamCandidates();
       let chosen: CandidateAgent | undefined;
       if (req.agentId !== undefined) {
         chosen = candidates.find((c) => c.id === req.agentId);
-        if (!chosen) throw ApplicationFailure.create({ type: 'UnknownAgent', message: `no agent node "${req.agentId}" is registered`, nonRetryable: true });
-        if (chosen.status === 'down') throw ApplicationFailure.create({ type: 'AgentDown', message: `agent node "${req.agentId}" is down`, nonRetryable: true });
+        if (!chosen) throw nonRetryableFailure('UnknownAgent', `no agent node "${req.agentId}" is registered`);
+        if (chosen.status === 'down') throw nonRetryableFailure('AgentDown', `agent node "${req.agentId}" is down`);
       } else {
         const others = candidates.filter((c) => c.status !== 'down' && c.id !== current.agentId);
         const free = others.filter((c) => !state.members.some((m) => m.agentId === c.id));
@@ -192,7 +192,7 @@ export async function teamFormation(input: IntakeInput): Promise<TeamFormationRe
         chosen = pool
           .map((c) => ({ c, s: scoreAgent(spec, c, state.classification!, settings!.team.strategy).score }))
           .sort((a, b) => b.s - a.s || a.c.id.localeCompare(b.c.id))[0]?.c;
-        if (!chosen) throw ApplicationFailure.create({ type: 'NoOtherAgent', message: `no other agent node can take ${req.roleId}`, nonRetryable: true });
+        if (!chosen) throw nonRetryableFailure('NoOtherAgent', `no other agent node can take ${req.roleId}`);
       }
       const scored = scoreAgent(spec, chosen, state.classification, settings.team.strategy);
       let member: Member = { roleId: current.roleId, roleTitle: current.roleTitle, agentId: chosen.id, agentName: chosen.name, model: chosen.model ?? null, score: scored.score, reasons: scored.reasons };
@@ -220,7 +220,7 @@ export async function teamFormation(input: IntakeInput): Promise<TeamFormationRe
       try {
         removed = await removeAgents({ teamId });
       } catch (err) {
-        outcome += ` Removing the agents failed (${err instanceof Error ? err.message : String(err)}); containers labelled whoosh.team=${teamId} may remain.`;
+        outcome += ` Removing the agents failed (${failureMessage(err)}); containers labelled whoosh.team=${teamId} may remain.`;
       }
     }
     state.members = state.members.map(({ container: _gone, ...m }) => m);
@@ -250,7 +250,7 @@ export async function teamFormation(input: IntakeInput): Promise<TeamFormationRe
     if (team.members.length === 0) {
       state.error = `no agent could be found for the team: ${team.unfilled.map((u) => u.reason)[0] ?? 'no roles'}`;
       await setStatus('failed', { error: state.error });
-      throw ApplicationFailure.create({ type: 'NoTeam', message: state.error, nonRetryable: true });
+      throw nonRetryableFailure('NoTeam', state.error);
     }
     state.members = [...team.members];
     state.unfilled = team.unfilled;
