@@ -6,7 +6,7 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, t
 import type { Pool } from 'pg';
 import { listRepositories, type Repository } from '../activities/intake/repository-store';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { WHOOSH_KIND, WHOOSH_REPOSITORY } from '../workflows/search-attributes';
+import { WHOOSH_KIND, WHOOSH_REPOSITORY } from '../domain/search-attributes';
 import type { WhooshConfig } from './config';
 
 export const AGENT_HEALTH_SCHEDULE = 'whoosh-agent-health';

@@ -14,7 +14,7 @@ import type { Activities } from '../activities';
 import type { LlmActivities, LlmRequest, LlmResult } from '../activities/ollama/llm-activity';
 import { failureMessage, failureType, nonRetryableFailure, type FailureType } from '../domain/failures';
 import { DATABASE } from './activity-profiles';
-import type { CallNeeds } from './routing/route-call';
+import type { CallNeeds } from '../domain/routing/route-call';
 
 const { reserveLlmNode, releaseLlmCall } = proxyActivities<Activities>(DATABASE);
 

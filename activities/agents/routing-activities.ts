@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../../infra/config';
-import { routeCall, taskQueueForNode, type CallNeeds, type RouteDecision } from '../../workflows/routing/route-call';
+import { routeCall, taskQueueForNode, type CallNeeds, type RouteDecision } from '../../domain/routing/route-call';
 import { routingSnapshot } from './agent-store';
 import { nonRetryableFailure } from '../../domain/failures';
 

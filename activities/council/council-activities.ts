@@ -8,9 +8,9 @@
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../../infra/config';
 import { publicUrlOf, temporalUiUrlOf, temporalWorkflowUrl } from '../../infra/endpoints';
-import type { KickoffPlan, MemberArtifact } from '../../workflows/council/artifacts';
-import { councilMarker, markerWhat, renderSummaryComment, type MemberOutcome } from '../../workflows/council/render';
-import type { NodeView } from '../../workflows/routing/route-call';
+import type { KickoffPlan, MemberArtifact } from '../../domain/council/artifacts';
+import { councilMarker, markerWhat, renderSummaryComment, type MemberOutcome } from '../../domain/council/render';
+import type { NodeView } from '../../domain/routing/route-call';
 import { routingSnapshot } from '../agents/agent-store';
 import { commentOnce, forgeFailure, forgeFor } from '../forge/issue-activities';
 import {

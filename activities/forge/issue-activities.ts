@@ -5,7 +5,7 @@
  * what they write carries a hidden marker that they look for first.
  */
 import type { Pool } from 'pg';
-import { WHOOSH_STATUS_LABEL_SPECS, WHOOSH_STATUS_LABELS } from '../../workflows/status-labels';
+import { WHOOSH_STATUS_LABEL_SPECS, WHOOSH_STATUS_LABELS } from '../../domain/status-labels';
 import { forgeRef, getRepository } from '../intake/repository-store';
 import { createForge, ForgeError, type Forge, type ForgeIssue, type ForgeLabelSpec } from './index';
 import { nonRetryableFailure } from '../../domain/failures';

@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../../infra/config';
-import { kindForIssue, routeEvent } from '../../workflows/intake/route-event';
+import { kindForIssue, routeEvent } from '../../domain/intake/route-event';
 import { createForge } from '../forge';
 import { carryOut } from './intake-starter';
 import { intakeRules } from './intake-rules';

@@ -9,7 +9,7 @@ import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../../infra/config';
 import { publicUrlOf, temporalUiUrlOf } from '../../infra/endpoints';
-import type { CandidateAgent, TeamOptions } from '../../workflows/team/compose-team';
+import type { CandidateAgent, TeamOptions } from '../../domain/team/compose-team';
 import type { ContainerRef, Member, TeamStatus } from '../../workflows/team/definitions';
 import { listNodes, routingSnapshot } from '../agents/agent-store';
 import { createDockerDeployer, DockerError, type DockerDeployer, type DockerTarget } from '../docker';

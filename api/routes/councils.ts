@@ -8,8 +8,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { z } from 'zod';
 import { getArtifact, getCouncil, listArtifacts, listCouncils, type ArtifactRow, type CouncilRow } from '../../activities/council/council-store';
 import { failureMessage } from '../../domain/failures';
-import { ARTIFACT_KINDS, ARTIFACT_TITLES, type Artifact } from '../../workflows/council/artifacts';
-import { COUNCIL_ROLE_IDS, COUNCIL_ROLES } from '../../workflows/council/compose-council';
+import { ARTIFACT_KINDS, ARTIFACT_TITLES, type Artifact } from '../../domain/council/artifacts';
+import { COUNCIL_ROLE_IDS, COUNCIL_ROLES } from '../../domain/council/compose-council';
 import {
   COUNCIL_DECISIONS,
   COUNCIL_STATUSES,
@@ -19,7 +19,7 @@ import {
   ROUND_STATUSES,
   type CouncilDecisionName,
 } from '../../workflows/council/definitions';
-import { renderArtifact } from '../../workflows/council/render';
+import { renderArtifact } from '../../domain/council/render';
 import type { Principal } from '../auth';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';

@@ -18,7 +18,7 @@ import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
 import { route } from '../route';
 import { temporalUiLink } from '../services/temporal-links';
-import { WHOOSH_STATUS_LABEL_SPECS } from '../../workflows/status-labels';
+import { WHOOSH_STATUS_LABEL_SPECS } from '../../domain/status-labels';
 
 /** The labels WHOOSH works with, created by ensure-labels. */
 export function standardLabels(config: ApiContext['config']) {

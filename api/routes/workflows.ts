@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { isGrpcServiceError, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { z } from 'zod';
-import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY, WHOOSH_STATUS_DETAIL } from '../../workflows/search-attributes';
+import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY, WHOOSH_STATUS_DETAIL } from '../../domain/search-attributes';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
 import { decodePayload, eventPayload, payloadFields, readHistory, timestampMs, type HistoryEventJson, type PayloadJson, type PendingActivityJson } from '../history/timeline';

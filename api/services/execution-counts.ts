@@ -3,7 +3,7 @@
  * status, from visibility counts grouped by ExecutionStatus (the one field the
  * count API groups by): one count per kind, never a listing.
  */
-import { WHOOSH_KIND } from '../../workflows/search-attributes';
+import { WHOOSH_KIND } from '../../domain/search-attributes';
 import type { ApiContext } from '../context';
 import { decodePayload } from '../history/timeline';
 

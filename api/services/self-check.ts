@@ -6,7 +6,7 @@ import { WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@tempor
 import { TypedSearchAttributes } from '@temporalio/common';
 import { failureMessage } from '../../domain/failures';
 import type { SelfCheckResult } from '../../workflows/self-check';
-import { WHOOSH_KIND } from '../../workflows/search-attributes';
+import { WHOOSH_KIND } from '../../domain/search-attributes';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
 import { temporalUiLink } from './temporal-links';

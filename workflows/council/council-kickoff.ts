@@ -46,13 +46,13 @@ import type { LlmRequest } from '../../activities/ollama/llm-activity';
 import { failureMessage, nonRetryableFailure, type FailureType } from '../../domain/failures';
 import { DATABASE, FORGE } from '../activity-profiles';
 import { forgeCommandSignal, issueClosedSignal, type IntakeInput } from '../definitions';
-import { FAILED_LABEL } from '../intake/route-event';
+import { FAILED_LABEL } from '../../domain/intake/route-event';
 import { callLlm, type LlmCallResult } from '../llm-call';
-import type { CallNeeds, NodeView } from '../routing/route-call';
-import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY, WHOOSH_STATUS_DETAIL } from '../search-attributes';
-import { orderTasks, parseArtifact, type ArtifactKind, type ArtifactOf, type KickoffPlan, type MemberArtifact, type ParseOptions } from './artifacts';
-import { composeCouncil, routableNeeds, SYNTHESIS_ROLE, type CouncilMember, type CouncilRoleId } from './compose-council';
-import { decisionProblem, roleProblem } from './decisions';
+import type { CallNeeds, NodeView } from '../../domain/routing/route-call';
+import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY, WHOOSH_STATUS_DETAIL } from '../../domain/search-attributes';
+import { orderTasks, parseArtifact, type ArtifactKind, type ArtifactOf, type KickoffPlan, type MemberArtifact, type ParseOptions } from '../../domain/council/artifacts';
+import { composeCouncil, routableNeeds, SYNTHESIS_ROLE, type CouncilMember, type CouncilRoleId } from '../../domain/council/compose-council';
+import { decisionProblem, roleProblem } from '../../domain/council/decisions';
 import {
   COUNCIL_DECISIONS,
   councilStateQuery,
@@ -67,9 +67,9 @@ import {
   type RoundState,
   type RoundStatus,
 } from './definitions';
-import { withContextSize } from './llm-options';
-import { memberArtifactRequest, repairRequest, synthesisRequest, type BriefInput, type Revision } from './prompts';
-import { checkQuorum } from './quorum';
+import { withContextSize } from '../../domain/council/llm-options';
+import { memberArtifactRequest, repairRequest, synthesisRequest, type BriefInput, type Revision } from '../../domain/council/prompts';
+import { checkQuorum } from '../../domain/council/quorum';
 import {
   councilMarker,
   formatHours,
@@ -82,8 +82,8 @@ import {
   renderReminderComment,
   renderTaskIssue,
   summarizeArtifact,
-} from './render';
-import { COUNCIL_STATUS_LABELS } from './status-labels';
+} from '../../domain/council/render';
+import { COUNCIL_STATUS_LABELS } from '../../domain/council/status-labels';
 
 const db = proxyActivities<Activities>(DATABASE);
 const forge = proxyActivities<Activities>(FORGE);

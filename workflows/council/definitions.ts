@@ -3,7 +3,7 @@
  * body so the API (and tests) can import them without the workflow code.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CouncilRoleId, OptionalRoleId } from './compose-council';
+import type { CouncilRoleId, OptionalRoleId } from '../../domain/council/compose-council';
 
 export const COUNCIL_STATUSES = ['deliberating', 'synthesizing', 'awaiting_decision', 'creating_tasks', 'approved', 'cancelled', 'expired', 'failed'] as const;
 export type CouncilStatus = (typeof COUNCIL_STATUSES)[number];

@@ -31,11 +31,11 @@ import type { TeamSettings } from '../../activities/team/team-activities';
 import { failureMessage, nonRetryableFailure } from '../../domain/failures';
 import { DATABASE, DOCKER_DEPLOY, DOCKER_REMOVE, FORGE } from '../activity-profiles';
 import { forgeCommandSignal, issueClosedSignal, type IntakeInput } from '../definitions';
-import { temporalWorkflowUrl } from '../links';
+import { temporalWorkflowUrl } from '../../domain/links';
 import { callLlm } from '../llm-call';
-import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY, WHOOSH_STATUS_DETAIL } from '../search-attributes';
-import { classifyTask, type Classification } from './classify-task';
-import { composeTeam, roleSpec, scoreAgent, type CandidateAgent, type Team } from './compose-team';
+import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY, WHOOSH_STATUS_DETAIL } from '../../domain/search-attributes';
+import { classifyTask, type Classification } from '../../domain/team/classify-task';
+import { composeTeam, roleSpec, scoreAgent, type CandidateAgent, type Team } from '../../domain/team/compose-team';
 import {
   cancelTeamSignal,
   completeTeamSignal,
@@ -46,8 +46,8 @@ import {
   type TeamState,
   type TeamStatus,
 } from './definitions';
-import { classificationRequest, parseLlmClassification } from './llm-classification';
-import { deployFailedComment, endedComment, formedComment, reformComment, STATUS_LABELS, teamMarker } from './report';
+import { classificationRequest, parseLlmClassification } from '../../domain/team/llm-classification';
+import { deployFailedComment, endedComment, formedComment, reformComment, STATUS_LABELS, teamMarker } from '../../domain/team/report';
 
 const db = proxyActivities<Activities>(DATABASE);
 const forge = proxyActivities<Activities>(FORGE);

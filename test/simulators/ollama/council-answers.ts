@@ -5,9 +5,9 @@
  * feedback, and answered with a valid artifact of that role. Shared by the
  * council tests and the demo.
  */
-import type { ArtifactKind, KickoffPlan } from '../../../workflows/council/artifacts';
-import { COUNCIL_ROLES, type CouncilRoleId } from '../../../workflows/council/compose-council';
-import { classifyTask } from '../../../workflows/team/classify-task';
+import type { ArtifactKind, KickoffPlan } from '../../../domain/council/artifacts';
+import { COUNCIL_ROLES, type CouncilRoleId } from '../../../domain/council/compose-council';
+import { classifyTask } from '../../../domain/team/classify-task';
 import { defaultReply, type SimRequest } from './reply';
 
 /** What one LLM request of a council was, as its node saw it. */

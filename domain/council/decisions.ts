@@ -4,7 +4,7 @@
  * through the same rules, so the API's 409 and the reply on the issue give
  * the same reason. Pure and deterministic.
  */
-import type { CouncilDecisionName, CouncilStatus } from './definitions';
+import type { CouncilDecisionName, CouncilStatus } from '../../workflows/council/definitions';
 
 export interface DecisionContext {
   readonly status: CouncilStatus;

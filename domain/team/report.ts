@@ -8,7 +8,7 @@
 import { FAILED_LABEL } from '../intake/route-event';
 import type { Classification } from './classify-task';
 import type { Team } from './compose-team';
-import type { Member, Reform, TeamStatus } from './definitions';
+import type { Member, Reform, TeamStatus } from '../../workflows/team/definitions';
 
 /** The issue label that shows a team's status; one at a time. */
 export const STATUS_LABELS: Record<TeamStatus, string> = {

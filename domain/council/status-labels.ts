@@ -1,6 +1,6 @@
 /** The issue label that shows a council's status on its Design Brief; one at a time. */
 import { FAILED_LABEL } from '../intake/route-event';
-import type { CouncilStatus } from './definitions';
+import type { CouncilStatus } from '../../workflows/council/definitions';
 
 export const COUNCIL_STATUS_LABELS: Record<CouncilStatus, string> = {
   deliberating: 'whoosh:council-deliberating',
