@@ -229,7 +229,7 @@ const filterText = z
   .regex(/^[^\\\p{Cc}]*$/u, 'must not contain backslashes or control characters');
 
 const listQuery = z.object({
-  kind: filterText.optional().describe('WhooshKind search attribute, e.g. `team-formation`'),
+  kind: filterText.optional().describe('WhooshKind search attribute, e.g. `team`'),
   repository: filterText.optional().describe('WhooshRepository search attribute: `owner/name`'),
   status: z.enum(Object.keys(STATUSES) as [StatusName, ...StatusName[]]).optional(),
   type: filterText.optional().describe('Workflow type, e.g. `selfCheck`'),

@@ -6,6 +6,7 @@ import { WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@tempor
 import { TypedSearchAttributes } from '@temporalio/common';
 import { failureMessage } from '../../domain/failures';
 import type { SelfCheckResult } from '../../workflows/self-check';
+import type { WhooshKind } from '../../domain/kinds';
 import { WHOOSH_KIND } from '../../domain/search-attributes';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
@@ -29,7 +30,7 @@ export async function startSelfCheck(
     workflowId,
     taskQueue: ctx.config.temporal.task_queue,
     args: [{ note: input.note, delayMs: (input.delaySeconds ?? 0) * 1000 }],
-    typedSearchAttributes: new TypedSearchAttributes([{ key: WHOOSH_KIND, value: 'system-check' }]),
+    typedSearchAttributes: new TypedSearchAttributes([{ key: WHOOSH_KIND, value: 'system-check' satisfies WhooshKind }]),
     workflowExecutionTimeout: '1h',
   });
   const runId = handle.firstExecutionRunId;

@@ -5,6 +5,7 @@
  * the same reason. Pure and deterministic.
  */
 import type { CouncilDecisionName, CouncilStatus } from '../../workflows/council/definitions';
+import { roleAtLeast } from '../roles';
 
 export interface DecisionContext {
   readonly status: CouncilStatus;
@@ -15,11 +16,9 @@ export interface DecisionContext {
   readonly decided: boolean;
 }
 
-/** Roles that may decide through the API (anyone the intake lets comment may decide on the issue). */
-export const DECIDING_ROLES: readonly string[] = ['operator', 'admin'];
-
+/** Operators and admins decide through the API (anyone the intake lets comment may decide on the issue). */
 export function roleProblem(role: string): string | undefined {
-  return DECIDING_ROLES.includes(role) ? undefined : `deciding on a council needs the operator or admin role, not ${role || 'none'}`;
+  return roleAtLeast(role, 'operator') ? undefined : `deciding on a council needs the operator or admin role, not ${role || 'none'}`;
 }
 
 const STATUS_PROBLEM: Record<Exclude<CouncilStatus, 'awaiting_decision'>, string> = {

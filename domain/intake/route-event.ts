@@ -5,6 +5,8 @@
  * it, and both derive the same workflow ids, so an issue seen by both paths
  * (or delivered twice) reaches one workflow.
  */
+import { FAILED_LABEL } from '../status-labels';
+import type { IssueKind } from '../kinds';
 
 export interface IntakeRules {
   readonly taskLabel: string;
@@ -38,7 +40,7 @@ export interface IssueEvent {
   readonly comment?: { readonly id: number; readonly body: string; readonly author: string };
 }
 
-export type WorkflowKind = 'team' | 'council';
+export type WorkflowKind = IssueKind;
 
 export interface IssueRef {
   readonly owner: string;
@@ -74,7 +76,6 @@ const START_ACTIONS = new Set(['opened', 'reopened', 'edited', ...LABEL_ACTIONS]
  * periodic sync — would run the failing formation again. Removing the label is
  * how a person asks for another try.
  */
-export const FAILED_LABEL = 'whoosh:failed';
 
 /** Which workflow, if any, an issue in its current state calls for. */
 export function kindForIssue(issue: Pick<IssueEvent['issue'], 'title' | 'labels' | 'isPullRequest' | 'state'>, rules: IntakeRules): WorkflowKind | undefined {

@@ -5,29 +5,10 @@
  * is how posting stays idempotent (the activity looks for the marker before
  * it posts, so a retried or replayed step never comments twice).
  */
-import { FAILED_LABEL } from '../intake/route-event';
+import { FAILED_LABEL } from '../status-labels';
 import type { Classification } from './classify-task';
 import type { Team } from './compose-team';
-import type { Member, Reform, TeamStatus } from '../../workflows/team/definitions';
-
-/** The issue label that shows a team's status; one at a time. */
-export const STATUS_LABELS: Record<TeamStatus, string> = {
-  forming: 'whoosh:team-forming',
-  deploying: 'whoosh:team-forming',
-  active: 'whoosh:team-active',
-  cleaning_up: 'whoosh:team-active',
-  done: 'whoosh:done',
-  cancelled: 'whoosh:cancelled',
-  failed: FAILED_LABEL,
-};
-/** How the status labels look on the forge (created when missing). */
-export const STATUS_LABEL_SPECS: readonly { name: string; color: string; description: string }[] = [
-  { name: 'whoosh:team-forming', color: 'fbca04', description: 'WHOOSH is forming a team' },
-  { name: 'whoosh:team-active', color: '1d76db', description: 'A WHOOSH team works on this' },
-  { name: 'whoosh:done', color: 'c5def5', description: 'The WHOOSH team finished' },
-  { name: 'whoosh:cancelled', color: 'bfbfbf', description: 'The WHOOSH team was cancelled' },
-  { name: 'whoosh:failed', color: 'd93f0b', description: 'The WHOOSH workflow failed' },
-];
+import type { Member, Reform } from '../../workflows/team/definitions';
 
 export function teamMarker(teamId: string, occasion: string): string {
   return `<!-- whoosh:team:${teamId}:${occasion} -->`;

@@ -46,9 +46,9 @@ import type { LlmRequest } from '../../activities/ollama/llm-activity';
 import { failureMessage, nonRetryableFailure, type FailureType } from '../../domain/failures';
 import { DATABASE, FORGE } from '../activity-profiles';
 import { forgeCommandSignal, issueClosedSignal, type IntakeInput } from '../definitions';
-import { FAILED_LABEL } from '../../domain/intake/route-event';
 import { callLlm, type LlmCallResult } from '../llm-call';
 import type { CallNeeds, NodeView } from '../../domain/routing/route-call';
+import type { WhooshKind } from '../../domain/kinds';
 import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY, WHOOSH_STATUS_DETAIL } from '../../domain/search-attributes';
 import { orderTasks, parseArtifact, type ArtifactKind, type ArtifactOf, type KickoffPlan, type MemberArtifact, type ParseOptions } from '../../domain/council/artifacts';
 import { composeCouncil, routableNeeds, SYNTHESIS_ROLE, type CouncilMember, type CouncilRoleId } from '../../domain/council/compose-council';
@@ -83,7 +83,7 @@ import {
   renderTaskIssue,
   summarizeArtifact,
 } from '../../domain/council/render';
-import { COUNCIL_STATUS_LABELS } from '../../domain/council/status-labels';
+import { COUNCIL_STATUS_LABELS, FAILED_LABEL } from '../../domain/status-labels';
 
 const db = proxyActivities<Activities>(DATABASE);
 const forge = proxyActivities<Activities>(FORGE);
@@ -439,7 +439,7 @@ export async function councilKickoff(input: IntakeInput): Promise<CouncilKickoff
   }
 
   upsertSearchAttributes([
-    { key: WHOOSH_KIND, value: 'council' },
+    { key: WHOOSH_KIND, value: 'council' satisfies WhooshKind },
     { key: WHOOSH_REPOSITORY, value: repository },
     { key: WHOOSH_ISSUE, value: input.issue.number },
     { key: WHOOSH_STATUS_DETAIL, value: 'deliberating' },

@@ -33,6 +33,7 @@ import { DATABASE, DOCKER_DEPLOY, DOCKER_REMOVE, FORGE } from '../activity-profi
 import { forgeCommandSignal, issueClosedSignal, type IntakeInput } from '../definitions';
 import { temporalWorkflowUrl } from '../../domain/links';
 import { callLlm } from '../llm-call';
+import type { WhooshKind } from '../../domain/kinds';
 import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY, WHOOSH_STATUS_DETAIL } from '../../domain/search-attributes';
 import { classifyTask, type Classification } from '../../domain/team/classify-task';
 import { composeTeam, roleSpec, scoreAgent, type CandidateAgent, type Team } from '../../domain/team/compose-team';
@@ -47,7 +48,8 @@ import {
   type TeamStatus,
 } from './definitions';
 import { classificationRequest, parseLlmClassification } from '../../domain/team/llm-classification';
-import { deployFailedComment, endedComment, formedComment, reformComment, STATUS_LABELS, teamMarker } from '../../domain/team/report';
+import { TEAM_STATUS_LABELS } from '../../domain/status-labels';
+import { deployFailedComment, endedComment, formedComment, reformComment, teamMarker } from '../../domain/team/report';
 
 const db = proxyActivities<Activities>(DATABASE);
 const forge = proxyActivities<Activities>(FORGE);
@@ -110,7 +112,7 @@ export async function teamFormation(input: IntakeInput): Promise<TeamFormationRe
   async function setStatus(status: TeamStatus, patch: { outcome?: string; error?: string; reportCommentId?: number; clearContainers?: boolean } = {}): Promise<void> {
     upsertSearchAttributes([{ key: WHOOSH_STATUS_DETAIL, value: status }]);
     if (saved) await db.setTeamStatus({ teamId, status, ...patch });
-    await forge.setIssueStatusLabel({ ...issueRef, label: STATUS_LABELS[status] });
+    await forge.setIssueStatusLabel({ ...issueRef, label: TEAM_STATUS_LABELS[status] });
     // Last: a status seen through the query is one the read model and the issue show too.
     state.status = status;
   }
@@ -231,7 +233,7 @@ export async function teamFormation(input: IntakeInput): Promise<TeamFormationRe
   }
 
   upsertSearchAttributes([
-    { key: WHOOSH_KIND, value: 'team' },
+    { key: WHOOSH_KIND, value: 'team' satisfies WhooshKind },
     { key: WHOOSH_REPOSITORY, value: repository },
     { key: WHOOSH_ISSUE, value: input.issue.number },
     { key: WHOOSH_STATUS_DETAIL, value: 'forming' },
