@@ -6,12 +6,13 @@
  * and the same ending whether it comes from a signal or a Temporal cancel.
  * Workflow code: deterministic, Temporal's APIs only.
  */
-import { CancellationScope, isCancellation, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, proxyActivities, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { failureMessage } from '../domain/failures';
 import type { WhooshKind } from '../domain/kinds';
 import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY, WHOOSH_STATUS_DETAIL } from '../domain/search-attributes';
 import { FORGE } from './activity-profiles';
+import type { IntakeInput } from './definitions';
 
 const forge = proxyActivities<Activities>(FORGE);
 
@@ -34,30 +35,56 @@ export function markExecution(kind: WhooshKind, repository: string, issue: numbe
   ]);
 }
 
-export interface StatusDisplay<S extends string, P> {
-  /** The issue the status label goes on. */
-  readonly issue: { readonly repositoryId: number; readonly number: number };
-  readonly labels: Readonly<Record<S, string>>;
-  /** Writes the status to the read model; called once the process has a row there. */
-  readonly save: (status: S, patch: P) => Promise<void>;
-  /** Whether the read model has a row yet. */
-  readonly saved: () => boolean;
-  /** The state the query answers with. */
-  readonly state: { status: S };
-}
-
 /**
- * Shows a status everywhere: search attribute, read model, issue label, and
- * last the query, so a status seen through the query is one the read model
- * and the issue show too.
+ * What every process an issue started has: its issue, its repository, a row
+ * in the read model once saved, and a status shown everywhere at once.
  */
-export function statusSetter<S extends string, P extends object>(d: StatusDisplay<S, P>): (status: S, patch?: P) => Promise<void> {
-  return async (status, patch = {} as P) => {
+export abstract class IssueProcess<S extends string, P extends object, Settings> {
+  readonly info = workflowInfo();
+  /** The process's own id (the team's, the council's), in the read model and in markers. */
+  readonly id = uuid4();
+  readonly repository: string;
+  readonly issueRef: { readonly repositoryId: number; readonly number: number };
+  /** Whether the read model has a row yet. */
+  saved = false;
+  /** Loaded by the first activity. */
+  settings: Settings | undefined;
+  /** The state the query answers with. */
+  abstract readonly state: { status: S; readonly issue: { readonly number: number; readonly title: string; readonly url: string } };
+  /** The issue label of each status. */
+  protected abstract readonly labels: Readonly<Record<S, string>>;
+
+  constructor(readonly input: IntakeInput) {
+    this.repository = `${input.issue.owner}/${input.issue.name}`;
+    this.issueRef = { repositoryId: input.repositoryId, number: input.issue.number };
+  }
+
+  /** Writes a status to the read model. */
+  protected abstract saveStatus(status: S, patch: P): Promise<void>;
+
+  /** The first fields of the state: its status, repository and issue. */
+  protected opening<T extends S>(status: T) {
+    const { number, title, url } = this.input.issue;
+    return { status, repository: this.repository, issue: { number, title, url } };
+  }
+
+  /** What the read model's row says of the execution and its issue. */
+  protected row() {
+    const { info, input } = this;
+    return { workflowId: info.workflowId, runId: info.runId, repositoryId: input.repositoryId, repository: this.repository, forge: input.forge, issue: this.state.issue };
+  }
+
+  /**
+   * Shows a status everywhere: search attribute, read model (once saved),
+   * issue label, and last the query, so a status seen through the query is
+   * one the read model and the issue show too.
+   */
+  async setStatus(status: S, patch: P = {} as P): Promise<void> {
     upsertSearchAttributes([{ key: WHOOSH_STATUS_DETAIL, value: status }]);
-    if (d.saved()) await d.save(status, patch);
-    await forge.setIssueStatusLabel({ ...d.issue, label: d.labels[status] });
-    d.state.status = status;
-  };
+    if (this.saved) await this.saveStatus(status, patch);
+    await forge.setIssueStatusLabel({ ...this.issueRef, label: this.labels[status] });
+    this.state.status = status;
+  }
 }
 
 /** Why a step with a deadline gave up: it took too long, or it failed (`message` says why). */

@@ -89,10 +89,10 @@ export async function councilKickoff(input: IntakeInput): Promise<CouncilKickoff
           await council.createTasks(plan!);
           ending = { status: 'approved', outcome: `Approved by ${d.by}; ${state.tasks.length} task issue${state.tasks.length === 1 ? '' : 's'} opened.` };
         } else if (d.decision === 'cancel') {
-          await council.saveStatus(recorded);
+          await council.recordDecision(recorded);
           ending = { status: 'cancelled', outcome: `Cancelled by ${d.by}${d.via === 'comment' ? ' with /cancel' : ''}${d.feedback ? `: ${d.feedback}` : '.'}` };
         } else {
-          await council.saveStatus(recorded);
+          await council.recordDecision(recorded);
           revisions.push({ round: d.round, feedback: d.feedback!, by: d.by });
           // People edit the brief along with their feedback; the council reads it again.
           brief = await council.loadBrief();

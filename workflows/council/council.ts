@@ -4,7 +4,7 @@
  * reminders, open the task issues, and close. councilKickoff (the workflow)
  * wires these to its handlers and runs the rounds.
  */
-import { CancellationScope, condition, isCancellation, log, proxyActivities, uuid4, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { CouncilSettings } from '../../activities/council/council-activities';
 import type { CouncilStatusPatch } from '../../activities/council/council-store';
@@ -28,7 +28,7 @@ import { failureMessage, nonRetryableFailure } from '../../domain/failures';
 import { COUNCIL_STATUS_LABELS, FAILED_LABEL } from '../../domain/status-labels';
 import { DATABASE, FORGE } from '../activity-profiles';
 import type { ForgeCommand, IntakeInput, IssueClosed } from '../definitions';
-import { statusSetter, type Ending, type Mutable } from '../lifecycle';
+import { IssueProcess, type Ending, type Mutable } from '../lifecycle';
 import {
   COUNCIL_DECISIONS,
   type CouncilDecision,
@@ -59,43 +59,26 @@ const CLOCK_SKEW_MS = 24 * HOUR_MS;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export class Council {
-  readonly info = workflowInfo();
-  readonly councilId = uuid4();
-  readonly repository: string;
-  readonly issueRef: { readonly repositoryId: number; readonly number: number };
+type StatusPatch = Omit<CouncilStatusPatch, 'councilId' | 'status'>;
+
+export class Council extends IssueProcess<CouncilStatus, StatusPatch, CouncilSettings> {
+  readonly councilId = this.id;
   readonly state: Mutable<CouncilState>;
-  settings: CouncilSettings | undefined;
-  saved = false;
   /** A decision taken while one was awaited, not acted on yet. */
   decided: CouncilDecision | undefined;
   /** An end asked for outside the wait: the brief closed, or /cancel while deliberating. */
   stop: CouncilEnding | undefined;
   private roundScope: CancellationScope | undefined;
   private reminders = 0;
-  readonly setStatus: (status: CouncilStatus, patch?: Omit<CouncilStatusPatch, 'councilId' | 'status'>) => Promise<void>;
+  protected readonly labels = COUNCIL_STATUS_LABELS;
 
-  constructor(readonly input: IntakeInput) {
-    this.repository = `${input.issue.owner}/${input.issue.name}`;
-    this.issueRef = { repositoryId: input.repositoryId, number: input.issue.number };
-    this.state = {
-      councilId: this.councilId,
-      status: 'deliberating',
-      repository: this.repository,
-      issue: { number: input.issue.number, title: input.issue.title, url: input.issue.url },
-      quorum: 'core_only',
-      composition: { members: [], skipped: [] },
-      round: 0,
-      rounds: [],
-      tasks: [],
-    };
-    this.setStatus = statusSetter<CouncilStatus, Omit<CouncilStatusPatch, 'councilId' | 'status'>>({
-      issue: this.issueRef,
-      labels: COUNCIL_STATUS_LABELS,
-      saved: () => this.saved,
-      save: (status, patch) => db.setCouncilStatus({ councilId: this.councilId, status, ...patch }),
-      state: this.state,
-    });
+  constructor(input: IntakeInput) {
+    super(input);
+    this.state = { councilId: this.councilId, ...this.opening('deliberating'), quorum: 'core_only', composition: { members: [], skipped: [] }, round: 0, rounds: [], tasks: [] };
+  }
+
+  protected saveStatus(status: CouncilStatus, patch: StatusPatch): Promise<void> {
+    return db.setCouncilStatus({ councilId: this.councilId, status, ...patch });
   }
 
   // ---- rounds in the state -----------------------------------------------------
@@ -186,12 +169,7 @@ export class Council {
     log.info('council composed', { roles: members.map((m) => m.role), skipped: skipped.map((x) => x.role) });
     await db.saveCouncil({
       councilId: this.councilId,
-      workflowId: this.info.workflowId,
-      runId: this.info.runId,
-      repositoryId: this.input.repositoryId,
-      repository: this.repository,
-      forge: this.input.forge,
-      issue: this.state.issue,
+      ...this.row(),
       status: 'deliberating',
       quorum: s.quorum,
       composition: this.state.composition,
@@ -202,8 +180,8 @@ export class Council {
   }
 
   /** Records a decision in the read model without changing the status. */
-  async saveStatus(patch: Omit<CouncilStatusPatch, 'councilId' | 'status'>): Promise<void> {
-    await db.setCouncilStatus({ councilId: this.councilId, status: this.state.status, ...patch });
+  async recordDecision(patch: StatusPatch): Promise<void> {
+    await this.saveStatus(this.state.status, patch);
   }
 
   loadBrief(): Promise<TaskDetails> {
@@ -243,7 +221,7 @@ export class Council {
   /** A revision that fails leaves the plan before it standing. */
   async revisionFailed(round: number, error: string): Promise<void> {
     this.patchRound(round, { status: 'failed', error });
-    await db.setCouncilStatus({ councilId: this.councilId, status: this.state.status, round: { round, status: 'failed', error } });
+    await this.saveStatus(this.state.status, { round: { round, status: 'failed', error } });
     await this.comment(markerWhat.failed(round), renderFailedComment({ councilId: this.councilId, round, error, planStands: this.state.plan!.round }));
   }
 

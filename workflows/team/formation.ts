@@ -3,7 +3,7 @@
  * a saga, reform a role, and clean up at the end. teamFormation (the workflow)
  * wires these to its handlers and runs them in order.
  */
-import { isCancellation, log, proxyActivities, uuid4, workflowInfo } from '@temporalio/workflow';
+import { isCancellation, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { TaskDetails } from '../../activities/forge/issue-activities';
 import type { TeamSettings } from '../../activities/team/team-activities';
@@ -16,7 +16,7 @@ import { classificationRequest, parseLlmClassification } from '../../domain/team
 import { deployFailedComment, endedComment, formedComment, reformComment, teamMarker } from '../../domain/team/report';
 import { DATABASE, DOCKER_DEPLOY, DOCKER_REMOVE, FORGE } from '../activity-profiles';
 import type { IntakeInput } from '../definitions';
-import { statusSetter, withFallback, type Ending, type Mutable, type Shortfall } from '../lifecycle';
+import { IssueProcess, withFallback, type Ending, type Mutable, type Shortfall } from '../lifecycle';
 import { callLlm } from '../llm-call';
 import type { Member, ReformRequest, TeamState, TeamStatus } from './definitions';
 
@@ -37,38 +37,21 @@ export type TeamEnding = Ending<'done' | 'cancelled'>;
 
 type StatusPatch = { outcome?: string; error?: string; reportCommentId?: number; clearContainers?: boolean };
 
-export class Formation {
-  readonly info = workflowInfo();
-  readonly teamId = uuid4();
-  readonly repository: string;
-  readonly issueRef: { readonly repositoryId: number; readonly number: number };
+export class Formation extends IssueProcess<TeamStatus, StatusPatch, TeamSettings> {
+  readonly teamId = this.id;
   readonly state: Mutable<TeamState>;
   ending: TeamEnding | undefined;
-  saved = false;
-  settings: TeamSettings | undefined;
   task: TaskDetails | undefined;
   private readonly reforming = new Set<string>();
-  readonly setStatus: (status: TeamStatus, patch?: StatusPatch) => Promise<void>;
+  protected readonly labels = TEAM_STATUS_LABELS;
 
-  constructor(readonly input: IntakeInput) {
-    this.repository = `${input.issue.owner}/${input.issue.name}`;
-    this.issueRef = { repositoryId: input.repositoryId, number: input.issue.number };
-    this.state = {
-      teamId: this.teamId,
-      status: 'forming',
-      repository: this.repository,
-      issue: { number: input.issue.number, title: input.issue.title, url: input.issue.url },
-      members: [],
-      unfilled: [],
-      reforms: [],
-    };
-    this.setStatus = statusSetter<TeamStatus, StatusPatch>({
-      issue: this.issueRef,
-      labels: TEAM_STATUS_LABELS,
-      saved: () => this.saved,
-      save: (status, patch) => db.setTeamStatus({ teamId: this.teamId, status, ...patch }),
-      state: this.state,
-    });
+  constructor(input: IntakeInput) {
+    super(input);
+    this.state = { teamId: this.teamId, ...this.opening('forming'), members: [], unfilled: [], reforms: [] };
+  }
+
+  protected saveStatus(status: TeamStatus, patch: StatusPatch): Promise<void> {
+    return db.setTeamStatus({ teamId: this.teamId, status, ...patch });
   }
 
   /** The first ending asked for is the one that counts. */
@@ -144,12 +127,7 @@ export class Formation {
   async persist(classification: Classification, fallback: string | undefined, team: Team): Promise<void> {
     await db.saveTeam({
       teamId: this.teamId,
-      workflowId: this.info.workflowId,
-      runId: this.info.runId,
-      repositoryId: this.input.repositoryId,
-      repository: this.repository,
-      forge: this.input.forge,
-      issue: this.state.issue,
+      ...this.row(),
       status: 'forming',
       classification,
       ...(fallback !== undefined ? { classificationFallback: fallback } : {}),
