@@ -3,8 +3,7 @@
  * which status shows which label. An issue shows one at a time: setting one
  * takes the others off. Pure.
  */
-import type { CouncilStatus } from '../workflows/council/definitions';
-import type { TeamStatus } from '../workflows/team/definitions';
+import type { CouncilStatus, TeamStatus } from './statuses';
 
 /** A failed run's label; while an issue carries it, its events start nothing. */
 export const FAILED_LABEL = 'whoosh:failed';

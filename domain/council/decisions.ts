@@ -4,7 +4,7 @@
  * through the same rules, so the API's 409 and the reply on the issue give
  * the same reason. Pure and deterministic.
  */
-import type { CouncilDecisionName, CouncilStatus } from '../../workflows/council/definitions';
+import type { CouncilDecisionName, CouncilStatus } from '../statuses';
 import { roleAtLeast } from '../roles';
 
 export interface DecisionContext {

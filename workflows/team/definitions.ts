@@ -6,8 +6,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Classification } from '../../domain/team/classify-task';
 import type { Team, TeamMember } from '../../domain/team/compose-team';
 
-export const TEAM_STATUSES = ['forming', 'deploying', 'active', 'cleaning_up', 'done', 'cancelled', 'failed'] as const;
-export type TeamStatus = (typeof TEAM_STATUSES)[number];
+import type { TeamStatus } from '../../domain/statuses';
+
+export { TEAM_STATUSES, type TeamStatus } from '../../domain/statuses';
 
 export interface ContainerRef {
   readonly id: string;
