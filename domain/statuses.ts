@@ -17,5 +17,9 @@ export type RoundStatus = (typeof ROUND_STATUSES)[number];
 export const MEMBER_STATUSES = ['deliberating', 'answered', 'failed'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
+/** What became of a webhook delivery. */
+export const DELIVERY_STATUSES = ['pending', 'started', 'existing', 'signalled', 'no-workflow', 'ignored', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
 export const COUNCIL_DECISIONS = ['approve', 'revise', 'cancel'] as const;
 export type CouncilDecisionName = (typeof COUNCIL_DECISIONS)[number];

@@ -13,7 +13,8 @@ import {
   type RepositoryInput,
 } from '../../activities/intake/repository-store';
 import { createForge } from '../../activities/forge';
-import { DELIVERY_STATUSES, deliveryView, repoView, syncRunView } from '../../domain/wire/repositories';
+import { DELIVERY_STATUSES } from '../../domain/statuses';
+import { deliveryView, repoView, syncRunView } from '../../domain/wire/repositories';
 import { deleteRepositorySchedule, ensureRepositorySchedule, repositoryScheduleId } from '../../infra/schedules';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';

@@ -5,8 +5,6 @@
  */
 import { z } from 'zod';
 
-export const DELIVERY_STATUSES = ['pending', 'started', 'existing', 'signalled', 'no-workflow', 'ignored', 'failed'] as const;
-
 export const repoView = z.object({
   id: z.number(),
   kind: z.enum(['gitea', 'github']),

@@ -34,8 +34,8 @@ export const FILTER_KEYS = ['kind', 'repository', 'status', 'type', 'q', 'starte
 /** The statuses the list can filter on (api/routes/workflows.ts STATUSES). */
 export const EXECUTION_STATUSES = ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'CONTINUED_AS_NEW', 'TIMED_OUT'] as const;
 
-/** The WhooshKind values WHOOSH's own starters set (api/services/execution-counts.ts). */
-export const KNOWN_KINDS = ['team', 'council', 'repository-sync', 'agent-health', 'system-check'] as const;
+/** The WhooshKind values WHOOSH's own starters set (domain/kinds.ts). */
+export { WHOOSH_KINDS as KNOWN_KINDS } from '../../../domain/kinds';
 
 export interface PayloadPreview {
   readonly eventId: string;

@@ -3,7 +3,8 @@ import { get, send, type Request } from './api';
 
 import type { Delivery, Repository, SyncRun } from '../../../domain/wire/repositories';
 
-export { DELIVERY_STATUSES, type Delivery, type Repository, type SyncRun } from '../../../domain/wire/repositories';
+export type { Delivery, Repository, SyncRun } from '../../../domain/wire/repositories';
+export { DELIVERY_STATUSES } from '../../../domain/statuses';
 
 export const listRepositories = (token: string, request: Request = fetch) => get<{ repositories: Repository[] }>(token, '/api/v1/repositories', {}, request);
 

@@ -1,6 +1,5 @@
 /** The Teams API (api/routes/teams.ts) as the dashboard reads it. */
 import { get, send, type Request } from './api';
-import type { TeamStatus } from './tone';
 
 import type { TeamDetail, TeamRow } from '../../../domain/wire/teams';
 

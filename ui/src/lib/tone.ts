@@ -1,4 +1,4 @@
-import type { CouncilStatus, TeamStatus } from '../../../domain/statuses';
+import type { CouncilStatus, DeliveryStatus, TeamStatus } from '../../../domain/statuses';
 /** How a status reads at a glance; each tone has one pill colour. */
 export type Tone = 'ok' | 'bad' | 'busy' | 'warn' | 'neutral';
 
@@ -86,7 +86,7 @@ export const nodeStatusTone = (status: string): Tone => lookup<NodeStatus>({ up:
 
 export const severityTone = (severity: string): Tone => lookup<'warning' | 'critical'>({ warning: 'warn', critical: 'bad' }, severity);
 
-export type DeliveryStatus = 'pending' | 'started' | 'existing' | 'signalled' | 'no-workflow' | 'ignored' | 'failed';
+export type { DeliveryStatus } from '../../../domain/statuses';
 export const deliveryStatusTone = (status: string): Tone =>
   lookup<DeliveryStatus>(
     { pending: 'busy', started: 'ok', existing: 'ok', signalled: 'ok', 'no-workflow': 'neutral', ignored: 'neutral', failed: 'bad' },
