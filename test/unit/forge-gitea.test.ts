@@ -6,8 +6,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { giteaApi } from 'gitea-js';
 import { createForge, ForgeError, type Forge } from '../../activities/forge';
-import { GITEA_SIM_TOKEN, GITEA_SIM_USER, GiteaSimulator } from '../simulators/gitea';
-import { WebhookReceiver } from '../simulators/forge-webhooks';
+import { GITEA_SIM_TOKEN, GITEA_SIM_USER, GiteaSimulator } from '../../simulators/gitea';
+import { WebhookReceiver } from '../../simulators/forge-webhooks';
 
 const OWNER = 'acme';
 const FAST_RETRY = { initialDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 3_000 };

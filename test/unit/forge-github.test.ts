@@ -6,8 +6,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
 import { createForge, ForgeError, type Forge } from '../../activities/forge';
-import { GITHUB_SIM_TOKEN, GITHUB_SIM_USER, GitHubSimulator } from '../simulators/github';
-import { WebhookReceiver } from '../simulators/forge-webhooks';
+import { GITHUB_SIM_TOKEN, GITHUB_SIM_USER, GitHubSimulator } from '../../simulators/github';
+import { WebhookReceiver } from '../../simulators/forge-webhooks';
 
 const OWNER = 'acme';
 const FAST_RETRY = { initialDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 3_000 };

@@ -2,12 +2,12 @@
  * Runs one simulated Ollama server until Ctrl-C, for the demo mode and for
  * poking at by hand:
  *
- *   tsx test/simulators/ollama/cli.ts --port 11434 --models llama3.1:8b,qwen2.5-coder:7b --tps 50
+ *   tsx simulators/ollama/cli.ts --port 11434 --models llama3.1:8b,qwen2.5-coder:7b --tps 50
  */
 import { parseArgs } from 'node:util';
 import { OllamaSimulator, type OllamaSimulatorOptions } from './ollama-simulator';
 
-const USAGE = `Usage: tsx test/simulators/ollama/cli.ts [options]
+const USAGE = `Usage: tsx simulators/ollama/cli.ts [options]
 
   --port <n>             port to listen on (default 11434; 0 = any free port)
   --host <addr>          address to bind (default 127.0.0.1)

@@ -5,9 +5,9 @@
  * feedback, and answered with a valid artifact of that role. Shared by the
  * council tests and the demo.
  */
-import type { ArtifactKind, KickoffPlan } from '../../../domain/council/artifacts';
-import { COUNCIL_ROLES, type CouncilRoleId } from '../../../domain/council/compose-council';
-import { classifyTask } from '../../../domain/team/classify-task';
+import type { ArtifactKind, KickoffPlan } from '../../domain/council/artifacts';
+import { COUNCIL_ROLES, type CouncilRoleId } from '../../domain/council/compose-council';
+import { classifyTask } from '../../domain/team/classify-task';
 import { defaultReply, type SimRequest } from './reply';
 
 /** What one LLM request of a council was, as its node saw it. */
@@ -112,7 +112,7 @@ export function validAnswer(call: CouncilCall): string {
   return JSON.stringify(SAMPLES[COUNCIL_ROLES[call.role].artifact]);
 }
 
-/** A classification request (workflows/team/llm-classification.ts) answered as the heuristics would. */
+/** A classification request (domain/team/llm-classification.ts) answered as the heuristics would. */
 function classificationAnswer(req: SimRequest): string | undefined {
   const user = [...(req.messages ?? [])].reverse().find((m) => m.role === 'user')?.content ?? '';
   const m = /^Title: (.*)\nLabels: (.*)\n\n([\s\S]*)$/.exec(user);
