@@ -95,6 +95,26 @@ export class SimHttpServer {
   }
 }
 
+/** What every simulator is: a product's API on an HTTP server of its own. */
+export abstract class HttpSimulator {
+  protected abstract readonly server: SimHttpServer;
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  /** Where its API answers. */
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** Listens on `port` (undefined or 0: any free one) and gives the simulator back: the end of each `start()`. */
+  protected async listenOn(port: number | undefined): Promise<this> {
+    await this.server.listen(port ?? 0);
+    return this;
+  }
+}
+
 /** One API request a simulator answered. */
 export interface SimRequestRecord {
   readonly method: string;

@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError, isObject, readBody, SimHttpServer, sleep, writeJson, type SimRequestRecord } from '../sim-http';
+import { HttpError, isObject, readBody, HttpSimulator, SimHttpServer, sleep, writeJson, type SimRequestRecord } from '../sim-http';
 
 export type { SimRequestRecord } from '../sim-http';
 
@@ -122,7 +122,7 @@ interface Answer {
   stream?: (res: ServerResponse) => Promise<void>;
 }
 
-export class DockerSimulator {
+export class DockerSimulator extends HttpSimulator {
   /** Every request answered (or cut), oldest first. */
   readonly requests: SimRequestRecord[] = [];
   /** The address it listens on (127.0.0.1 unless told otherwise): the `host` to hand dockerode. */
@@ -136,11 +136,12 @@ export class DockerSimulator {
   private readonly createHooks: (() => void)[] = [];
   private latencyMs = 0;
   private sequence = 0;
-  private readonly server: SimHttpServer;
+  protected readonly server: SimHttpServer;
   /** One per request being answered; aborted when its client goes away or the simulator dies. */
   private readonly active = new Set<AbortController>();
 
   private constructor(options: DockerSimulatorOptions) {
+    super();
     this.host = options.host ?? '127.0.0.1';
     this.swarmState = options.swarm ?? false;
     for (const image of options.images ?? []) this.pulled.add(normalizeImage(image));
@@ -148,17 +149,7 @@ export class DockerSimulator {
   }
 
   static async start(opts: DockerSimulatorOptions = {}): Promise<DockerSimulator> {
-    const sim = new DockerSimulator(opts);
-    await sim.server.listen(opts.port ?? 0);
-    return sim;
-  }
-
-  get port(): number {
-    return this.server.port;
-  }
-
-  get url(): string {
-    return this.server.url;
+    return new DockerSimulator(opts).listenOn(opts.port);
   }
 
   // ---- test helpers: state ---------------------------------------------------

@@ -16,8 +16,9 @@
  */
 import type { NewIssue, SimComment, SimIssue, SimLabel } from '../forge-model';
 import http, { type IncomingMessage } from 'node:http';
-import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimDelivery, type SimHook } from '../forge-webhooks';
-import { HttpError, intParam, isObject, ok, ScriptedApi, SimHttpServer, writeJson, type ApiAnswer, type SimRequestRecord } from '../sim-http';
+import { ForgeSimulator } from '../forge-simulator';
+import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimHook } from '../forge-webhooks';
+import { HttpError, intParam, isObject, ok, ScriptedApi, SimHttpServer, writeJson, type ApiAnswer } from '../sim-http';
 
 export type { SimDelivery, SimHook } from '../forge-webhooks';
 export type { SimRequestRecord } from '../sim-http';
@@ -113,17 +114,17 @@ interface FailureOptions {
 
 const NOT_FOUND = "The target couldn't be found.";
 
-export class GiteaSimulator {
+export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
   private readonly repos = new Map<string, RepoRec>();
   private readonly userIds = new Map<string, number>();
   private readonly tokens: Map<string, string>;
-  private readonly dispatcher: WebhookDispatcher;
-  private frozenAt: number | undefined;
+  protected readonly dispatcher: WebhookDispatcher;
   private nextId = { repo: 1, issue: 1, label: 1, comment: 1, hook: 1 };
-  private readonly api: ScriptedApi<FailureOptions>;
-  private readonly server: SimHttpServer;
+  protected readonly api: ScriptedApi<FailureOptions>;
+  protected readonly server: SimHttpServer;
 
   private constructor(private readonly options: Required<Omit<GiteaSimulatorOptions, 'port' | 'tokens'>> & { tokens: Record<string, string> }) {
+    super();
     this.tokens = new Map(Object.entries(options.tokens));
     this.dispatcher = new WebhookDispatcher({ timeoutMs: options.deliveryTimeoutMs });
     this.api = new ScriptedApi<FailureOptions>({
@@ -151,27 +152,7 @@ export class GiteaSimulator {
       deliveryTimeoutMs: opts.deliveryTimeoutMs ?? 5_000,
       version: opts.version ?? '1.23.1',
     });
-    await sim.server.listen(opts.port ?? 0);
-    return sim;
-  }
-
-  get port(): number {
-    return this.server.port;
-  }
-
-  /** The instance root (what gitea-js and WHOOSH's config take); the API lives under /api/v1. */
-  get url(): string {
-    return this.server.url;
-  }
-
-  /** Every API request answered, oldest first. */
-  get requests(): SimRequestRecord[] {
-    return this.api.requests;
-  }
-
-  /** Every delivery attempt, oldest first, with the receiver's answer. */
-  get deliveries(): readonly SimDelivery[] {
-    return this.dispatcher.deliveries;
+    return sim.listenOn(opts.port);
   }
 
   // ---- test helpers: state -------------------------------------------------
@@ -265,49 +246,6 @@ export class GiteaSimulator {
   }
 
   // ---- test helpers: behaviour ---------------------------------------------
-
-  /** Stops (false) or resumes (true) webhook deliveries. Events meanwhile are recorded as failed, never sent, and can be redelivered. */
-  webhooks(enabled: boolean): void {
-    this.dispatcher.setEnabled(enabled);
-  }
-
-  /** The next `n` API requests answer `status` (with `Retry-After: retryAfter` seconds when given), whatever they ask. */
-  failNext(n: number, status: number, opts: { retryAfter?: number; message?: string } = {}): void {
-    this.api.failNext(n, status, opts);
-  }
-
-  /** Delay before every API answer from now on. */
-  latency(ms: number): void {
-    this.api.latency(ms);
-  }
-
-  /** Freezes the simulator's clock at `time` (null: real time again). Times are whole seconds, as Gitea stores them. */
-  setClock(time: Date | string | null): void {
-    this.frozenAt = time === null ? undefined : new Date(time).getTime();
-    if (this.frozenAt !== undefined && !Number.isFinite(this.frozenAt)) throw new RangeError(`setClock: not a time: ${String(time)}`);
-  }
-
-  /** Moves a frozen clock on (freezing it at the current time first if it runs). */
-  advanceClock(ms: number): void {
-    this.frozenAt = (this.frozenAt ?? Date.now()) + ms;
-  }
-
-  /** Resolves once every webhook delivery queued so far has been answered (or has failed). */
-  settled(): Promise<void> {
-    return this.dispatcher.settled();
-  }
-
-  /** Sends an earlier delivery again; with `newDeliveryId: true` it behaves like Gitea's "replay" (same body, new X-Gitea-Delivery). */
-  redeliver(deliveryId: string, opts: { newDeliveryId?: boolean } = {}): Promise<number> {
-    return this.dispatcher.redeliver(deliveryId, opts);
-  }
-
-  /** Stops listening; waits for the answers in progress and the deliveries queued. */
-  async stop(): Promise<void> {
-    if (!this.server.listening) return;
-    await this.server.stop();
-    await this.dispatcher.settled();
-  }
 
   // ---- HTTP ------------------------------------------------------------------
 
@@ -776,11 +714,6 @@ export class GiteaSimulator {
   }
 
   // ---- lookups -------------------------------------------------------------------
-
-  private now(): number {
-    // Gitea keeps whole seconds (updated_unix).
-    return Math.floor((this.frozenAt ?? Date.now()) / 1000) * 1000;
-  }
 
   private userId(login: string): number {
     let id = this.userIds.get(login);

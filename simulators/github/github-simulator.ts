@@ -17,8 +17,9 @@
 import type { NewIssue, SimComment, SimIssue, SimLabel } from '../forge-model';
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimDelivery, type SimHook } from '../forge-webhooks';
-import { HttpError, intParam, isObject, ok, ScriptedApi, SimHttpServer, writeJson, type ApiAnswer, type SimRequestRecord } from '../sim-http';
+import { ForgeSimulator } from '../forge-simulator';
+import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimHook } from '../forge-webhooks';
+import { HttpError, intParam, isObject, ok, ScriptedApi, SimHttpServer, writeJson, type ApiAnswer } from '../sim-http';
 
 export type { SimDelivery, SimHook } from '../forge-webhooks';
 export type { SimRequestRecord } from '../sim-http';
@@ -111,20 +112,20 @@ interface RepoRec {
 /** Lower-cased, as GitHub compares label names. */
 const fold = (name: string): string => name.toLowerCase();
 
-export class GitHubSimulator {
+export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
   private readonly repos = new Map<string, RepoRec>();
   private readonly userIds = new Map<string, number>();
   private readonly tokens: Map<string, string>;
-  private readonly dispatcher: WebhookDispatcher;
+  protected readonly dispatcher: WebhookDispatcher;
   private readonly hookshot = `GitHub-Hookshot/${randomBytes(4).toString('hex').slice(0, 7)}`;
-  private frozenAt: number | undefined;
   private nextId = { repo: 1, issue: 1, label: 1, comment: 1, hook: 1 };
-  private readonly api: ScriptedApi<FailureOptions>;
-  private readonly server: SimHttpServer;
+  protected readonly api: ScriptedApi<FailureOptions>;
+  protected readonly server: SimHttpServer;
 
   private constructor(
     private readonly options: { host: string; tokens: Record<string, string>; autoCreateRepos: boolean; htmlBaseUrl?: string; deliveryTimeoutMs: number },
   ) {
+    super();
     this.tokens = new Map(Object.entries(options.tokens));
     this.dispatcher = new WebhookDispatcher({ timeoutMs: options.deliveryTimeoutMs });
     this.api = new ScriptedApi<FailureOptions>({
@@ -145,27 +146,7 @@ export class GitHubSimulator {
       htmlBaseUrl: opts.htmlBaseUrl?.replace(/\/+$/, ''),
       deliveryTimeoutMs: opts.deliveryTimeoutMs ?? 10_000,
     });
-    await sim.server.listen(opts.port ?? 0);
-    return sim;
-  }
-
-  get port(): number {
-    return this.server.port;
-  }
-
-  /** The API base URL (octokit's `baseUrl`, like https://api.github.com). */
-  get url(): string {
-    return this.server.url;
-  }
-
-  /** Every API request answered, oldest first. */
-  get requests(): SimRequestRecord[] {
-    return this.api.requests;
-  }
-
-  /** Every delivery attempt, oldest first, with the receiver's answer. */
-  get deliveries(): readonly SimDelivery[] {
-    return this.dispatcher.deliveries;
+    return sim.listenOn(opts.port);
   }
 
   // ---- test helpers: state -------------------------------------------------
@@ -255,49 +236,6 @@ export class GitHubSimulator {
   }
 
   // ---- test helpers: behaviour ---------------------------------------------
-
-  /** Stops (false) or resumes (true) webhook deliveries. Events meanwhile are recorded as failed, never sent, and can be redelivered. */
-  webhooks(enabled: boolean): void {
-    this.dispatcher.setEnabled(enabled);
-  }
-
-  /** The next `n` API requests answer `status`, whatever they ask. */
-  failNext(n: number, status: number, opts: FailureOptions = {}): void {
-    this.api.failNext(n, status, opts);
-  }
-
-  /** Delay before every API answer from now on. */
-  latency(ms: number): void {
-    this.api.latency(ms);
-  }
-
-  /** Freezes the simulator's clock at `time` (null: real time again). Times are whole seconds, as GitHub shows them. */
-  setClock(time: Date | string | null): void {
-    this.frozenAt = time === null ? undefined : new Date(time).getTime();
-    if (this.frozenAt !== undefined && !Number.isFinite(this.frozenAt)) throw new RangeError(`setClock: not a time: ${String(time)}`);
-  }
-
-  /** Moves a frozen clock on (freezing it at the current time first if it runs). */
-  advanceClock(ms: number): void {
-    this.frozenAt = (this.frozenAt ?? Date.now()) + ms;
-  }
-
-  /** Resolves once every webhook delivery queued so far has been answered (or has failed). */
-  settled(): Promise<void> {
-    return this.dispatcher.settled();
-  }
-
-  /** Sends an earlier delivery again: by default with the same X-GitHub-Delivery (GitHub's "Redeliver"); `newDeliveryId: true` gives it a new one. */
-  redeliver(deliveryId: string, opts: { newDeliveryId?: boolean } = {}): Promise<number> {
-    return this.dispatcher.redeliver(deliveryId, opts);
-  }
-
-  /** Stops listening; waits for the answers in progress and the deliveries queued. */
-  async stop(): Promise<void> {
-    if (!this.server.listening) return;
-    await this.server.stop();
-    await this.dispatcher.settled();
-  }
 
   // ---- HTTP ------------------------------------------------------------------
 
@@ -764,10 +702,6 @@ export class GitHubSimulator {
   }
 
   // ---- lookups -------------------------------------------------------------------
-
-  private now(): number {
-    return Math.floor((this.frozenAt ?? Date.now()) / 1000) * 1000;
-  }
 
   private userId(login: string): number {
     let id = this.userIds.get(login);

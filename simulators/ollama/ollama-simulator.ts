@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError, isObject, readBody, SimHttpServer, sleep, writeJson } from '../sim-http';
+import { HttpError, isObject, readBody, HttpSimulator, SimHttpServer, sleep, writeJson } from '../sim-http';
 import { defaultReply, promptTokenCount, tokenize, type SimMessage, type SimRequest } from './reply';
 
 export type { SimMessage, SimRequest } from './reply';
@@ -106,11 +106,11 @@ interface GenerationRequest extends SimRequest {
   keepAliveMs: number;
 }
 
-export class OllamaSimulator {
+export class OllamaSimulator extends HttpSimulator {
   private options: OllamaSimulatorOptions;
   private settings: Settings;
   private random: () => number;
-  private readonly server: SimHttpServer;
+  protected readonly server: SimHttpServer;
   private readonly active = new Set<RequestContext>();
   private readonly loaded = new Map<string, number>(); // model name → expiry (epoch ms)
   private hung = false;
@@ -121,6 +121,7 @@ export class OllamaSimulator {
   private readonly counters: SimulatorStats = { requests: 0, chat: 0, generate: 0, inFlight: 0, maxInFlight: 0, byEndpoint: {} };
 
   private constructor(options: OllamaSimulatorOptions) {
+    super();
     this.options = { ...options };
     this.settings = resolveSettings(this.options);
     this.random = mulberry32(options.seed ?? Math.floor(Math.random() * 2 ** 32));
@@ -128,17 +129,7 @@ export class OllamaSimulator {
   }
 
   static async start(opts: OllamaSimulatorOptions = {}): Promise<OllamaSimulator> {
-    const sim = new OllamaSimulator(opts);
-    await sim.server.listen(opts.port ?? 0);
-    return sim;
-  }
-
-  get port(): number {
-    return this.server.port;
-  }
-
-  get url(): string {
-    return this.server.url;
+    return new OllamaSimulator(opts).listenOn(opts.port);
   }
 
   get stats(): SimulatorStats {
