@@ -17,7 +17,7 @@ import {
   type HistoryEventJson,
   type HistoryJson,
   type TimelineItem,
-} from '../../api/history/timeline';
+} from '../../api/history/timeline/build-timeline';
 import { HISTORIES_DIR } from '../helpers/histories';
 
 const fixture = (name: string): HistoryJson => JSON.parse(readFileSync(path.join(HISTORIES_DIR, `${name}.json`), 'utf8'));
