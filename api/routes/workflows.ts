@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY, WHOOSH_STATUS_DETAIL } from '../../domain/search-attributes';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
-import { decodePayload, eventPayload, payloadFields, readHistory, timestampMs, type HistoryEventJson, type PayloadJson, type PendingActivityJson } from '../history/timeline/build-timeline';
+import { decodePayload, eventPayload, payloadFields, readHistory, timestampMs, type HistoryEventJson, type PayloadJson, type PendingActivityJson } from '../history/timeline';
 import { route } from '../route';
 import { temporalUiLink } from '../services/temporal-links';
 

@@ -6,7 +6,7 @@
 import { WHOOSH_KINDS } from '../../domain/kinds';
 import { WHOOSH_KIND } from '../../domain/search-attributes';
 import type { ApiContext } from '../context';
-import { decodePayload } from '../history/timeline/build-timeline';
+import { decodePayload } from '../history/timeline';
 
 /** Executions of a kind not in WHOOSH_KINDS, or of none (an llmCall started by hand, a child), are counted as `other`. */
 
