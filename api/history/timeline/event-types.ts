@@ -6,15 +6,15 @@
 import type { temporal } from '@temporalio/proto';
 import type { EventCategory } from '../../../domain/wire/timeline';
 
-export type EventTypeName = Exclude<keyof typeof temporal.api.enums.v1.EventType, 'EVENT_TYPE_UNSPECIFIED'>;
-export type Pascal<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Capitalize<Lowercase<Head>>}${Pascal<Tail>}` : Capitalize<Lowercase<S>>;
-export type ShortName<T> = T extends `EVENT_TYPE_${infer Rest}` ? Pascal<Rest> : never;
+type EventTypeName = Exclude<keyof typeof temporal.api.enums.v1.EventType, 'EVENT_TYPE_UNSPECIFIED'>;
+type Pascal<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Capitalize<Lowercase<Head>>}${Pascal<Tail>}` : Capitalize<Lowercase<S>>;
+type ShortName<T> = T extends `EVENT_TYPE_${infer Rest}` ? Pascal<Rest> : never;
 
 /** Every event type the SDK knows, in its short form ('ActivityTaskScheduled'). */
-export type EventType = ShortName<EventTypeName>;
+type EventType = ShortName<EventTypeName>;
 
 /** Exhaustive, so an event type added to the SDK fails to compile until it is placed. */
-export const CATEGORIES: Record<EventType, EventCategory> = {
+const CATEGORIES: Record<EventType, EventCategory> = {
   WorkflowExecutionStarted: 'workflow',
   WorkflowExecutionCompleted: 'workflow',
   WorkflowExecutionFailed: 'workflow',

@@ -3,7 +3,7 @@ import type { FailureKind, FailureView, PayloadPreview } from '../../../domain/w
 import { type Json, field, isObject, stripPrefix, text } from './history-json';
 import { decodePayload, isPayload, preview } from './payloads';
 
-export const FAILURE_INFOS: readonly [string, FailureKind, (info: Json) => string | undefined][] = [
+const FAILURE_INFOS: readonly [string, FailureKind, (info: Json) => string | undefined][] = [
   ['applicationFailureInfo', 'application', (i) => text(i.type)],
   ['timeoutFailureInfo', 'timeout', (i) => stripPrefix(i.timeoutType, 'TIMEOUT_TYPE_')],
   ['canceledFailureInfo', 'canceled', () => undefined],

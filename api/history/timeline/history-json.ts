@@ -4,7 +4,7 @@
  * readers of its fields, times and durations.
  */
 
-export interface TimestampJson {
+interface TimestampJson {
   readonly seconds?: string | number | null;
   readonly nanos?: number | null;
 }

@@ -6,11 +6,11 @@ import type { PayloadPreview } from '../../../domain/wire/timeline';
 import { shortEventType } from './event-types';
 import { type HistoryEventJson, type PayloadJson, attributesOf, field, isObject, text } from './history-json';
 
-export const JSON_ENCODINGS = new Set(['json/plain', 'json/protobuf']);
+const JSON_ENCODINGS = new Set(['json/plain', 'json/protobuf']);
 export const DEFAULT_PREVIEW_CHARS = 240;
 
 /** `limit` counts base64 characters for strings, bytes for byte arrays. */
-export function bytesToText(v: string | Uint8Array, limit?: number): string {
+function bytesToText(v: string | Uint8Array, limit?: number): string {
   if (typeof v !== 'string') return Buffer.from(v.buffer, v.byteOffset, Math.min(v.byteLength, limit ?? Infinity)).toString('utf8');
   return Buffer.from(limit === undefined ? v : v.slice(0, limit), 'base64').toString('utf8');
 }
@@ -23,7 +23,7 @@ export function byteLength(v: string | Uint8Array | null | undefined): number {
 }
 
 /** Metadata values are base64 in JSON; a hand-written history may carry them as plain text. */
-export function encodingOf(p: PayloadJson): string {
+function encodingOf(p: PayloadJson): string {
   const raw = p.metadata?.encoding;
   if (raw === undefined) return 'unknown';
   const decoded = bytesToText(raw);
@@ -57,7 +57,7 @@ export function decodePayload(p: PayloadJson): DecodedPayload {
  * an LLM answer inline in a history can be megabytes, and a page of a thousand
  * events should not decode them all in full to show a line of each.
  */
-export function previewText(p: PayloadJson, chars: number): { encoding: string; text: string; complete: boolean } {
+function previewText(p: PayloadJson, chars: number): { encoding: string; text: string; complete: boolean } {
   const encoding = encodingOf(p);
   if (encoding === 'binary/null') return { encoding, text: 'null', complete: true };
   if (!JSON_ENCODINGS.has(encoding)) return { encoding, text: `${encoding} payload`, complete: true };
@@ -69,7 +69,7 @@ export function previewText(p: PayloadJson, chars: number): { encoding: string; 
   return { encoding, text: decoded, complete: whole };
 }
 
-export const payloadList = (v: unknown): PayloadJson[] | undefined => {
+const payloadList = (v: unknown): PayloadJson[] | undefined => {
   const list = field(v, 'payloads');
   return Array.isArray(list) ? (list.filter(isObject) as PayloadJson[]) : undefined;
 };
@@ -96,7 +96,7 @@ export function preview(value: unknown, eventId: string, path: string, chars: nu
  * Headers carry SDK plumbing (tracing, interceptors), and search attributes are
  * shown with the execution in the list, so neither counts as one of the event's payloads.
  */
-export const HIDDEN_PAYLOAD_KEYS = new Set(['header', 'searchAttributes']);
+const HIDDEN_PAYLOAD_KEYS = new Set(['header', 'searchAttributes']);
 
 /** The dotted paths of every payload (or list of payloads) in an event's attributes. */
 export function payloadFields(event: HistoryEventJson): string[] {

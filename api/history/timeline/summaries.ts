@@ -4,8 +4,8 @@ import { failureView } from './failures';
 import { type Json, durationMs, formatDuration, isObject } from './history-json';
 
 /** Plumbing that says nothing about what the workflow did. */
-export const SUMMARY_SKIP = new Set(['header', 'workerVersion', 'sdkMetadata', 'meteringMetadata', 'searchAttributes', 'memo', 'requestId', 'versioningOverride', 'deploymentVersion', 'priority', 'links', 'userMetadata', 'callbacks', 'completionCallbacks']);
-export const SUMMARY_TEXT_LIMIT = 200;
+const SUMMARY_SKIP = new Set(['header', 'workerVersion', 'sdkMetadata', 'meteringMetadata', 'searchAttributes', 'memo', 'requestId', 'versioningOverride', 'deploymentVersion', 'priority', 'links', 'userMetadata', 'callbacks', 'completionCallbacks']);
+const SUMMARY_TEXT_LIMIT = 200;
 
 export function summarize(attrs: Json): Record<string, SummaryValue> {
   const out: Record<string, SummaryValue> = {};
