@@ -22,7 +22,7 @@ import { healthRoutes } from './routes/health';
 import { repositoryRoutes } from './routes/repositories';
 import { statsRoutes } from './routes/stats';
 import { systemRoutes } from './routes/system';
-import { workflowRoutes } from './routes/workflows';
+import { workflowRoutes } from './routes/executions';
 import { teamRoutes } from './routes/teams';
 import { webhookRouter } from './webhooks/receiver';
 
