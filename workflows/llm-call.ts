@@ -6,7 +6,7 @@
  * eligible node, the workflow waits durably for one, up to the configured
  * bound, then fails with a clear NoEligibleNode error.
  *
- * `callLlm` runs inside any workflow (its attempts show in that history);
+ * `callLlmWithFailover` runs inside any workflow (its attempts show in that history);
  * `llmCall` is the same as a workflow of its own.
  */
 import { isCancellation, log, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
@@ -37,7 +37,7 @@ export interface LlmCallResult extends LlmResult {
 /** Failures no other node can fix. */
 const FATAL: ReadonlySet<string> = new Set<FailureType>(['InvalidLlmRequest']);
 
-export async function callLlm(input: LlmCallInput): Promise<LlmCallResult> {
+export async function callLlmWithFailover(input: LlmCallInput): Promise<LlmCallResult> {
   const failedOver: LlmAttempt[] = [];
   let exclude: string[] = [];
   let waitedMs = 0;
@@ -86,5 +86,5 @@ export async function callLlm(input: LlmCallInput): Promise<LlmCallResult> {
 
 export async function llmCall(input: LlmCallInput): Promise<LlmCallResult> {
   log.info('LLM call', { workflowId: workflowInfo().workflowId, needs: input.needs });
-  return callLlm(input);
+  return callLlmWithFailover(input);
 }

@@ -338,7 +338,7 @@ const historyView = z.object({
 // ---------------------------------------------------------------------------
 // Routes
 
-export function workflowRoutes(ctx: ApiContext) {
+export function executionRoutes(ctx: ApiContext) {
   return [
     route({
       method: 'get',

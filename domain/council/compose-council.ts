@@ -265,7 +265,7 @@ export function composeCouncil(brief: CouncilBrief): CouncilComposition {
  * node that is not down can serve them now, else its fallback. A council
  * member on a generalist node beats a call that waits for a specialist the
  * fleet does not have (`routeCall` treats capabilities as a hard filter, and
- * `callLlm` waits out `wait_for_node_seconds` before giving up).
+ * `callLlmWithFailover` waits out `wait_for_node_seconds` before giving up).
  */
 export function routableNeeds(member: Pick<CouncilMember, 'needs' | 'fallbackNeeds'>, nodes: readonly NodeView[], model?: string): CallNeeds {
   const withModel = (n: CallNeeds): CallNeeds => (model === undefined ? n : { ...n, model });

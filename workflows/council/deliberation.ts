@@ -18,7 +18,7 @@ import type { FailureType } from '../../domain/failures';
 import type { CallNeeds, NodeView } from '../../domain/routing/route-call';
 import { DATABASE } from '../activity-profiles';
 import { withFallback } from '../lifecycle';
-import { callLlm, type LlmCallResult } from '../llm-call';
+import { callLlmWithFailover, type LlmCallResult } from '../llm-call';
 import type { Council } from './council';
 import type { PlanRef } from './definitions';
 
@@ -58,7 +58,7 @@ async function ask<K extends ArtifactKind>(council: Council, kind: K, needs: Cal
   let last: LlmCallResult | undefined;
   let repaired = false;
   const call = async (req: LlmRequest): Promise<LlmCallResult> => {
-    last = await callLlm({ needs, request: req });
+    last = await callLlmWithFailover({ needs, request: req });
     failedOver.push(...last.failedOver.map((a) => a.nodeId));
     return last;
   };

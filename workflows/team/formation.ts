@@ -17,7 +17,7 @@ import { deployFailedComment, endedComment, formedComment, reformComment, teamMa
 import { DATABASE, DOCKER_DEPLOY, DOCKER_REMOVE, FORGE } from '../activity-profiles';
 import type { IntakeInput } from '../definitions';
 import { IssueProcess, withFallback, type Ending, type Mutable, type Shortfall } from '../lifecycle';
-import { callLlm } from '../llm-call';
+import { callLlmWithFailover } from '../llm-call';
 import type { Member, ReformRequest, TeamState, TeamStatus } from './definitions';
 
 const db = proxyActivities<Activities>(DATABASE);
@@ -87,7 +87,7 @@ export class Formation extends IssueProcess<TeamStatus, StatusPatch, TeamSetting
     const { model, specialization, timeoutSeconds } = s.llmClassification;
     const answer = await withFallback(
       timeoutSeconds,
-      () => callLlm({ needs: { ...(model ? { model } : {}), ...(specialization ? { specialization } : {}) }, request: classificationRequest(task) }),
+      () => callLlmWithFailover({ needs: { ...(model ? { model } : {}), ...(specialization ? { specialization } : {}) }, request: classificationRequest(task) }),
       (why): Shortfall => why,
     );
     if ('timedOut' in answer) {

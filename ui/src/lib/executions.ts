@@ -1,5 +1,5 @@
 /**
- * The Executions API (api/routes/workflows.ts) and the timeline it builds
+ * The Executions API (api/routes/executions.ts) and the timeline it builds
  * from a history (api/history/timeline/), as the dashboard reads them.
  */
 import { get, type Request } from './api';
@@ -31,7 +31,7 @@ export interface ExecutionFilters {
 
 export const FILTER_KEYS = ['kind', 'repository', 'status', 'type', 'q', 'startedAfter', 'startedBefore'] as const;
 
-/** The statuses the list can filter on (api/routes/workflows.ts STATUSES). */
+/** The statuses the list can filter on (api/routes/executions.ts STATUSES). */
 export const EXECUTION_STATUSES = ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'CONTINUED_AS_NEW', 'TIMED_OUT'] as const;
 
 /** The WhooshKind values WHOOSH's own starters set (domain/kinds.ts). */
