@@ -3,6 +3,7 @@
  * validate and document them, and as the types the dashboard reads them with.
  */
 import { z } from 'zod';
+import { processRowHead, processRowTail } from './process-row';
 import { ARTIFACT_KINDS } from '../council/artifacts';
 import { COUNCIL_ROLE_IDS } from '../council/compose-council';
 import { COUNCIL_DECISIONS, COUNCIL_STATUSES, MEMBER_STATUSES, ROUND_STATUSES } from '../statuses';
@@ -19,11 +20,7 @@ export const decisionView = z.object({
 });
 
 export const councilRowView = z.object({
-  id: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  repository: z.string(),
-  issue: z.object({ number: z.number(), title: z.string(), url: z.string() }),
+  ...processRowHead,
   status: z.enum(COUNCIL_STATUSES),
   quorum: z.enum(['core_only', 'all']),
   roles: z.array(roleId),
@@ -31,12 +28,7 @@ export const councilRowView = z.object({
   planRound: z.number().nullable(),
   decision: decisionView.nullable(),
   taskCount: z.number(),
-  outcome: z.string().nullable(),
-  error: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  endedAt: z.string().nullable(),
-  temporalUiUrl: z.string().optional(),
+  ...processRowTail,
 });
 
 export const memberView = z.object({

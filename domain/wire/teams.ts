@@ -3,6 +3,7 @@
  * and document them, and as the types the dashboard reads them with.
  */
 import { z } from 'zod';
+import { processRowHead, processRowTail } from './process-row';
 import { TEAM_STATUSES } from '../statuses';
 
 export const memberView = z.object({
@@ -17,23 +18,14 @@ export const memberView = z.object({
 });
 
 export const teamRowView = z.object({
-  id: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  repository: z.string(),
-  issue: z.object({ number: z.number(), title: z.string(), url: z.string() }),
+  ...processRowHead,
   status: z.enum(TEAM_STATUSES),
   taskType: z.string(),
   complexity: z.string(),
   classificationSource: z.string(),
   classificationFallback: z.string().nullable(),
   memberCount: z.number(),
-  outcome: z.string().nullable(),
-  error: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  endedAt: z.string().nullable(),
-  temporalUiUrl: z.string().optional(),
+  ...processRowTail,
 });
 
 export const classificationView = z.object({
