@@ -80,6 +80,23 @@ export default tseslint.config(
     },
   },
   {
+    // Simulators stand for other products: they share nothing with WHOOSH but its pure rules (domain/).
+    files: ['simulators/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/activities', '**/activities/**', '**/api/**', '**/infra/**', '**/workers/**', '**/workflows/**', '**/test/**'],
+              message: 'A simulator plays another product: it imports Node, libraries and domain/ only (docs/architecture.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The dashboard: its own code, libraries, the wire types of domain/wire/ and the lists of statuses and kinds.
     files: ['ui/src/**/*.ts'],
     ...tseslint.configs.disableTypeChecked,
