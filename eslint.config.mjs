@@ -1,6 +1,7 @@
 // Lint rules that hold the house style (../shared/STYLE.md) where a linter can:
-// no floating promises anywhere, and workflow code free of Node built-ins and of
-// activity implementations (workflows import activities as types only).
+// no floating promises anywhere, and the import boundaries of docs/architecture.md:
+// workflows/ imports @temporalio/workflow, domain/ and types only; domain/ imports
+// nothing with I/O; the dashboard imports nothing of the server but shared types.
 import js from '@eslint/js';
 import { builtinModules } from 'node:module';
 import globals from 'globals';
@@ -9,7 +10,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'ui/', 'data/', '.tools/', 'test-results/', 'coverage/'] },
+  { ignores: ['node_modules/', 'ui/dist/', 'ui/*.ts', 'data/', 'data-demo/', '.tools/', 'test-results/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -35,9 +36,13 @@ export default tseslint.config(
           paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins in workflows/.' })),
           patterns: [
             {
-              group: ['**/activities', '**/activities/**'],
+              regex: '^(?!\\.|@temporalio/workflow$)',
+              message: 'workflows/ imports @temporalio/workflow, domain/ and types only (docs/architecture.md).',
+            },
+            {
+              group: ['**/activities', '**/activities/**', '**/api/**', '**/infra/**', '**/workers/**', '**/simulators/**'],
               allowTypeImports: true,
-              message: 'Import activities as types only and call them through proxyActivities.',
+              message: 'Import activities (and anything else that does I/O) as types only; call activities through proxyActivities.',
             },
           ],
         },
@@ -48,6 +53,70 @@ export default tseslint.config(
         { name: 'process', message: 'No process state in workflows.' },
         { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
         { name: 'setInterval', message: 'Use sleep() in a loop from @temporalio/workflow.' },
+      ],
+    },
+  },
+  {
+    files: ['domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'domain/ is pure: no Node built-ins.' })),
+          patterns: [
+            {
+              regex: '^(?!\\.|zod$|@temporalio/common$|luxon$)',
+              message: 'domain/ is pure and deterministic: zod, @temporalio/common and luxon (dates from given times only) only, no clients or I/O (docs/architecture.md).',
+            },
+            {
+              group: ['**/activities', '**/activities/**', '**/api/**', '**/infra/**', '**/workers/**', '**/workflows/**', '**/simulators/**'],
+              allowTypeImports: true,
+              message: 'domain/ may name the types of other layers, never import their code.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'domain/ reads no process state; take it as a parameter.' }, { name: 'fetch', message: 'domain/ does no I/O.' }],
+    },
+  },
+  {
+    // Simulators stand for other products: they share nothing with WHOOSH but its pure rules (domain/).
+    files: ['simulators/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/activities', '**/activities/**', '**/api/**', '**/infra/**', '**/workers/**', '**/workflows/**', '**/test/**'],
+              message: 'A simulator plays another product: it imports Node, libraries and domain/ only (docs/architecture.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The dashboard: its own code, libraries, the wire types of domain/wire/ and the lists of statuses and kinds.
+    files: ['ui/src/**/*.ts'],
+    ...tseslint.configs.disableTypeChecked,
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../../../*', '!../../../domain'],
+              message: 'The dashboard imports only the shared types in domain/ (docs/architecture.md).',
+            },
+            {
+              group: ['../../../domain/**', '!../../../domain/statuses', '!../../../domain/kinds'],
+              allowTypeImports: true,
+              message: 'The dashboard imports domain/ types only, and the plain lists of statuses and kinds; never code.',
+            },
+          ],
+        },
       ],
     },
   },

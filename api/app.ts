@@ -23,7 +23,7 @@ import { pipelineRoutes } from './routes/pipelines';
 import { repositoryRoutes } from './routes/repositories';
 import { statsRoutes } from './routes/stats';
 import { systemRoutes } from './routes/system';
-import { workflowRoutes } from './routes/workflows';
+import { executionRoutes } from './routes/executions';
 import { teamRoutes } from './routes/teams';
 import { webhookRouter } from './webhooks/receiver';
 
@@ -59,7 +59,7 @@ export function createApp(ctx: ApiContext): Express {
   const registry = newRegistry();
   const authenticate = createAuthenticator(config.security, ctx.adminToken);
   const router = express.Router();
-  for (const def of [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx), ...teamRoutes(ctx), ...councilRoutes(ctx), ...pipelineRoutes(ctx), ...workflowRoutes(ctx), ...statsRoutes(ctx), ...eventRoutes(ctx)]) mountRoute(router, registry, authenticate, def);
+  for (const def of [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx), ...teamRoutes(ctx), ...councilRoutes(ctx), ...pipelineRoutes(ctx), ...executionRoutes(ctx), ...statsRoutes(ctx), ...eventRoutes(ctx)]) mountRoute(router, registry, authenticate, def);
   app.use(router);
 
   const document = openApiDocument(registry, ctx.version);

@@ -6,7 +6,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { jwtVerify } from 'jose';
-import { ROLES, type Role, type WhooshConfig } from '../infra/config';
+import { roleAtLeast, ROLES, type Role } from '../domain/roles';
+import type { WhooshConfig } from '../infra/config';
 
 export interface Principal {
   readonly name: string;
@@ -14,10 +15,8 @@ export interface Principal {
   readonly via: 'token' | 'jwt';
 }
 
-const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
-
 export function hasRole(principal: Principal, needed: Role): boolean {
-  return RANK[principal.role] >= RANK[needed];
+  return roleAtLeast(principal.role, needed);
 }
 
 interface StoredToken {

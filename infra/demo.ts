@@ -12,10 +12,10 @@
 import { rmSync } from 'node:fs';
 import { config as loadDotenv } from 'dotenv';
 import { createRepository } from '../activities/intake/repository-store';
-import { DockerSimulator } from '../test/simulators/docker';
-import { GiteaSimulator, GITEA_SIM_TOKEN } from '../test/simulators/gitea';
-import { OllamaSimulator } from '../test/simulators/ollama';
-import { demoReply } from '../test/simulators/ollama/council-answers';
+import { DockerSimulator } from '../simulators/docker';
+import { GiteaSimulator, GITEA_SIM_TOKEN } from '../simulators/gitea';
+import { OllamaSimulator } from '../simulators/ollama';
+import { demoReply } from '../simulators/ollama/council-answers';
 import { configSchema, loadConfig, type WhooshConfig } from './config';
 import { createLogger } from './logger';
 import { ensureRepositorySchedule } from './schedules';

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WhooshConfig } from './config';
 
-export { temporalWorkflowUrl } from '../workflows/links';
+export { temporalWorkflowUrl } from '../domain/links';
 
 export function temporalAddressOf(config: WhooshConfig): string {
   return config.temporal.address ?? `127.0.0.1:${config.temporal.dev_server.port}`;

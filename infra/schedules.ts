@@ -6,7 +6,8 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, t
 import type { Pool } from 'pg';
 import { listRepositories, type Repository } from '../activities/intake/repository-store';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { WHOOSH_KIND, WHOOSH_REPOSITORY } from '../workflows/search-attributes';
+import type { WhooshKind } from '../domain/kinds';
+import { WHOOSH_KIND, WHOOSH_REPOSITORY } from '../domain/search-attributes';
 import type { WhooshConfig } from './config';
 
 export const AGENT_HEALTH_SCHEDULE = 'whoosh-agent-health';
@@ -18,7 +19,7 @@ export async function ensureSchedules(client: Client, config: WhooshConfig): Pro
     workflowType: 'agentHealthSweep',
     taskQueue: config.temporal.task_queue,
     workflowRunTimeout: '1m',
-    typedSearchAttributes: new TypedSearchAttributes([{ key: WHOOSH_KIND, value: 'agent-health' }]),
+    typedSearchAttributes: new TypedSearchAttributes([{ key: WHOOSH_KIND, value: 'agent-health' satisfies WhooshKind }]),
   };
   try {
     await client.schedule.create({
@@ -51,7 +52,7 @@ export async function ensureRepositorySchedule(client: Client, config: WhooshCon
     args: [{ repositoryId: repo.id, full: false }],
     workflowRunTimeout: '15m',
     typedSearchAttributes: new TypedSearchAttributes([
-      { key: WHOOSH_KIND, value: 'repository-sync' },
+      { key: WHOOSH_KIND, value: 'repository-sync' satisfies WhooshKind },
       { key: WHOOSH_REPOSITORY, value: `${repo.owner}/${repo.name}` },
     ]),
   };

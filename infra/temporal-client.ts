@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
-import { SEARCH_ATTRIBUTES, type WhooshSearchAttributeKey } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTES, type WhooshSearchAttributeKey } from '../domain/search-attributes';
 import type { WhooshConfig } from './config';
 
 type TemporalSettings = WhooshConfig['temporal'];

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
-import { SEARCH_ATTRIBUTES, type WhooshSearchAttributeKey } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTES, type WhooshSearchAttributeKey } from '../domain/search-attributes';
 import { assertPortFree } from './ports';
 import { reapPidFile, removePidFile, stopChild, tail, writePidFile } from './processes';
 

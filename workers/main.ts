@@ -20,7 +20,7 @@ import { createPool } from '../infra/db';
 import { databaseUrlOf, temporalAddressOf } from '../infra/endpoints';
 import { createLogger } from '../infra/logger';
 import { connectClient, connectWorker } from '../infra/temporal-client';
-import { taskQueueForNode } from '../workflows/routing/route-call';
+import { taskQueueForNode } from '../domain/routing/route-call';
 import { createNodeWorker } from './node-workers';
 import { createOrchestratorWorker } from './orchestrator';
 import { installRuntime } from './runtime';

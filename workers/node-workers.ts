@@ -11,7 +11,7 @@ import { createLlmActivities, type NodeEndpoint } from '../activities/ollama/llm
 import { AGENTS_CHANGED_CHANNEL, listNodes, type AgentNode } from '../activities/agents/agent-store';
 import type { WhooshConfig } from '../infra/config';
 import type { Logger } from '../infra/logger';
-import { taskQueueForNode } from '../workflows/routing/route-call';
+import { taskQueueForNode } from '../domain/routing/route-call';
 
 export interface NodeWorkerOptions {
   readonly connection: NativeConnection;

@@ -3,7 +3,7 @@
  * workflow body so the API and the intake can import them.
  */
 import { defineSignal } from '@temporalio/workflow';
-import type { ForgeCommandName, IssueRef } from './intake/route-event';
+import type { ForgeCommandName, IssueRef } from '../domain/intake/route-event';
 
 /** Input of the workflows an issue starts (team formation, council kickoff). */
 export interface IntakeInput {

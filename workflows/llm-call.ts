@@ -6,14 +6,15 @@
  * eligible node, the workflow waits durably for one, up to the configured
  * bound, then fails with a clear NoEligibleNode error.
  *
- * `callLlm` runs inside any workflow (its attempts show in that history);
+ * `callLlmWithFailover` runs inside any workflow (its attempts show in that history);
  * `llmCall` is the same as a workflow of its own.
  */
-import { ActivityFailure, ApplicationFailure, isCancellation, log, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { isCancellation, log, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { LlmActivities, LlmRequest, LlmResult } from '../activities/ollama/llm-activity';
+import { failureMessage, failureType, nonRetryableFailure, type FailureType } from '../domain/failures';
 import { DATABASE } from './activity-profiles';
-import type { CallNeeds } from './routing/route-call';
+import type { CallNeeds } from '../domain/routing/route-call';
 
 const { reserveLlmNode, releaseLlmCall } = proxyActivities<Activities>(DATABASE);
 
@@ -34,16 +35,9 @@ export interface LlmCallResult extends LlmResult {
 }
 
 /** Failures no other node can fix. */
-const FATAL = new Set(['InvalidLlmRequest']);
+const FATAL: ReadonlySet<string> = new Set<FailureType>(['InvalidLlmRequest']);
 
-function failureOf(err: unknown): { type?: string; message: string } {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return { type: cause.type ?? undefined, message: cause.message };
-  if (cause instanceof Error) return { type: cause.name, message: cause.message };
-  return { message: String(cause) };
-}
-
-export async function callLlm(input: LlmCallInput): Promise<LlmCallResult> {
+export async function callLlmWithFailover(input: LlmCallInput): Promise<LlmCallResult> {
   const failedOver: LlmAttempt[] = [];
   let exclude: string[] = [];
   let waitedMs = 0;
@@ -53,12 +47,9 @@ export async function callLlm(input: LlmCallInput): Promise<LlmCallResult> {
     if (!r.ok) {
       const budgetMs = s.waitForNodeSeconds * 1000;
       if (waitedMs >= budgetMs) {
-        throw ApplicationFailure.create({
-          type: 'NoEligibleNode',
-          message: `no agent node could serve the call after waiting ${s.waitForNodeSeconds}s: ${r.message}`,
-          nonRetryable: true,
-          details: [{ reason: r.reason, failedOver }],
-        });
+        throw nonRetryableFailure('NoEligibleNode', `no agent node could serve the call after waiting ${s.waitForNodeSeconds}s: ${r.message}`, [
+          { reason: r.reason, failedOver },
+        ]);
       }
       const pollMs = Math.min(5000, Math.max(500, budgetMs / 10));
       log.info('no eligible agent node; waiting', { reason: r.reason, waitedMs, pollMs });
@@ -83,7 +74,7 @@ export async function callLlm(input: LlmCallInput): Promise<LlmCallResult> {
       return { ...result, failedOver };
     } catch (err) {
       if (isCancellation(err)) throw err;
-      const f = failureOf(err);
+      const f = { type: failureType(err), message: failureMessage(err) };
       await releaseLlmCall({ callId: r.callId, reason: f.message });
       if (f.type !== undefined && FATAL.has(f.type)) throw err;
       log.warn('agent node failed the call; routing it again', { nodeId: r.nodeId, type: f.type, error: f.message });
@@ -95,5 +86,5 @@ export async function callLlm(input: LlmCallInput): Promise<LlmCallResult> {
 
 export async function llmCall(input: LlmCallInput): Promise<LlmCallResult> {
   log.info('LLM call', { workflowId: workflowInfo().workflowId, needs: input.needs });
-  return callLlm(input);
+  return callLlmWithFailover(input);
 }

@@ -5,7 +5,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { AgentConfig } from '../../infra/config';
-import type { NodeStatus, NodeView } from '../../workflows/routing/route-call';
+import type { NodeStatus, NodeView } from '../../domain/routing/route-call';
 
 export const AGENTS_CHANGED_CHANNEL = 'whoosh_agents';
 

@@ -6,11 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../../infra/config';
-import { routeCall, taskQueueForNode, type CallNeeds, type RouteDecision } from '../../workflows/routing/route-call';
+import { routeCall, taskQueueForNode, type CallNeeds, type RouteDecision } from '../../domain/routing/route-call';
 import { routingSnapshot } from './agent-store';
+import { nonRetryableFailure } from '../../domain/failures';
 
 export interface LlmCallSettings {
   readonly heartbeatTimeoutSeconds: number;
@@ -73,7 +73,7 @@ export function createRoutingActivities(pool: Pool, llm: WhooshConfig['llm']) {
 
     async readLlmOutput(ref: string): Promise<string> {
       const { rows } = await pool.query<{ content: string }>('SELECT content FROM llm_outputs WHERE id = $1', [ref]);
-      if (!rows[0]) throw ApplicationFailure.create({ type: 'OutputNotFound', message: `no stored LLM output ${ref}`, nonRetryable: true });
+      if (!rows[0]) throw nonRetryableFailure('OutputNotFound', `no stored LLM output ${ref}`);
       return rows[0].content;
     },
   };

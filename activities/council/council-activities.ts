@@ -5,13 +5,12 @@
  * comment — rendered here from the stored artifacts, so the workflow passes
  * them by reference and its history stays small.
  */
-import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../../infra/config';
 import { publicUrlOf, temporalUiUrlOf, temporalWorkflowUrl } from '../../infra/endpoints';
-import type { KickoffPlan, MemberArtifact } from '../../workflows/council/artifacts';
-import { councilMarker, markerWhat, renderSummaryComment, type MemberOutcome } from '../../workflows/council/render';
-import type { NodeView } from '../../workflows/routing/route-call';
+import type { KickoffPlan, MemberArtifact } from '../../domain/council/artifacts';
+import { councilMarker, markerWhat, renderSummaryComment, type MemberOutcome } from '../../domain/council/render';
+import type { NodeView } from '../../domain/routing/route-call';
 import { routingSnapshot } from '../agents/agent-store';
 import { commentOnce, forgeFailure, forgeFor } from '../forge/issue-activities';
 import {
@@ -29,6 +28,7 @@ import {
   type PlanRecord,
   type RoundStart,
 } from './council-store';
+import { nonRetryableFailure } from '../../domain/failures';
 
 export interface CouncilSettings {
   readonly quorum: 'core_only' | 'all';
@@ -96,12 +96,12 @@ export function createCouncilActivities(pool: Pool, config: WhooshConfig) {
      */
     async postCouncilSummary(input: SummaryInput): Promise<{ commentId: number; posted: boolean }> {
       const council = await getCouncil(pool, input.councilId);
-      if (!council) throw ApplicationFailure.create({ type: 'CouncilNotFound', message: `no council ${input.councilId} is stored`, nonRetryable: true });
-      if (council.repositoryId === null) throw ApplicationFailure.create({ type: 'RepositoryNotFound', message: `the repository of council ${input.councilId} is gone`, nonRetryable: true });
+      if (!council) throw nonRetryableFailure('CouncilNotFound', `no council ${input.councilId} is stored`);
+      if (council.repositoryId === null) throw nonRetryableFailure('RepositoryNotFound', `the repository of council ${input.councilId} is gone`);
       const round = council.rounds.find((r) => r.round === input.round);
       const artifacts = await listArtifacts(pool, input.councilId, input.round);
       const plan = artifacts.find((a) => a.kind === 'kickoff_plan');
-      if (!round || !plan) throw ApplicationFailure.create({ type: 'PlanNotFound', message: `council ${input.councilId} has no plan in round ${input.round}`, nonRetryable: true });
+      if (!round || !plan) throw nonRetryableFailure('PlanNotFound', `council ${input.councilId} has no plan in round ${input.round}`);
       const reasons = new Map(council.composition.members.map((m) => [m.role, m.reasons]));
       const members: MemberOutcome[] = round.members.map((m) => {
         const artifact = artifacts.find((a) => a.id === m.artifactId);

@@ -5,8 +5,8 @@
  * so a retried activity writes the same rows again rather than new ones.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { Artifact, ArtifactKind, KickoffPlan, MemberArtifact } from '../../workflows/council/artifacts';
-import type { CouncilRoleId } from '../../workflows/council/compose-council';
+import type { Artifact, ArtifactKind, KickoffPlan, MemberArtifact } from '../../domain/council/artifacts';
+import type { CouncilRoleId } from '../../domain/council/compose-council';
 import type {
   Composition,
   CouncilDecision,

@@ -4,11 +4,11 @@
  * repeat — Temporal repeats activities after crashes and timeouts — because
  * what they write carries a hidden marker that they look for first.
  */
-import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { WHOOSH_STATUS_LABEL_SPECS, WHOOSH_STATUS_LABELS } from '../../workflows/status-labels';
+import { WHOOSH_STATUS_LABEL_SPECS, WHOOSH_STATUS_LABELS } from '../../domain/status-labels';
 import { forgeRef, getRepository } from '../intake/repository-store';
 import { createForge, ForgeError, type Forge, type ForgeIssue, type ForgeLabelSpec } from './index';
+import { nonRetryableFailure } from '../../domain/failures';
 
 export interface TaskDetails {
   readonly title: string;
@@ -21,14 +21,14 @@ export interface TaskDetails {
 /** Forge failures that retrying cannot fix end the activity at once. */
 export function forgeFailure(err: unknown): unknown {
   if (err instanceof ForgeError && !err.retryable) {
-    return ApplicationFailure.create({ type: 'ForgeRejected', message: err.message, nonRetryable: true, details: [{ status: err.status }] });
+    return nonRetryableFailure('ForgeRejected', err.message, [{ status: err.status }]);
   }
   return err;
 }
 
 export async function forgeFor(pool: Pool, repositoryId: number): Promise<Forge> {
   const repo = await getRepository(pool, repositoryId);
-  if (!repo) throw ApplicationFailure.create({ type: 'RepositoryNotFound', message: `repository ${repositoryId} is not registered`, nonRetryable: true });
+  if (!repo) throw nonRetryableFailure('RepositoryNotFound', `repository ${repositoryId} is not registered`);
   return createForge(forgeRef(repo));
 }
 

@@ -5,7 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { IssueEvent } from '../../workflows/intake/route-event';
+import type { IssueEvent } from '../../domain/intake/route-event';
 import type { ForgeKind } from './forge';
 
 export interface DeliveryHeaders {

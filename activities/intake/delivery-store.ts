@@ -5,7 +5,7 @@
  * Temporal does not answer.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { Intent } from '../../workflows/intake/route-event';
+import type { Intent } from '../../domain/intake/route-event';
 import type { IntentOutcome } from './intake-starter';
 
 type Queryable = Pool | PoolClient;

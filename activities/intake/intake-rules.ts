@@ -1,5 +1,5 @@
 import type { WhooshConfig } from '../../infra/config';
-import type { IntakeRules } from '../../workflows/intake/route-event';
+import type { IntakeRules } from '../../domain/intake/route-event';
 
 /** The routing rules of the `intake:` config, as the pure router takes them. */
 export function intakeRules(config: WhooshConfig): IntakeRules {

@@ -7,8 +7,8 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { forgeCommandSignal, issueClosedSignal, type IntakeInput } from '../../workflows/definitions';
-import type { Intent } from '../../workflows/intake/route-event';
-import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY } from '../../workflows/search-attributes';
+import type { Intent } from '../../domain/intake/route-event';
+import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY } from '../../domain/search-attributes';
 
 export type IntentOutcome =
   | { readonly status: 'started' | 'existing'; readonly workflowId: string; readonly outcome: string }

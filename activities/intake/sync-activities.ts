@@ -5,15 +5,15 @@
  * workflow. Each run is logged in `sync_runs`.
  */
 import type { Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../../infra/config';
-import { kindForIssue, routeEvent } from '../../workflows/intake/route-event';
+import { kindForIssue, routeEvent } from '../../domain/intake/route-event';
 import { createForge } from '../forge';
 import { carryOut } from './intake-starter';
 import { intakeRules } from './intake-rules';
 import { forgeRef, getRepository } from './repository-store';
+import { nonRetryableFailure } from '../../domain/failures';
 
 export interface SyncResult {
   readonly runId: number;
@@ -30,9 +30,9 @@ export function createSyncActivities(pool: Pool, config: WhooshConfig, client: C
   const rules = intakeRules(config);
   return {
     async syncRepositoryIssues(input: { repositoryId: number; full: boolean }): Promise<SyncResult> {
-      if (!client) throw ApplicationFailure.create({ type: 'Misconfigured', message: 'sync needs a Temporal client in the worker', nonRetryable: true });
+      if (!client) throw nonRetryableFailure('Misconfigured', 'sync needs a Temporal client in the worker');
       const repo = await getRepository(pool, input.repositoryId);
-      if (!repo) throw ApplicationFailure.create({ type: 'RepositoryNotFound', message: `repository ${input.repositoryId} is not registered`, nonRetryable: true });
+      if (!repo) throw nonRetryableFailure('RepositoryNotFound', `repository ${input.repositoryId} is not registered`);
       const mode = input.full || repo.lastSyncedAt === null ? 'full' : 'incremental';
       const since = mode === 'incremental' ? new Date(Date.parse(repo.lastSyncedAt!) - OVERLAP_MS).toISOString() : undefined;
       const startedAt = new Date();

@@ -4,6 +4,7 @@
  * another node may serve the call.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import type { FailureType } from '../../domain/failures';
 
 export const LLM_ERROR_TYPES = {
   /** 404: the node lacks the model. Not retried on that node; another node may have it. */
@@ -26,7 +27,20 @@ export const LLM_ERROR_TYPES = {
 
 export type LlmErrorType = keyof typeof LLM_ERROR_TYPES;
 
-const TRUNCATED = 'Did not receive done or success response in stream.';
+/** The non-retryable ones belong to the closed set of domain/failures.ts: this fails to compile otherwise. */
+type NonRetryableLlmErrorType = { [K in LlmErrorType]: (typeof LLM_ERROR_TYPES)[K]['retryable'] extends false ? K : never }[LlmErrorType];
+const _nonRetryableLlmErrors: readonly (NonRetryableLlmErrorType & FailureType)[] = ['ModelNotFound', 'InvalidLlmRequest'];
+
+/** What the ollama client throws when a stream ends without `done` (it exports no class for it). */
+const CLIENT_TRUNCATED = 'Did not receive done or success response in stream.';
+
+/** A stream that ended without a `done: true` chunk, as the activity itself sees it. */
+export class StreamTruncatedError extends Error {
+  constructor() {
+    super('the stream ended without a done chunk');
+    this.name = 'StreamTruncatedError';
+  }
+}
 const NETWORK_CODES = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|UND_ERR/;
 
 interface ErrorLike {
@@ -61,7 +75,7 @@ export function classifyOllamaError(err: unknown, streamed: boolean): { type: Ll
     if (status >= 400 && status < 500) return { type: 'InvalidLlmRequest', message };
     return { type: 'NodeError', message: `HTTP ${status}: ${message}` };
   }
-  if (message === TRUNCATED) return { type: 'StreamTruncated', message: 'the stream ended without a done chunk' };
+  if (err instanceof StreamTruncatedError || message === CLIENT_TRUNCATED) return { type: 'StreamTruncated', message: 'the stream ended without a done chunk' };
   if (networkish(err)) return { type: 'NodeUnavailable', message: errorLike(err) && errorLike(err.cause) ? `${message}: ${err.cause.message}` : message };
   // The client turns an `{"error": ...}` line into a plain Error with that text.
   if (streamed && errorLike(err) && err.name === 'Error') return { type: 'StreamError', message };

@@ -10,7 +10,7 @@ import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import { Ollama, type ChatResponse, type Message } from 'ollama/browser';
 import type { Pool } from 'pg';
-import { classifyOllamaError, llmFailure } from './errors';
+import { classifyOllamaError, llmFailure, StreamTruncatedError } from './errors';
 
 export interface LlmMessage {
   readonly role: 'system' | 'user' | 'assistant' | 'tool';
@@ -148,7 +148,7 @@ export function createLlmActivities(deps: LlmActivityDeps) {
           arm();
           ctx.heartbeat({ chunks, chars: content.length });
         }
-        if (!final) throw new Error('Did not receive done or success response in stream.');
+        if (!final) throw new StreamTruncatedError();
       } catch (err) {
         if (ctx.cancellationSignal.aborted) {
           await markFinished(input.callId, { errorType: 'Cancelled', errorMessage: String(ctx.cancellationSignal.reason) });

@@ -10,6 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
+import { nonRetryableFailure, type FailureType } from '../../domain/failures';
 import { advance, createExecution } from '../../domain/pipeline';
 import type {
   CryptoActivity,
@@ -110,7 +111,7 @@ export interface PipelineActivityOptions {
 }
 
 /** The engine failed in a way retrying cannot fix: the run fails with it. */
-const ENGINE_ERROR = 'PipelineEngineError';
+const ENGINE_ERROR = 'PipelineEngineError' satisfies FailureType;
 
 function descriptorOf(seq: number, info: StoredStepInfo): StepDescriptor {
   const s = info.step;
@@ -173,11 +174,11 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
   async function loadState(executionId: string, seq: number): Promise<EngineState> {
     if (seq === 0) {
       const source = await getExecutionSource(pool, executionId);
-      if (!source) throw ApplicationFailure.create({ type: ENGINE_ERROR, message: `no pipeline execution ${executionId}`, nonRetryable: true });
+      if (!source) throw nonRetryableFailure(ENGINE_ERROR, `no pipeline execution ${executionId}`);
       return createExecution(source.document, { executionId, mode: source.mode, ...(source.input ? { input: source.input } : {}) });
     }
     const stored = await getStep<Omit<EngineState, 'runData'>, StoredStepInfo>(pool, executionId, seq);
-    if (!stored) throw ApplicationFailure.create({ type: ENGINE_ERROR, message: `pipeline execution ${executionId} has no step ${seq}`, nonRetryable: true });
+    if (!stored) throw nonRetryableFailure(ENGINE_ERROR, `pipeline execution ${executionId} has no step ${seq}`);
     const runs = await getNodeRuns(pool, executionId, seq);
     return { ...stored.state, runData: runDataOf(runs) } as EngineState;
   }
@@ -190,12 +191,12 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
         return input;
       case 'stored': {
         const r = await getResume<ResumeResult>(pool, executionId, seq);
-        if (!r) throw ApplicationFailure.create({ type: ENGINE_ERROR, message: `step ${seq} of ${executionId} has no stored result`, nonRetryable: true });
+        if (!r) throw nonRetryableFailure(ENGINE_ERROR, `step ${seq} of ${executionId} has no stored result`);
         return r;
       }
       case 'children': {
         const info = await getStepDescriptor<StoredStepInfo>(pool, executionId, seq);
-        if (!info || info.step.kind !== 'child') throw ApplicationFailure.create({ type: ENGINE_ERROR, message: `step ${seq} of ${executionId} started no sub-workflow`, nonRetryable: true });
+        if (!info || info.step.kind !== 'child') throw nonRetryableFailure(ENGINE_ERROR, `step ${seq} of ${executionId} started no sub-workflow`);
         if (!info.step.wait) return { kind: 'child', node: info.step.node, outputs: [] };
         const outputs: (Item[] | { error: NodeErrorInfo })[] = [];
         for (const child of info.children ?? []) {
@@ -293,7 +294,7 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
      */
     async runPipelineNode(input: { executionId: string; seq: number }): Promise<void> {
       const info = await getStepDescriptor<StoredStepInfo>(pool, input.executionId, input.seq);
-      if (!info || info.step.kind !== 'activity') throw ApplicationFailure.create({ type: ENGINE_ERROR, message: `step ${input.seq} of ${input.executionId} has no activity`, nonRetryable: true });
+      if (!info || info.step.kind !== 'activity') throw nonRetryableFailure(ENGINE_ERROR, `step ${input.seq} of ${input.executionId} has no activity`);
       const step = info.step;
       let result: JsonValue;
       if (step.nodeType === CRYPTO_TYPE) {
@@ -315,7 +316,7 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
         }
         result = { responses } satisfies HttpActivityResult as unknown as JsonValue;
       } else {
-        throw ApplicationFailure.create({ type: 'UnsupportedNode', message: `node "${step.node}": ${step.nodeType} has no activity`, nonRetryable: true });
+        throw nonRetryableFailure('UnsupportedNode', `node "${step.node}": ${step.nodeType} has no activity`);
       }
       await storeResume(pool, input.executionId, input.seq, { kind: 'activity', node: step.node, result } satisfies ResumeResult);
     },

@@ -3,8 +3,8 @@
  * worker, so one workflow run proves client → server → worker → database.
  */
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
+import { nonRetryableFailure } from '../../domain/failures';
 
 export interface SystemCheckRecord {
   readonly id: string;
@@ -33,7 +33,7 @@ export function createSystemActivities(pool: Pool) {
         [id],
       );
       const row = rows[0];
-      if (!row) throw ApplicationFailure.create({ type: 'SystemCheckMissing', message: `system check ${id} was not found`, nonRetryable: true });
+      if (!row) throw nonRetryableFailure('SystemCheckMissing', `system check ${id} was not found`);
       return { id: row.id, note: row.note, workflowId: row.workflow_id, createdAt: row.created_at.toISOString() };
     },
 

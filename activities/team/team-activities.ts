@@ -6,15 +6,15 @@
  * upserting (read model) or by Docker labels (containers).
  */
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../../infra/config';
 import { publicUrlOf, temporalUiUrlOf } from '../../infra/endpoints';
-import type { CandidateAgent, TeamOptions } from '../../workflows/team/compose-team';
+import type { CandidateAgent, TeamOptions } from '../../domain/team/compose-team';
 import type { ContainerRef, Member, TeamStatus } from '../../workflows/team/definitions';
 import { listNodes, routingSnapshot } from '../agents/agent-store';
 import { createDockerDeployer, DockerError, type DockerDeployer, type DockerTarget } from '../docker';
 import { saveTeam, setTeamStatus, upsertMember, type TeamRecord } from './team-store';
+import { nonRetryableFailure } from '../../domain/failures';
 
 export interface TeamSettings {
   readonly team: TeamOptions;
@@ -76,8 +76,8 @@ function agentEnv(input: DeployAgentInput, config: WhooshConfig, endpoint: strin
 }
 
 function dockerFailure(err: unknown): unknown {
-  if (err instanceof DockerError && !err.retryable) return ApplicationFailure.create({ type: 'DockerRejected', message: err.message, nonRetryable: true });
-  if (err instanceof RangeError) return ApplicationFailure.create({ type: 'InvalidAgentSpec', message: err.message, nonRetryable: true });
+  if (err instanceof DockerError && !err.retryable) return nonRetryableFailure('DockerRejected', err.message);
+  if (err instanceof RangeError) return nonRetryableFailure('InvalidAgentSpec', err.message);
   return err;
 }
 

@@ -4,8 +4,8 @@
  * so a retried activity writes the same row again rather than a second one.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { Classification } from '../../workflows/team/classify-task';
-import type { Team } from '../../workflows/team/compose-team';
+import type { Classification } from '../../domain/team/classify-task';
+import type { Team } from '../../domain/team/compose-team';
 import type { ContainerRef, Member, TeamStatus } from '../../workflows/team/definitions';
 import { newestFirst, type NewestFirstFilter } from '../newest-first';
 

@@ -7,18 +7,17 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
 import { getArtifact, getCouncil, listArtifacts, listCouncils, type ArtifactRow, type CouncilRow } from '../../activities/council/council-store';
-import { ARTIFACT_KINDS, ARTIFACT_TITLES, type Artifact } from '../../workflows/council/artifacts';
-import { COUNCIL_ROLE_IDS, COUNCIL_ROLES } from '../../workflows/council/compose-council';
+import { failureMessage } from '../../domain/failures';
+import { ARTIFACT_TITLES, type Artifact } from '../../domain/council/artifacts';
+import { ackView, artifactView, councilDetailView, councilRowView } from '../../domain/wire/councils';
+import { COUNCIL_ROLES } from '../../domain/council/compose-council';
 import {
-  COUNCIL_DECISIONS,
   COUNCIL_STATUSES,
   decideCouncilUpdate,
   ENDED_COUNCIL_STATUSES,
-  MEMBER_STATUSES,
-  ROUND_STATUSES,
   type CouncilDecisionName,
 } from '../../workflows/council/definitions';
-import { renderArtifact } from '../../workflows/council/render';
+import { renderArtifact } from '../../domain/council/render';
 import type { Principal } from '../auth';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
@@ -37,91 +36,6 @@ const listQuery = z
     cursor: cursorSchema,
   })
   .strict();
-
-const roleId = z.enum(COUNCIL_ROLE_IDS);
-
-const decisionView = z.object({
-  decision: z.enum(COUNCIL_DECISIONS),
-  by: z.string(),
-  via: z.enum(['api', 'comment']),
-  round: z.number(),
-  feedback: z.string().optional(),
-  at: z.string(),
-});
-
-const councilRowView = z.object({
-  id: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  repository: z.string(),
-  issue: z.object({ number: z.number(), title: z.string(), url: z.string() }),
-  status: z.enum(COUNCIL_STATUSES),
-  quorum: z.enum(['core_only', 'all']),
-  roles: z.array(roleId),
-  currentRound: z.number(),
-  planRound: z.number().nullable(),
-  decision: decisionView.nullable(),
-  taskCount: z.number(),
-  outcome: z.string().nullable(),
-  error: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  endedAt: z.string().nullable(),
-  temporalUiUrl: z.string().optional(),
-});
-
-const memberView = z.object({
-  role: roleId,
-  title: z.string(),
-  core: z.boolean(),
-  status: z.enum(MEMBER_STATUSES),
-  nodeId: z.string().nullable(),
-  model: z.string().nullable(),
-  failedOver: z.array(z.string()),
-  repaired: z.boolean(),
-  artifactId: z.string().nullable(),
-  error: z.string().nullable(),
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-});
-
-const councilDetailView = councilRowView.extend({
-  composition: z.object({
-    members: z.array(z.object({ role: roleId, title: z.string(), core: z.boolean(), reasons: z.array(z.string()) })),
-    skipped: z.array(z.object({ role: roleId, reason: z.string() })),
-  }),
-  rounds: z.array(
-    z.object({
-      round: z.number(),
-      status: z.enum(ROUND_STATUSES),
-      feedback: z.object({ text: z.string(), by: z.string().nullable() }).nullable(),
-      planArtifactId: z.string().nullable(),
-      summaryCommentId: z.number().nullable(),
-      decision: decisionView.nullable(),
-      error: z.string().nullable(),
-      startedAt: z.string(),
-      endedAt: z.string().nullable(),
-      members: z.array(memberView),
-    }),
-  ),
-  tasks: z.array(z.object({ key: z.string(), title: z.string(), number: z.number(), url: z.string(), created: z.boolean() })),
-});
-
-const artifactView = z.object({
-  id: z.string(),
-  round: z.number(),
-  kind: z.enum(ARTIFACT_KINDS as [string, ...string[]]),
-  title: z.string(),
-  role: roleId,
-  roleTitle: z.string(),
-  nodeId: z.string().nullable(),
-  model: z.string().nullable(),
-  createdAt: z.string(),
-  content: z.record(z.string(), z.unknown()).describe('The artifact as validated against its JSON Schema'),
-  markdown: z.string().describe('The artifact rendered as on the issue'),
-});
-
-const ackView = z.object({ councilId: z.string(), decision: z.enum(COUNCIL_DECISIONS), round: z.number(), next: z.enum(['creating_tasks', 'deliberating', 'cancelled']) });
 
 const idParams = z.object({ id: z.string().uuid('must be a council id (a UUID)') });
 const artifactParams = idParams.extend({ artifactId: z.string().uuid('must be an artifact id (a UUID)') });
@@ -159,7 +73,7 @@ export function councilRoutes(ctx: ApiContext) {
         .executeUpdate(decideCouncilUpdate, { args: [{ decision, by: principal.name, role: principal.role, ...(feedback !== undefined ? { feedback } : {}) }] });
       return { status: 202, body: ack };
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'conflict', err.cause?.message ?? err.message);
+      if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'conflict', failureMessage(err));
       if (err instanceof WorkflowNotFoundError) throw new HttpError(409, 'conflict', `Council ${id}'s workflow is no longer running`);
       throw err;
     }

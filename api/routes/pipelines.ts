@@ -13,7 +13,7 @@ import { documentHash, pipelineWorkflowId } from '../../activities/pipeline/pipe
 import { insertExecution, updateExecution } from '../../activities/pipeline/pipeline-store';
 import { executionView, nodeRunsView } from '../../activities/pipeline/pipeline-views';
 import type { PipelineRunInput } from '../../workflows/pipeline/pipeline-run';
-import { WHOOSH_KIND, WHOOSH_PIPELINE, WHOOSH_STATUS_DETAIL, WHOOSH_TRIGGER } from '../../workflows/search-attributes';
+import { WHOOSH_KIND, WHOOSH_PIPELINE, WHOOSH_STATUS_DETAIL, WHOOSH_TRIGGER } from '../../domain/search-attributes';
 import type { ApiContext } from '../context';
 import { HttpError, type FieldIssue } from '../errors';
 import { route } from '../route';

@@ -13,12 +13,14 @@ import {
   type RepositoryInput,
 } from '../../activities/intake/repository-store';
 import { createForge } from '../../activities/forge';
+import { DELIVERY_STATUSES } from '../../domain/statuses';
+import { deliveryView, repoView, syncRunView } from '../../domain/wire/repositories';
 import { deleteRepositorySchedule, ensureRepositorySchedule, repositoryScheduleId } from '../../infra/schedules';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
 import { route } from '../route';
 import { temporalUiLink } from '../services/temporal-links';
-import { WHOOSH_STATUS_LABEL_SPECS } from '../../workflows/status-labels';
+import { WHOOSH_STATUS_LABEL_SPECS } from '../../domain/status-labels';
 
 /** The labels WHOOSH works with, created by ensure-labels. */
 export function standardLabels(config: ApiContext['config']) {
@@ -44,24 +46,6 @@ const repoBody = z
   })
   .strict()
   .refine((b) => !(b.token && b.tokenFile), { message: 'give token or tokenFile, not both' });
-
-const repoView = z.object({
-  id: z.number(),
-  kind: z.enum(['gitea', 'github']),
-  baseUrl: z.string(),
-  owner: z.string(),
-  name: z.string(),
-  hasToken: z.boolean(),
-  tokenFile: z.string().nullable(),
-  monitor: z.boolean(),
-  labels: z.array(z.string()),
-  syncIntervalSeconds: z.number(),
-  lastSyncedAt: z.string().nullable(),
-  webhookUrl: z.string(),
-  webhookSecret: z.string().optional().describe('Shown once, when created, for the forge’s webhook settings'),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
@@ -209,16 +193,7 @@ export function repositoryRoutes(ctx: ApiContext) {
           description: 'Sync runs',
           schema: z.object({
             runs: z.array(
-              z.object({
-                id: z.number(),
-                mode: z.string(),
-                since: z.string().nullable(),
-                startedAt: z.string(),
-                finishedAt: z.string().nullable(),
-                issuesSeen: z.number(),
-                workflowsStarted: z.number(),
-                error: z.string().nullable(),
-              }),
+              syncRunView,
             ),
           }),
         },
@@ -235,7 +210,7 @@ export function repositoryRoutes(ctx: ApiContext) {
       tag: 'repositories',
       auth: 'viewer',
       query: z.object({
-        status: z.enum(['pending', 'started', 'existing', 'signalled', 'no-workflow', 'ignored', 'failed']).optional(),
+        status: z.enum(DELIVERY_STATUSES).optional(),
         repository: z.coerce.number().int().positive().optional(),
         issue: z.coerce.number().int().positive().optional(),
         before: z.coerce.number().int().positive().optional(),
@@ -246,23 +221,7 @@ export function repositoryRoutes(ctx: ApiContext) {
           description: 'Deliveries, and counts of rejected ones by forge and reason',
           schema: z.object({
             deliveries: z.array(
-              z.object({
-                id: z.number(),
-                forge: z.string(),
-                deliveryId: z.string().nullable(),
-                event: z.string(),
-                action: z.string().nullable(),
-                repositoryId: z.number().nullable(),
-                repository: z.string(),
-                issueNumber: z.number().nullable(),
-                status: z.string(),
-                workflowId: z.string().nullable(),
-                outcome: z.string().nullable(),
-                attempts: z.number(),
-                lastError: z.string().nullable(),
-                receivedAt: z.string(),
-                processedAt: z.string().nullable(),
-              }),
+              deliveryView,
             ),
             rejected: z.record(z.string(), z.number()),
             nextBefore: z.number().nullable(),

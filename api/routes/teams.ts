@@ -7,8 +7,10 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { z } from 'zod';
 import { teamCandidates } from '../../activities/team/team-activities';
 import { getTeam, listTeams, type TeamRow } from '../../activities/team/team-store';
-import { classifyTask } from '../../workflows/team/classify-task';
-import { composeTeam } from '../../workflows/team/compose-team';
+import { failureMessage } from '../../domain/failures';
+import { classifyTask } from '../../domain/team/classify-task';
+import { composeTeam } from '../../domain/team/compose-team';
+import { classificationView, memberView, scoringView, teamDetailView, teamRowView, unfilledView } from '../../domain/wire/teams';
 import { cancelTeamSignal, reformTeamUpdate, TEAM_STATUSES } from '../../workflows/team/definitions';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
@@ -29,65 +31,6 @@ const listQuery = z
     cursor: cursorSchema,
   })
   .strict();
-
-const memberView = z.object({
-  roleId: z.string(),
-  roleTitle: z.string(),
-  agentId: z.string(),
-  agentName: z.string(),
-  model: z.string().nullable(),
-  score: z.number(),
-  reasons: z.array(z.string()),
-  container: z.object({ id: z.string(), name: z.string(), kind: z.enum(['container', 'service']) }).optional(),
-});
-
-const teamRowView = z.object({
-  id: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  repository: z.string(),
-  issue: z.object({ number: z.number(), title: z.string(), url: z.string() }),
-  status: z.enum(TEAM_STATUSES),
-  taskType: z.string(),
-  complexity: z.string(),
-  classificationSource: z.string(),
-  classificationFallback: z.string().nullable(),
-  memberCount: z.number(),
-  outcome: z.string().nullable(),
-  error: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  endedAt: z.string().nullable(),
-  temporalUiUrl: z.string().optional(),
-});
-
-const classificationView = z.object({
-  type: z.string(),
-  complexity: z.object({ level: z.string(), score: z.number() }),
-  domains: z.array(z.string()),
-  skills: z.object({ critical: z.array(z.string()), desirable: z.array(z.string()) }),
-  confidence: z.number(),
-  signals: z.array(z.string()),
-  source: z.enum(['heuristics', 'llm']),
-});
-
-const scoringView = z.array(
-  z.object({
-    roleId: z.string(),
-    roleTitle: z.string(),
-    candidates: z.array(
-      z.object({ agentId: z.string(), score: z.number(), skillMatch: z.number(), specializationMatch: z.boolean(), availability: z.number(), chosen: z.boolean(), reasons: z.array(z.string()) }),
-    ),
-  }),
-);
-const unfilledView = z.array(z.object({ roleId: z.string(), reason: z.string() }));
-
-const teamDetailView = teamRowView.extend({
-  classification: classificationView,
-  scoring: scoringView,
-  unfilled: unfilledView,
-  members: z.array(memberView.extend({ joinedAt: z.string() })),
-});
 
 const analyzeBody = z
   .object({
@@ -198,7 +141,7 @@ export function teamRoutes(ctx: ApiContext) {
           const member = await ctx.temporal.workflow.getHandle(team.workflowId, team.runId).executeUpdate(reformTeamUpdate, { args: [{ ...body, by: principal!.name }] });
           return { status: 200, body: member };
         } catch (err) {
-          if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'conflict', err.cause?.message ?? err.message);
+          if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'conflict', failureMessage(err));
           if (err instanceof WorkflowNotFoundError) throw new HttpError(409, 'conflict', `Team ${params.id}'s workflow is no longer running`);
           throw err;
         }

@@ -3,16 +3,12 @@
  * status, from visibility counts grouped by ExecutionStatus (the one field the
  * count API groups by): one count per kind, never a listing.
  */
-import { WHOOSH_KIND } from '../../workflows/search-attributes';
+import { WHOOSH_KINDS } from '../../domain/kinds';
+import { WHOOSH_KIND } from '../../domain/search-attributes';
 import type { ApiContext } from '../context';
 import { decodePayload } from '../history/timeline';
 
-/**
- * The WhooshKind values WHOOSH's own starters set (intake, schedules, the
- * self-check). Executions of any other kind, or of none
- * (an llmCall started by hand, a child), are counted as `other`.
- */
-export const KNOWN_KINDS = ['team', 'council', 'repository-sync', 'agent-health', 'system-check'] as const;
+/** Executions of a kind not in WHOOSH_KINDS, or of none (an llmCall started by hand, a child), are counted as `other`. */
 
 /** Visibility's spelling → the status names the other routes answer with. */
 const STATUS_NAMES: Record<string, string> = {
@@ -55,7 +51,7 @@ export async function countExecutions(ctx: Pick<ApiContext, 'temporal'>, closedS
     }
     return { kind: kind ?? null, total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus };
   };
-  const [total, ...known] = await Promise.all([count(undefined), ...KNOWN_KINDS.map((k) => count(k))]);
+  const [total, ...known] = await Promise.all([count(undefined), ...WHOOSH_KINDS.map((k) => count(k))]);
   const other: Record<string, number> = { ...total!.byStatus };
   for (const k of known) for (const [status, n] of Object.entries(k.byStatus)) other[status] = Math.max(0, (other[status] ?? 0) - n);
   for (const [status, n] of Object.entries(other)) if (n === 0) delete other[status];

@@ -4,8 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
+import { failureMessage } from '../../domain/failures';
 import type { SelfCheckResult } from '../../workflows/self-check';
-import { WHOOSH_KIND } from '../../workflows/search-attributes';
+import type { WhooshKind } from '../../domain/kinds';
+import { WHOOSH_KIND } from '../../domain/search-attributes';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
 import { temporalUiLink } from './temporal-links';
@@ -28,7 +30,7 @@ export async function startSelfCheck(
     workflowId,
     taskQueue: ctx.config.temporal.task_queue,
     args: [{ note: input.note, delayMs: (input.delaySeconds ?? 0) * 1000 }],
-    typedSearchAttributes: new TypedSearchAttributes([{ key: WHOOSH_KIND, value: 'system-check' }]),
+    typedSearchAttributes: new TypedSearchAttributes([{ key: WHOOSH_KIND, value: 'system-check' satisfies WhooshKind }]),
     workflowExecutionTimeout: '1h',
   });
   const runId = handle.firstExecutionRunId;
@@ -37,7 +39,7 @@ export async function startSelfCheck(
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), input.waitSeconds * 1000).unref());
     const outcome = await Promise.race([handle.result() as Promise<SelfCheckResult>, timeout]).catch((err: unknown) => err);
     if (outcome !== 'timeout') {
-      if (outcome instanceof Error) return { workflowId, runId, status: 'FAILED', failure: outcome.message, temporalUiUrl: link };
+      if (outcome instanceof Error) return { workflowId, runId, status: 'FAILED', failure: failureMessage(outcome), temporalUiUrl: link };
       return { workflowId, runId, status: 'COMPLETED', result: outcome as SelfCheckResult, temporalUiUrl: link };
     }
   }
@@ -55,7 +57,7 @@ export async function getSelfCheck(ctx: ApiContext, workflowId: string): Promise
     if (status === 'FAILED') {
       const failure = await handle.result().then(
         () => undefined,
-        (err: unknown) => (err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)),
+        (err: unknown) => failureMessage(err),
       );
       return { ...base, failure };
     }

@@ -10,7 +10,7 @@ import { findRepositories, type Repository } from '../../activities/intake/repos
 import { countRejection, recordDelivery } from '../../activities/intake/delivery-store';
 import { deliveryHeaders, repositoryOf, toIssueEvent, verifySignature } from '../../activities/forge/webhook-payload';
 import type { ForgeKind } from '../../activities/forge/forge';
-import { routeEvent, type Intent } from '../../workflows/intake/route-event';
+import { routeEvent, type Intent } from '../../domain/intake/route-event';
 import { intakeRules } from '../../activities/intake/intake-rules';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';

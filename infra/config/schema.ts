@@ -5,12 +5,13 @@
  * in the file or set by an environment variable.
  */
 import { z } from 'zod';
+import { ROLES, type Role } from '../../domain/roles';
+
+export { ROLES, type Role };
 
 const port = z.number().int().min(1).max(65535);
 const nonEmpty = z.string().trim().min(1);
 
-export const ROLES = ['admin', 'operator', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
 
 const agentBaseSchema = z
   .object({

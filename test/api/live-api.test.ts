@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { createNode, deleteNode } from '../../activities/agents/agent-store';
-import { WHOOSH_KIND } from '../../workflows/search-attributes';
+import { WHOOSH_KIND } from '../../domain/search-attributes';
 import { readJson, serveApi, type RunningApi } from '../helpers/api-server';
 import { silentLogger, startHarness, testConfig, type Harness } from '../helpers/harness';
 

@@ -18,14 +18,14 @@ import { councilStateQuery, type CouncilState } from '../../workflows/council/de
 import type { IntakeInput } from '../../workflows/definitions';
 import { readJson, serveApi, type RunningApi } from '../helpers/api-server';
 import { silentLogger, startHarness, testConfig, type Harness } from '../helpers/harness';
-import { GiteaSimulator, GITEA_SIM_TOKEN } from '../simulators/gitea';
-import { OllamaSimulator } from '../simulators/ollama';
-import { readCall, validAnswer, type CouncilCall } from '../simulators/ollama/council-answers';
+import { GiteaSimulator, GITEA_SIM_TOKEN } from '../../simulators/gitea';
+import { OllamaSimulator } from '../../simulators/ollama';
+import { readCall, validAnswer, type CouncilCall } from '../../simulators/ollama/council-answers';
 import { eventually } from '../helpers/eventually';
 
 export { eventually } from '../helpers/eventually';
 
-export { readCall, samplePlan, validAnswer, type CouncilCall } from '../simulators/ollama/council-answers';
+export { readCall, samplePlan, validAnswer, type CouncilCall } from '../../simulators/ollama/council-answers';
 
 export const OPERATOR_TOKEN = 'operator-token-councils-01';
 export const VIEWER_TOKEN = 'viewer-token-councils-0001';

@@ -6,7 +6,7 @@
  * `/approve` opens the task issues, whose own webhooks start team
  * formations. Then: no second set of issues, whatever is replayed; the API.
  */
-import { councilMarker, markerWhat } from '../../workflows/council/render';
+import { councilMarker, markerWhat } from '../../domain/council/render';
 import { teamStateQuery } from '../../workflows/team/definitions';
 import { readJson } from '../helpers/api-server';
 import { recordHistory } from '../helpers/histories';

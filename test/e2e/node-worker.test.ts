@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createNode, deleteNode } from '../../activities/agents/agent-store';
 import type { LlmCallResult } from '../../workflows/llm-call';
 import { startHarness, type Harness } from '../helpers/harness';
-import { OllamaSimulator } from '../simulators/ollama';
+import { OllamaSimulator } from '../../simulators/ollama';
 import { testEnv } from '../setup/test-env';
 
 const ROOT = path.join(__dirname, '..', '..');

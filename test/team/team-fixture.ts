@@ -11,8 +11,8 @@ import type { WhooshConfig } from '../../infra/config';
 import { teamStateQuery, type TeamState } from '../../workflows/team/definitions';
 import { readJson, serveApi, type RunningApi } from '../helpers/api-server';
 import { silentLogger, startHarness, testConfig, type Harness, type HarnessOptions } from '../helpers/harness';
-import { DockerSimulator } from '../simulators/docker';
-import { GiteaSimulator, GITEA_SIM_TOKEN } from '../simulators/gitea';
+import { DockerSimulator } from '../../simulators/docker';
+import { GiteaSimulator, GITEA_SIM_TOKEN } from '../../simulators/gitea';
 import { eventually } from '../helpers/eventually';
 
 export { eventually } from '../helpers/eventually';

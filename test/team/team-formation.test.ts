@@ -168,10 +168,27 @@ test('saga: when the third of four deployments fails, the first two are removed 
   const failed = comments(n).filter((c) => c.body.includes(`whoosh:team:${state.teamId}:deploy-failed`));
   expect(failed).toHaveLength(1);
   expect(failed[0]!.body.match(/`whoosh-[^`]+`/g)).toHaveLength(2);
+  // The comment names the daemon's refusal, not the boundary it crossed.
+  expect(failed[0]!.body).toContain('no space left on device');
+  expect(failed[0]!.body).not.toContain('Activity task failed');
   expect(labels(n)).toContain('whoosh:failed');
   const team = await readJson(await s.call(`/api/v1/teams/${state.teamId}`));
   expect(team).toMatchObject({ status: 'failed', error: expect.stringContaining('no space left on device') });
   await recordHistory('team-formation-deploy-saga', handle);
+});
+
+test('when removing the agents fails at the end, the comment says why in the daemon\'s words', async () => {
+  const n = openTask('Add a health endpoint to the backend API', 'Report the database status.');
+  const active = await s.status(n, 'active');
+  // The first request of the removal is refused (a 4xx: not retried), so the agents stay.
+  s.docker.failNext(1, 403, 'simulated failure: removal forbidden by policy');
+  s.gitea.closeIssue(s.owner, s.repo, n, 'alice');
+  const result = await s.h.client.workflow.getHandle(s.workflowId(n)).result();
+  expect(result.outcome).toContain('simulated failure: removal forbidden by policy');
+  const ended = comments(n).filter((c) => c.body.includes(`whoosh:team:${active.teamId}:ended`));
+  expect(ended).toHaveLength(1);
+  expect(ended[0]!.body).toContain('simulated failure: removal forbidden by policy');
+  expect(ended[0]!.body).not.toContain('Activity task failed');
 });
 
 test('on a swarm manager each agent is a service, removed when the task ends', async () => {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { readJson } from '../helpers/api-server';
 import { recordHistory } from '../helpers/histories';
-import { OllamaSimulator } from '../simulators/ollama';
+import { OllamaSimulator } from '../../simulators/ollama';
 import { DEFAULT_NODES, startTeamStage, type TeamStage } from './team-fixture';
 
 const MODEL = `classifier-${randomUUID().slice(0, 6)}:latest`;

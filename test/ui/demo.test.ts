@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ensureUiBuilt } from '../../infra/ui-build';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { launch, launcherEnv, type Launched } from '../helpers/launcher';
-import { GITEA_SIM_TOKEN } from '../simulators/gitea';
+import { GITEA_SIM_TOKEN } from '../../simulators/gitea';
 
 const ADMIN = 'demo-admin-token-0123456789';
 let demo: Launched;

@@ -16,7 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../api/app';
 import { ensureUiBuilt, UI_DIST } from '../../infra/ui-build';
 import type { LlmCallInput } from '../../workflows/llm-call';
-import { WHOOSH_KIND } from '../../workflows/search-attributes';
+import { WHOOSH_KIND } from '../../domain/search-attributes';
 import { readJson } from '../helpers/api-server';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { silentLogger } from '../helpers/harness';

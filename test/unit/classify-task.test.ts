@@ -1,4 +1,4 @@
-import { classifyTask } from '../../workflows/team/classify-task';
+import { classifyTask } from '../../domain/team/classify-task';
 
 test('labels decide the type first', () => {
   const c = classifyTask({ title: 'Login page shows blank screen', body: 'Steps to reproduce...', labels: ['bug'] });

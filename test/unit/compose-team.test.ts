@@ -1,5 +1,5 @@
-import { classifyTask } from '../../workflows/team/classify-task';
-import { composeTeam, rolesForTask, scoreAgent, type CandidateAgent, type TeamOptions } from '../../workflows/team/compose-team';
+import { classifyTask } from '../../domain/team/classify-task';
+import { composeTeam, rolesForTask, scoreAgent, type CandidateAgent, type TeamOptions } from '../../domain/team/compose-team';
 
 const opts: TeamOptions = { minSize: 2, maxSize: 4, skillMatchThreshold: 0.3, strategy: 'balanced' };
 const agent = (id: string, specialization: string | null, capabilities: string[], over: Partial<CandidateAgent> = {}): CandidateAgent => ({

@@ -7,7 +7,7 @@ import {
   type ArtifactKind,
   type KickoffPlan,
   type PlanTask,
-} from '../../workflows/council/artifacts';
+} from '../../domain/council/artifacts';
 
 const GOOD: Record<ArtifactKind, unknown> = {
   requirements: {

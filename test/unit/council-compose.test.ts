@@ -4,8 +4,8 @@ import {
   composeCouncil,
   routableNeeds,
   type CouncilBrief,
-} from '../../workflows/council/compose-council';
-import type { NodeView } from '../../workflows/routing/route-call';
+} from '../../domain/council/compose-council';
+import type { NodeView } from '../../domain/routing/route-call';
 
 const brief = (title: string, body = '', labels: string[] = ['chorus-entrypoint']): CouncilBrief => ({ title, body, labels });
 const roles = (b: CouncilBrief): string[] => composeCouncil(b).members.map((m) => m.role);

@@ -1,4 +1,4 @@
-import { decisionProblem, roleProblem, type DecisionContext } from '../../workflows/council/decisions';
+import { decisionProblem, roleProblem, type DecisionContext } from '../../domain/council/decisions';
 
 const waiting: DecisionContext = { status: 'awaiting_decision', round: 1, maxRounds: 3, decided: false };
 

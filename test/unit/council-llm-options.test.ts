@@ -1,6 +1,6 @@
 import type { LlmRequest } from '../../activities/ollama/llm-activity';
-import { contextTokensFor, MIN_CONTEXT_TOKENS, withContextSize } from '../../workflows/council/llm-options';
-import { memberArtifactRequest } from '../../workflows/council/prompts';
+import { contextTokensFor, MIN_CONTEXT_TOKENS, withContextSize } from '../../domain/council/llm-options';
+import { memberArtifactRequest } from '../../domain/council/prompts';
 
 const request = (chars: number): LlmRequest => ({ messages: [{ role: 'user', content: 'x'.repeat(chars) }], options: { temperature: 0.2 } });
 

@@ -1,5 +1,5 @@
-import { artifactJsonSchema, type MemberArtifact } from '../../workflows/council/artifacts';
-import { BRIEF_LIMIT, memberArtifactRequest, repairRequest, synthesisRequest, type BriefInput } from '../../workflows/council/prompts';
+import { artifactJsonSchema, type MemberArtifact } from '../../domain/council/artifacts';
+import { BRIEF_LIMIT, memberArtifactRequest, repairRequest, synthesisRequest, type BriefInput } from '../../domain/council/prompts';
 
 const brief: BriefInput = {
   number: 7,

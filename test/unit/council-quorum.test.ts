@@ -1,4 +1,4 @@
-import { checkQuorum, type MemberAnswer } from '../../workflows/council/quorum';
+import { checkQuorum, type MemberAnswer } from '../../domain/council/quorum';
 
 const answers = (failed: Partial<Record<MemberAnswer['role'], string>>): MemberAnswer[] =>
   (['product_manager', 'engineering_lead', 'qa_lead', 'security_lead', 'ux_lead'] as const).map((role) => ({

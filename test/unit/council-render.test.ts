@@ -1,4 +1,4 @@
-import type { KickoffPlan, MemberArtifact } from '../../workflows/council/artifacts';
+import type { KickoffPlan, MemberArtifact } from '../../domain/council/artifacts';
 import {
   COMMENT_LIMIT,
   cell,
@@ -18,7 +18,7 @@ import {
   safeText,
   type MemberOutcome,
   type SummaryCommentInput,
-} from '../../workflows/council/render';
+} from '../../domain/council/render';
 
 const councilId = 'council:acme/api#7';
 

@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { agentResourceName, createDockerDeployer, DockerError, type AgentContainerSpec, type DockerDeployer } from '../../activities/docker';
-import { DockerSimulator } from '../simulators/docker';
+import { DockerSimulator } from '../../simulators/docker';
 
 const IMAGE = 'ghcr.io/acme/whoosh-agent:1.4';
 const LIMITS = { nanoCpus: 1_500_000_000, memoryBytes: 512 * 1024 * 1024, pids: 256 };

@@ -1,4 +1,4 @@
-import { classifyOllamaError } from '../../activities/ollama/errors';
+import { classifyOllamaError, StreamTruncatedError } from '../../activities/ollama/errors';
 
 const httpError = (status: number, message: string) => Object.assign(new Error(message), { name: 'ResponseError', status_code: status });
 
@@ -9,6 +9,7 @@ test.each([
   [httpError(400, 'invalid format'), false, 'InvalidLlmRequest'],
   [httpError(500, 'llama runner process has terminated'), false, 'NodeError'],
   [new Error('Did not receive done or success response in stream.'), true, 'StreamTruncated'],
+  [new StreamTruncatedError(), true, 'StreamTruncated'],
   [Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }) }), false, 'NodeUnavailable'],
   [Object.assign(new TypeError('terminated'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }), true, 'NodeUnavailable'],
   [new Error('TypeError: fetch failed'), false, 'NodeUnavailable'],

@@ -5,7 +5,7 @@
  */
 import { Ollama, type ChatResponse } from 'ollama';
 import { z } from 'zod';
-import { BUSY_MESSAGE, OllamaSimulator, sampleFromSchema, type OllamaSimulatorOptions } from '../simulators/ollama';
+import { BUSY_MESSAGE, OllamaSimulator, sampleFromSchema, type OllamaSimulatorOptions } from '../../simulators/ollama';
 
 const MODEL = 'llama3.1:8b';
 

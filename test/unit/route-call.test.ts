@@ -1,4 +1,4 @@
-import { routeCall, taskQueueForNode, type NodeView } from '../../workflows/routing/route-call';
+import { routeCall, taskQueueForNode, type NodeView } from '../../domain/routing/route-call';
 
 const node = (id: string, over: Partial<NodeView> = {}): NodeView => ({
   id,

@@ -1,4 +1,4 @@
-import { parseCommand, routeEvent, workflowIdFor, type IntakeRules, type IssueEvent } from '../../workflows/intake/route-event';
+import { parseCommand, routeEvent, workflowIdFor, type IntakeRules, type IssueEvent } from '../../domain/intake/route-event';
 
 const rules: IntakeRules = { taskLabel: 'bzzz-task', councilLabel: 'chorus-entrypoint', councilTitle: 'Design Brief', permittedUsers: ['lead'] };
 const repo = { owner: 'acme', name: 'api' };

@@ -6,21 +6,22 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  buildTimeline,
   decodePayload,
   eventPayload,
-  findEvent,
-  normalizeEvents,
   payloadFields,
   readHistory,
   type ActivityItem,
   type HistoryEventJson,
   type HistoryJson,
   type TimelineItem,
+  type TimelineOptions,
 } from '../../api/history/timeline';
 import { HISTORIES_DIR } from '../helpers/histories';
 
 const fixture = (name: string): HistoryJson => JSON.parse(readFileSync(path.join(HISTORIES_DIR, `${name}.json`), 'utf8'));
+const buildTimeline = (history: HistoryJson, options?: TimelineOptions) => readHistory(history, options).timeline;
+const normalizeEvents = (history: HistoryJson) => readHistory(history).events;
+const findEvent = (history: HistoryJson, eventId: string) => history.events?.find((e) => String(e.eventId) === eventId);
 const ofKind = <K extends TimelineItem['kind']>(items: readonly TimelineItem[], kind: K) => items.filter((i): i is Extract<TimelineItem, { kind: K }> => i.kind === kind);
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');

@@ -11,7 +11,7 @@ import { listAlerts } from '../../activities/agents/alert-store';
 import type { LlmCallInput, LlmCallResult } from '../../workflows/llm-call';
 import { startHarness, testConfig, type Harness } from '../helpers/harness';
 import { recordHistory } from '../helpers/histories';
-import { OllamaSimulator } from '../simulators/ollama';
+import { OllamaSimulator } from '../../simulators/ollama';
 
 const PREFIX = `t${randomUUID().slice(0, 6)}-`;
 let h: Harness;

@@ -3,21 +3,21 @@
  * body so the API (and tests) can import them without the workflow code.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CouncilRoleId, OptionalRoleId } from './compose-council';
+import type { CouncilRoleId, OptionalRoleId } from '../../domain/council/compose-council';
 
-export const COUNCIL_STATUSES = ['deliberating', 'synthesizing', 'awaiting_decision', 'creating_tasks', 'approved', 'cancelled', 'expired', 'failed'] as const;
-export type CouncilStatus = (typeof COUNCIL_STATUSES)[number];
-export const ENDED_COUNCIL_STATUSES: readonly CouncilStatus[] = ['approved', 'cancelled', 'expired', 'failed'];
+import { type CouncilDecisionName, type CouncilStatus, type MemberStatus, type RoundStatus } from '../../domain/statuses';
 
-/** What became of one round: its plan was put up for a decision, then approved, revised (a next round) or left. */
-export const ROUND_STATUSES = ['deliberating', 'synthesizing', 'proposed', 'failed', 'approved', 'revised', 'cancelled', 'expired'] as const;
-export type RoundStatus = (typeof ROUND_STATUSES)[number];
-
-export const MEMBER_STATUSES = ['deliberating', 'answered', 'failed'] as const;
-export type MemberStatus = (typeof MEMBER_STATUSES)[number];
-
-export const COUNCIL_DECISIONS = ['approve', 'revise', 'cancel'] as const;
-export type CouncilDecisionName = (typeof COUNCIL_DECISIONS)[number];
+export {
+  COUNCIL_DECISIONS,
+  COUNCIL_STATUSES,
+  ENDED_COUNCIL_STATUSES,
+  MEMBER_STATUSES,
+  ROUND_STATUSES,
+  type CouncilDecisionName,
+  type CouncilStatus,
+  type MemberStatus,
+  type RoundStatus,
+} from '../../domain/statuses';
 
 /** A decision asked for through the `decideCouncil` update (the API, the dashboard). */
 export interface CouncilDecisionRequest {

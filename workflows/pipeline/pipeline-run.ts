@@ -13,8 +13,6 @@
  * the run continues as new with { seq, resume } long before Temporal's limits.
  */
 import {
-  ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   ParentClosePolicy,
   continueAsNew,
@@ -29,7 +27,8 @@ import {
 } from '@temporalio/workflow';
 import type { ExecutionStatus } from '../../domain/pipeline/types';
 import type { ChildRef, PipelineActivities, ResumeInput, StepDescriptor } from '../../activities/pipeline/pipeline-activities';
-import { WHOOSH_KIND, WHOOSH_PIPELINE, WHOOSH_STATUS_DETAIL, WHOOSH_TRIGGER } from '../search-attributes';
+import { WHOOSH_KIND, WHOOSH_PIPELINE, WHOOSH_STATUS_DETAIL, WHOOSH_TRIGGER } from '../../domain/search-attributes';
+import { failureMessage, nonRetryableFailure } from '../../domain/failures';
 
 export interface PipelineRunInput {
   readonly executionId: string;
@@ -71,11 +70,6 @@ function nodeActivity(step: Extract<StepDescriptor, { kind: 'activity' }>) {
   }).runPipelineNode;
 }
 
-function failureMessage(err: unknown): string {
-  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
-}
-
 export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunResult> {
   const { executionId } = input;
   const limit = input.historyLimit ?? HISTORY_LIMIT;
@@ -108,7 +102,7 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
           return { executionId, status: 'success' };
         case 'error':
           show('error');
-          throw ApplicationFailure.create({ type: 'PipelineFailed', message: `${step.error.node}: ${step.error.message}`, nonRetryable: true, details: [step.error] });
+          throw nonRetryableFailure('PipelineFailed', `${step.error.node}: ${step.error.message}`, [step.error]);
         case 'activity':
           show('running');
           try {

@@ -3,11 +3,12 @@
  * body so the API (and tests) can import them without the workflow code.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Classification } from './classify-task';
-import type { Team, TeamMember } from './compose-team';
+import type { Classification } from '../../domain/team/classify-task';
+import type { Team, TeamMember } from '../../domain/team/compose-team';
 
-export const TEAM_STATUSES = ['forming', 'deploying', 'active', 'cleaning_up', 'done', 'cancelled', 'failed'] as const;
-export type TeamStatus = (typeof TEAM_STATUSES)[number];
+import type { TeamStatus } from '../../domain/statuses';
+
+export { TEAM_STATUSES, type TeamStatus } from '../../domain/statuses';
 
 export interface ContainerRef {
   readonly id: string;

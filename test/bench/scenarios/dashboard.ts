@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { Stack } from '../../../infra/stack';
-import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY } from '../../../workflows/search-attributes';
+import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY } from '../../../domain/search-attributes';
 import { forgeCommandSignal } from '../../../workflows/definitions';
 import { launchBrowser } from '../../helpers/browser';
 import { withBenchStack } from '../bench-stack';

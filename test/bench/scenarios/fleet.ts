@@ -12,7 +12,7 @@ import type { WhooshConfig } from '../../../infra/config';
 import type { Stack } from '../../../infra/stack';
 import { withBenchStack } from '../bench-stack';
 import type { LlmCallResult } from '../../../workflows/llm-call';
-import { OllamaSimulator } from '../../simulators/ollama';
+import { OllamaSimulator } from '../../../simulators/ollama';
 import { round, type Scenario } from '../report';
 import { measureBaseline } from './temporal-baseline';
 

@@ -10,9 +10,9 @@
 import { createRepository } from '../../../activities/intake/repository-store';
 import { withBenchStack } from '../bench-stack';
 import { percentile, round, type Scenario } from '../report';
-import { DockerSimulator } from '../../simulators/docker';
-import { GiteaSimulator, GITEA_SIM_TOKEN } from '../../simulators/gitea';
-import { OllamaSimulator } from '../../simulators/ollama';
+import { DockerSimulator } from '../../../simulators/docker';
+import { GiteaSimulator, GITEA_SIM_TOKEN } from '../../../simulators/gitea';
+import { OllamaSimulator } from '../../../simulators/ollama';
 import { measureBaseline } from './temporal-baseline';
 
 const ISSUES = Number(process.env.BENCH_ISSUES ?? 100);

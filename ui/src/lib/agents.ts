@@ -1,49 +1,9 @@
 /** The agent registry, alerts and load history (api/routes/agents.ts, api/routes/stats.ts). */
 import { get, send, type Request } from './api';
-import type { NodeStatus } from './tone';
 
-export interface AgentNode {
-  readonly id: string;
-  readonly name: string;
-  readonly endpoint: string;
-  readonly models: readonly string[];
-  readonly specialization: string | null;
-  readonly capabilities: readonly string[];
-  readonly parallel: number;
-  readonly hardware: { readonly gpu_type?: string; readonly vram_gb?: number; readonly cpu_cores?: number };
-  readonly performance_targets: { readonly min_tokens_per_second?: number; readonly max_response_time_ms?: number };
-  readonly source: 'config' | 'api';
-  readonly status: NodeStatus;
-  readonly version: string | null;
-  readonly modelsInstalled: readonly string[];
-  readonly modelsLoaded: readonly string[];
-  readonly reason: string | null;
-  readonly lastError: string | null;
-  readonly lastSeen: string | null;
-  readonly checkedAt: string | null;
-  readonly stats: {
-    readonly inFlight: number;
-    readonly queued: number;
-    readonly utilization: number;
-    readonly tokensPerSecond: number | null;
-    readonly latencyP50Ms: number | null;
-    readonly latencyP95Ms: number | null;
-    readonly callsInWindow: number;
-    readonly failuresInWindow: number;
-    readonly windowSeconds: number;
-  };
-}
+import type { AgentNode, Alert } from '../../../domain/wire/agents';
 
-export interface Alert {
-  readonly id: number;
-  readonly nodeId: string | null;
-  readonly kind: string;
-  readonly severity: 'warning' | 'critical';
-  readonly message: string;
-  readonly raisedAt: string;
-  readonly updatedAt: string;
-  readonly resolvedAt: string | null;
-}
+export type { AgentNode, Alert } from '../../../domain/wire/agents';
 
 export interface LoadHistory {
   readonly bucketSeconds: number;

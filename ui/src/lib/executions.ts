@@ -1,6 +1,6 @@
 /**
- * The Executions API (api/routes/workflows.ts) and the timeline it builds
- * from a history (api/history/timeline.ts), as the dashboard reads them.
+ * The Executions API (api/routes/executions.ts) and the timeline it builds
+ * from a history (api/history/timeline/), as the dashboard reads them.
  */
 import { get, type Request } from './api';
 
@@ -31,145 +31,33 @@ export interface ExecutionFilters {
 
 export const FILTER_KEYS = ['kind', 'repository', 'status', 'type', 'q', 'startedAfter', 'startedBefore'] as const;
 
-/** The statuses the list can filter on (api/routes/workflows.ts STATUSES). */
+/** The statuses the list can filter on (api/routes/executions.ts STATUSES). */
 export const EXECUTION_STATUSES = ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'CONTINUED_AS_NEW', 'TIMED_OUT'] as const;
 
-/** The WhooshKind values WHOOSH's own starters set (api/services/execution-counts.ts). */
-export const KNOWN_KINDS = ['team', 'council', 'repository-sync', 'agent-health', 'system-check'] as const;
+/** The WhooshKind values WHOOSH's own starters set (domain/kinds.ts). */
+export { WHOOSH_KINDS as KNOWN_KINDS } from '../../../domain/kinds';
 
-export interface PayloadPreview {
-  readonly eventId: string;
-  readonly field: string;
-  readonly encoding: string;
-  readonly preview: string;
-  readonly truncated: boolean;
-  readonly sizeBytes: number;
-}
+import type { FailureView, NormalizedEvent, PayloadPreview, Timeline as WireTimeline, TimelineItem as WireItem } from '../../../domain/wire/timeline';
 
-export interface Failure {
-  readonly message: string;
-  readonly kind: string;
-  readonly type?: string;
-  readonly nonRetryable?: boolean;
-  readonly source?: string;
-  readonly stackTrace?: string;
-  readonly details?: PayloadPreview;
-  readonly cause?: Failure;
-}
+export type {
+  ActivityItem,
+  ChildItem,
+  EventItem,
+  FailureView as Failure,
+  MarkerItem,
+  NormalizedEvent,
+  PayloadPreview,
+  SignalItem,
+  TimerItem,
+  UpdateItem,
+  WorkflowEndItem,
+  WorkflowStartItem,
+} from '../../../domain/wire/timeline';
 
-interface ItemBase {
-  readonly id: string;
-  readonly title: string;
-  readonly status: string;
-  readonly start: string | null;
-  readonly end: string | null;
-  readonly durationMs: number | null;
-  readonly eventIds: readonly string[];
-  readonly input?: PayloadPreview;
-  readonly result?: PayloadPreview;
-  readonly failure?: Failure;
-}
-
-export interface ActivityItem extends ItemBase {
-  readonly kind: 'activity';
-  readonly activityId: string;
-  readonly activityType: string;
-  readonly taskQueue?: string;
-  readonly attempts: number;
-  readonly maximumAttempts?: number;
-  readonly startedAt: string | null;
-  readonly lastFailure?: Failure;
-  readonly retryState?: string;
-  readonly identity?: string;
-  readonly lastHeartbeatAt?: string;
-  readonly nextAttemptAt?: string;
-}
-
-export interface TimerItem extends ItemBase {
-  readonly kind: 'timer';
-  readonly timerId: string;
-  readonly fireAfterMs?: number;
-}
-
-export interface SignalItem extends ItemBase {
-  readonly kind: 'signal';
-  readonly direction: 'received' | 'sent';
-  readonly name: string;
-  readonly identity?: string;
-  readonly target?: { readonly workflowId: string; readonly runId?: string };
-  readonly cause?: string;
-}
-
-export interface UpdateItem extends ItemBase {
-  readonly kind: 'update';
-  readonly updateId: string;
-  readonly name: string;
-}
-
-export interface ChildItem extends ItemBase {
-  readonly kind: 'child';
-  readonly workflowType: string;
-  readonly workflowId: string;
-  readonly runId?: string;
-  readonly cause?: string;
-}
-
-export interface MarkerItem extends ItemBase {
-  readonly kind: 'marker';
-  readonly name: string;
-  readonly details: Readonly<Record<string, PayloadPreview>>;
-}
-
-export interface WorkflowStartItem extends ItemBase {
-  readonly kind: 'workflow-start';
-  readonly workflowType: string;
-  readonly taskQueue?: string;
-  readonly attempt: number;
-  readonly identity?: string;
-  readonly parent?: { readonly workflowId: string; readonly runId?: string };
-  readonly continuedFromRunId?: string;
-}
-
-export interface WorkflowEndItem extends ItemBase {
-  readonly kind: 'workflow-end';
-  readonly retryState?: string;
-  readonly reason?: string;
-  readonly identity?: string;
-  readonly newRunId?: string;
-}
-
-export interface EventItem extends ItemBase {
-  readonly kind: 'event';
-  readonly category: string;
-  readonly summary: Readonly<Record<string, string | number | boolean>>;
-}
-
-export type TimelineItem = WorkflowStartItem | WorkflowEndItem | ActivityItem | TimerItem | SignalItem | UpdateItem | ChildItem | MarkerItem | EventItem;
+/** The dashboard reads any item's payloads and failure where it has them (the wire types say which kinds do). */
+export type TimelineItem = WireItem & { readonly input?: PayloadPreview; readonly result?: PayloadPreview; readonly failure?: FailureView };
+export type Timeline = Omit<WireTimeline, 'items'> & { readonly items: readonly TimelineItem[] };
 export type ItemKind = TimelineItem['kind'];
-
-export interface NormalizedEvent {
-  readonly id: string;
-  readonly time: string | null;
-  readonly type: string;
-  readonly category: string;
-  readonly groupId?: string;
-  readonly summary: Readonly<Record<string, string | number | boolean>>;
-}
-
-export interface Timeline {
-  readonly items: readonly TimelineItem[];
-  readonly workflowTasks: {
-    readonly scheduled: number;
-    readonly completed: number;
-    readonly failed: number;
-    readonly timedOut: number;
-    readonly lastFailure?: { readonly eventId: string; readonly cause?: string; readonly failure?: Failure };
-  };
-  readonly eventCount: number;
-  readonly start: string | null;
-  readonly end: string | null;
-  readonly durationMs: number | null;
-}
 
 export interface History {
   readonly workflowId: string;

@@ -1,52 +1,10 @@
 /** Monitored repositories, their sync runs and the webhook delivery log (api/routes/repositories.ts). */
 import { get, send, type Request } from './api';
 
-export interface Repository {
-  readonly id: number;
-  readonly kind: 'gitea' | 'github';
-  readonly baseUrl: string;
-  readonly owner: string;
-  readonly name: string;
-  readonly hasToken: boolean;
-  readonly monitor: boolean;
-  readonly labels: readonly string[];
-  readonly syncIntervalSeconds: number;
-  readonly lastSyncedAt: string | null;
-  readonly webhookUrl: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+import type { Delivery, Repository, SyncRun } from '../../../domain/wire/repositories';
 
-export interface SyncRun {
-  readonly id: number;
-  readonly mode: string;
-  readonly since: string | null;
-  readonly startedAt: string;
-  readonly finishedAt: string | null;
-  readonly issuesSeen: number;
-  readonly workflowsStarted: number;
-  readonly error: string | null;
-}
-
-export interface Delivery {
-  readonly id: number;
-  readonly forge: string;
-  readonly deliveryId: string | null;
-  readonly event: string;
-  readonly action: string | null;
-  readonly repositoryId: number | null;
-  readonly repository: string;
-  readonly issueNumber: number | null;
-  readonly status: string;
-  readonly workflowId: string | null;
-  readonly outcome: string | null;
-  readonly attempts: number;
-  readonly lastError: string | null;
-  readonly receivedAt: string;
-  readonly processedAt: string | null;
-}
-
-export const DELIVERY_STATUSES = ['pending', 'started', 'existing', 'signalled', 'no-workflow', 'ignored', 'failed'] as const;
+export type { Delivery, Repository, SyncRun } from '../../../domain/wire/repositories';
+export { DELIVERY_STATUSES } from '../../../domain/statuses';
 
 export const listRepositories = (token: string, request: Request = fetch) => get<{ repositories: Repository[] }>(token, '/api/v1/repositories', {}, request);
 

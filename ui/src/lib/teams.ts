@@ -1,71 +1,9 @@
 /** The Teams API (api/routes/teams.ts) as the dashboard reads it. */
 import { get, send, type Request } from './api';
-import type { TeamStatus } from './tone';
 
-export interface TeamRow {
-  readonly id: string;
-  readonly workflowId: string;
-  readonly runId: string;
-  readonly repository: string;
-  readonly issue: { readonly number: number; readonly title: string; readonly url: string };
-  readonly status: TeamStatus;
-  readonly taskType: string;
-  readonly complexity: string;
-  readonly classificationSource: string;
-  readonly classificationFallback: string | null;
-  readonly memberCount: number;
-  readonly outcome: string | null;
-  readonly error: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly endedAt: string | null;
-  readonly temporalUiUrl?: string;
-}
+import type { TeamDetail, TeamRow } from '../../../domain/wire/teams';
 
-export interface Classification {
-  readonly type: string;
-  readonly complexity: { readonly level: string; readonly score: number };
-  readonly domains: readonly string[];
-  readonly skills: { readonly critical: readonly string[]; readonly desirable: readonly string[] };
-  readonly confidence: number;
-  readonly signals: readonly string[];
-  readonly source: 'heuristics' | 'llm';
-}
-
-export interface Candidate {
-  readonly agentId: string;
-  readonly score: number;
-  readonly skillMatch: number;
-  readonly specializationMatch: boolean;
-  readonly availability: number;
-  readonly chosen: boolean;
-  readonly reasons: readonly string[];
-}
-
-export interface ScoringRow {
-  readonly roleId: string;
-  readonly roleTitle: string;
-  readonly candidates: readonly Candidate[];
-}
-
-export interface Member {
-  readonly roleId: string;
-  readonly roleTitle: string;
-  readonly agentId: string;
-  readonly agentName: string;
-  readonly model: string | null;
-  readonly score: number;
-  readonly reasons: readonly string[];
-  readonly container?: { readonly id: string; readonly name: string; readonly kind: 'container' | 'service' };
-  readonly joinedAt: string;
-}
-
-export interface TeamDetail extends TeamRow {
-  readonly classification: Classification;
-  readonly scoring: readonly ScoringRow[];
-  readonly unfilled: readonly { readonly roleId: string; readonly reason: string }[];
-  readonly members: readonly Member[];
-}
+export type { Candidate, Classification, Member, ScoringRow, TeamDetail, TeamRow } from '../../../domain/wire/teams';
 
 export interface TeamFilters {
   readonly repository?: string;

@@ -1,3 +1,4 @@
+import type { CouncilStatus, DeliveryStatus, TeamStatus } from '../../../domain/statuses';
 /** How a status reads at a glance; each tone has one pill colour. */
 export type Tone = 'ok' | 'bad' | 'busy' | 'warn' | 'neutral';
 
@@ -36,8 +37,7 @@ export const workflowStatusTone = (status: string): Tone =>
 export const workflowStatusLabel = (status: string): string =>
   Object.hasOwn(WORKFLOW_STATUSES, status) ? WORKFLOW_STATUSES[status as WorkflowStatus].label : status;
 
-/** Mirrors TEAM_STATUSES in workflows/team/definitions.ts. */
-export type TeamStatus = 'forming' | 'deploying' | 'active' | 'cleaning_up' | 'done' | 'cancelled' | 'failed';
+export type { TeamStatus } from '../../../domain/statuses';
 
 export const TEAM_STATUSES: Record<TeamStatus, { tone: Tone; label: string }> = {
   forming: { tone: 'busy', label: 'Forming' },
@@ -86,15 +86,14 @@ export const nodeStatusTone = (status: string): Tone => lookup<NodeStatus>({ up:
 
 export const severityTone = (severity: string): Tone => lookup<'warning' | 'critical'>({ warning: 'warn', critical: 'bad' }, severity);
 
-export type DeliveryStatus = 'pending' | 'started' | 'existing' | 'signalled' | 'no-workflow' | 'ignored' | 'failed';
+export type { DeliveryStatus } from '../../../domain/statuses';
 export const deliveryStatusTone = (status: string): Tone =>
   lookup<DeliveryStatus>(
     { pending: 'busy', started: 'ok', existing: 'ok', signalled: 'ok', 'no-workflow': 'neutral', ignored: 'neutral', failed: 'bad' },
     status,
   );
 
-/** Mirrors COUNCIL_STATUSES in workflows/council/definitions.ts. */
-export const COUNCIL_STATUS_VIEW: Record<string, { tone: Tone; label: string }> = {
+export const COUNCIL_STATUS_VIEW: Record<CouncilStatus, { tone: Tone; label: string }> = {
   deliberating: { tone: 'busy', label: 'Deliberating' },
   synthesizing: { tone: 'busy', label: 'Synthesizing' },
   awaiting_decision: { tone: 'warn', label: 'Awaiting decision' },
@@ -104,8 +103,8 @@ export const COUNCIL_STATUS_VIEW: Record<string, { tone: Tone; label: string }> 
   expired: { tone: 'neutral', label: 'Expired' },
   failed: { tone: 'bad', label: 'Failed' },
 };
-export const councilStatusTone = (s: string): Tone => COUNCIL_STATUS_VIEW[s]?.tone ?? 'neutral';
-export const councilStatusLabel = (s: string): string => COUNCIL_STATUS_VIEW[s]?.label ?? s;
+export const councilStatusTone = (s: string): Tone => (COUNCIL_STATUS_VIEW as Record<string, { tone: Tone } | undefined>)[s]?.tone ?? 'neutral';
+export const councilStatusLabel = (s: string): string => (COUNCIL_STATUS_VIEW as Record<string, { label: string } | undefined>)[s]?.label ?? s;
 
 /** Rounds and members of a council (ROUND_STATUSES, MEMBER_STATUSES). */
 const ROUND_TONES: Record<string, Tone> = {
