@@ -128,7 +128,7 @@ export async function updateExecution(db: Queryable, id: string, u: ExecutionUpd
        status = $2,
        current_seq = GREATEST(current_seq, COALESCE($3, current_seq)),
        last_node = COALESCE($4, last_node),
-       error = CASE WHEN $5::boolean THEN $6::jsonb ELSE error END,
+       error = CASE WHEN $5::boolean THEN $6::json ELSE error END,
        wait_till = $7,
        stopped_at = COALESCE(stopped_at, $8),
        updated_at = now()
@@ -173,7 +173,7 @@ export interface StepRecord {
   readonly update: ExecutionUpdate;
 }
 
-/** Node runs as jsonb_to_recordset reads them. */
+/** Node runs as json_to_recordset reads them. */
 function runRecords(runs: readonly StoredNodeRun[]): string[] {
   return runs.map((r) =>
     JSON.stringify({
@@ -206,12 +206,12 @@ const childRecords = (children: readonly NewExecution[]) =>
 
 const INSERT_RUNS = `INSERT INTO pipeline_node_runs (execution_id, node, run_index, first_order, seq, status, start_time, execution_ms, error, run)
   SELECT $1, r.node, r.run_index, r.first_order, $2, r.status, to_timestamp(r.start_time / 1000.0), r.execution_ms, r.error, r.run
-  FROM jsonb_to_recordset($3::jsonb) AS r(node text, run_index int, first_order int, status text, start_time double precision, execution_ms int, error jsonb, run jsonb)
+  FROM json_to_recordset($3::json) AS r(node text, run_index int, first_order int, status text, start_time double precision, execution_ms int, error json, run json)
   ON CONFLICT (execution_id, node, run_index) DO NOTHING`;
 
 const INSERT_CHILDREN = `INSERT INTO pipeline_executions (id, workflow_id, pipeline_key, document, document_hash, input, mode, parent_execution_id, parent_node, status)
   SELECT c.id, c.workflow_id, c.pipeline_key, c.document, c.document_hash, c.input, c.mode, c.parent_execution_id, c.parent_node, 'running'
-  FROM jsonb_to_recordset($1::jsonb) AS c(id text, workflow_id text, pipeline_key text, document jsonb, document_hash text, input jsonb, mode text, parent_execution_id text, parent_node text)
+  FROM json_to_recordset($1::json) AS c(id text, workflow_id text, pipeline_key text, document json, document_hash text, input json, mode text, parent_execution_id text, parent_node text)
   ON CONFLICT (id) DO NOTHING`;
 
 /** Up to this much JSON, a step is stored by one statement (one round trip); past it, by a transaction of chunks. */
@@ -236,13 +236,13 @@ export async function storeStep(pool: Pool, s: StepRecord): Promise<boolean> {
        ), r AS (
          INSERT INTO pipeline_node_runs (execution_id, node, run_index, first_order, seq, status, start_time, execution_ms, error, run)
          SELECT $1, r.node, r.run_index, r.first_order, $2, r.status, to_timestamp(r.start_time / 1000.0), r.execution_ms, r.error, r.run
-         FROM jsonb_to_recordset($5::jsonb) AS r(node text, run_index int, first_order int, status text, start_time double precision, execution_ms int, error jsonb, run jsonb)
+         FROM json_to_recordset($5::json) AS r(node text, run_index int, first_order int, status text, start_time double precision, execution_ms int, error json, run json)
          WHERE EXISTS (SELECT 1 FROM s)
          ON CONFLICT (execution_id, node, run_index) DO NOTHING
        ), c AS (
          INSERT INTO pipeline_executions (id, workflow_id, pipeline_key, document, document_hash, input, mode, parent_execution_id, parent_node, status)
          SELECT c.id, c.workflow_id, c.pipeline_key, c.document, c.document_hash, c.input, c.mode, c.parent_execution_id, c.parent_node, 'running'
-         FROM jsonb_to_recordset($6::jsonb) AS c(id text, workflow_id text, pipeline_key text, document jsonb, document_hash text, input jsonb, mode text, parent_execution_id text, parent_node text)
+         FROM json_to_recordset($6::json) AS c(id text, workflow_id text, pipeline_key text, document json, document_hash text, input json, mode text, parent_execution_id text, parent_node text)
          WHERE EXISTS (SELECT 1 FROM s)
          ON CONFLICT (id) DO NOTHING
        ), u AS (
@@ -250,7 +250,7 @@ export async function storeStep(pool: Pool, s: StepRecord): Promise<boolean> {
            status = $7,
            current_seq = GREATEST(current_seq, COALESCE($8, current_seq)),
            last_node = COALESCE($9, last_node),
-           error = CASE WHEN $10::boolean THEN $11::jsonb ELSE error END,
+           error = CASE WHEN $10::boolean THEN $11::json ELSE error END,
            wait_till = $12,
            stopped_at = COALESCE(stopped_at, $13),
            updated_at = now()

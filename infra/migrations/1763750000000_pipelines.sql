@@ -1,5 +1,8 @@
 -- Up Migration
 
+-- Item data and documents are `json`, not `jsonb`: n8n keeps the order of an
+-- object's keys (Code sees it, outputs show it), and jsonb would sort them.
+--
 -- Pipeline runs: one row per execution of an n8n document (top level or a
 -- sub-workflow). The pipelineRun workflow is the source of truth for what runs
 -- next; this is where its data lives, so that the workflow history carries
@@ -10,10 +13,10 @@ CREATE TABLE pipeline_executions (
   -- The stored pipeline's id when there is one, else the document's content hash.
   pipeline_key         text        NOT NULL,
   -- The document as given, and what it ran as: a pinned stored version (later) and its hash.
-  document             jsonb       NOT NULL,
+  document             json        NOT NULL,
   document_hash        text        NOT NULL,
   pipeline_version     integer,
-  input                jsonb,
+  input                json,
   mode                 text        NOT NULL CHECK (mode IN ('manual', 'trigger', 'webhook', 'integrated', 'cli')),
   parent_execution_id  text        REFERENCES pipeline_executions (id) ON DELETE CASCADE,
   parent_node          text,
@@ -22,7 +25,7 @@ CREATE TABLE pipeline_executions (
   current_seq          integer     NOT NULL DEFAULT 0,
   wait_till            timestamptz,
   last_node            text,
-  error                jsonb,
+  error                json,
   started_at           timestamptz NOT NULL DEFAULT now(),
   stopped_at           timestamptz,
   updated_at           timestamptz NOT NULL DEFAULT now()
@@ -38,8 +41,8 @@ CREATE INDEX pipeline_executions_parent_idx ON pipeline_executions (parent_execu
 CREATE TABLE pipeline_states (
   execution_id  text        NOT NULL REFERENCES pipeline_executions (id) ON DELETE CASCADE,
   seq           integer     NOT NULL,
-  state         jsonb       NOT NULL,
-  step          jsonb       NOT NULL,
+  state         json        NOT NULL,
+  step          json        NOT NULL,
   created_at    timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (execution_id, seq)
 );
@@ -50,7 +53,7 @@ CREATE TABLE pipeline_states (
 CREATE TABLE pipeline_resumes (
   execution_id  text        NOT NULL REFERENCES pipeline_executions (id) ON DELETE CASCADE,
   seq           integer     NOT NULL,
-  result        jsonb       NOT NULL,
+  result        json        NOT NULL,
   created_at    timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (execution_id, seq)
 );
@@ -68,8 +71,8 @@ CREATE TABLE pipeline_node_runs (
   status          text        NOT NULL,
   start_time      timestamptz NOT NULL,
   execution_ms    integer     NOT NULL,
-  error           jsonb,
-  run             jsonb       NOT NULL,
+  error           json,
+  run             json        NOT NULL,
   PRIMARY KEY (execution_id, node, run_index)
 );
 CREATE INDEX pipeline_node_runs_order_idx ON pipeline_node_runs (execution_id, first_order, run_index);

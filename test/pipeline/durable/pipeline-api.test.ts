@@ -150,3 +150,14 @@ test('operators start runs; an unknown execution is 404', async () => {
   const anonymous = await fetch(`${s.api.url}/api/v1/pipelines/executions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   expect(anonymous.status).toBe(401);
 });
+
+test('objects keep their keys in the order the nodes wrote them, as n8n shows them (stored data is not re-sorted)', async () => {
+  const code = { name: 'Code', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "return [{ json: { zeta: 1, name: 'ann', n: 3, alpha: { y: 1, b: 2 } } }];" } };
+  const keys = { name: 'Keys', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: 'return [{ json: { keys: Object.keys($input.first().json).join(",") } }];' } };
+  const doc = chain([manualTrigger(), code as never, waitNode('Pause', 1), keys as never]);
+  const { body } = await s.run(doc);
+  expect(body.status).toBe('success');
+  // After a durable wait the state is read back from Postgres: the keys are still in their order.
+  expect(JSON.stringify(body.nodes.Code)).toBe('[[{"zeta":1,"name":"ann","n":3,"alpha":{"y":1,"b":2}}]]');
+  expect(body.nodes.Keys).toEqual([[{ keys: 'zeta,name,n,alpha' }]]);
+});
