@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
+  | 'bad_gateway'
+  | 'method_not_allowed'
   | 'unavailable'
   | 'timeout'
   | 'internal';

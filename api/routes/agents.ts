@@ -3,6 +3,7 @@ import { createNode, deleteNode, getNode, listNodeViews, nodeFromConfig, updateN
 import { listAlerts } from '../../activities/agents/alert-store';
 import { agentSchema, agentWithIdSchema } from '../../infra/config/schema';
 import type { ApiContext } from '../context';
+import { createOutboundPolicy } from '../../infra/outbound-policy';
 import { HttpError } from '../errors';
 import { route } from '../route';
 
@@ -64,6 +65,11 @@ async function editable(ctx: ApiContext, id: string): Promise<void> {
 }
 
 export function agentRoutes(ctx: ApiContext) {
+  const outbound = createOutboundPolicy(ctx.config.security.outbound_allow);
+  const reachable = async (endpoint: string): Promise<void> => {
+    const refusal = await outbound.refusal(endpoint);
+    if (refusal) throw new HttpError(400, 'invalid_request', `endpoint is not allowed: ${refusal}`, [{ path: 'body.endpoint', message: refusal }]);
+  };
   return [
     route({
       method: 'get',
@@ -83,6 +89,7 @@ export function agentRoutes(ctx: ApiContext) {
       body: agentWithIdSchema,
       responses: { 201: { description: 'Registered', schema: nodeView }, 409: { description: 'The id is taken' } },
       handler: async ({ body }) => {
+        await reachable(body.endpoint);
         const { id, ...agent } = body;
         const { id: _id, ...fields } = nodeFromConfig(id, agent);
         if (!(await createNode(ctx.pool, id, fields))) throw new HttpError(409, 'conflict', `Agent node "${id}" already exists`);
@@ -110,6 +117,7 @@ export function agentRoutes(ctx: ApiContext) {
       responses: { 200: { description: 'Updated', schema: nodeView }, 404: { description: 'No such node' }, 409: { description: 'Defined in whoosh.yaml' } },
       handler: async ({ params, body }) => {
         await editable(ctx, params.id);
+        await reachable(body.endpoint);
         const { id: _id, ...fields } = nodeFromConfig(params.id, body);
         await updateNode(ctx.pool, params.id, fields);
         return { status: 200, body: await viewOf(ctx, params.id) };

@@ -5,6 +5,7 @@
  * in the file or set by an environment variable.
  */
 import { z } from 'zod';
+import { compileOutboundRules } from '../outbound-policy';
 
 const port = z.number().int().min(1).max(65535);
 const nonEmpty = z.string().trim().min(1);
@@ -62,6 +63,17 @@ const tokenSchema = z
   .refine((t) => (t.token === undefined) !== (t.token_file === undefined), {
     message: 'needs exactly one of `token` or `token_file`',
   });
+
+const forgeTokenSchema = z
+  .object({
+    /** The repository's baseUrl exactly as registered (Gitea: the instance root; GitHub: https://api.github.com). */
+    base_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    token: z.string().min(1).optional(),
+    /** Read once at start; must lie in security.secrets_dir. */
+    token_file: nonEmpty.optional(),
+  })
+  .strict()
+  .refine((t) => (t.token === undefined) !== (t.token_file === undefined), { message: 'needs exactly one of `token` or `token_file`' });
 
 export const configSchema = z
   .object({
@@ -285,6 +297,24 @@ export const configSchema = z
         rate_limit_per_minute: z.number().int().positive().default(600),
         require_approval: z.boolean().default(true),
         session_timeout: z.number().int().positive().default(3600),
+        /** Longest lifetime (exp - iat, or exp - now without iat) a JWT may have; JWTs without exp are refused. */
+        jwt_max_lifetime_seconds: z.number().int().positive().default(86_400),
+        /** Hosts and networks forge URLs and agent endpoints given over the API may point at (see infra/outbound-policy.ts). */
+        outbound_allow: z
+          .array(nonEmpty)
+          .min(1, 'needs at least one entry (any, loopback, link-local, a network, an address or a host name)')
+          .default(['any'])
+          .superRefine((entries, ctx) => {
+            try {
+              compileOutboundRules(entries);
+            } catch (err) {
+              ctx.addIssue({ code: 'custom', message: (err as Error).message });
+            }
+          }),
+        /** Folder the files of `forge_tokens` must lie in. */
+        secrets_dir: nonEmpty.optional(),
+        /** Forge tokens kept out of the database: a repository registered without a token uses the one of its base URL. */
+        forge_tokens: z.array(forgeTokenSchema).default([]),
       })
       .strict()
       .prefault({}),
