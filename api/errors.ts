@@ -38,11 +38,13 @@ export class HttpError extends Error {
 }
 
 export const notFound: RequestHandler = (req, _res, next) => {
-  next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`));
+  // originalUrl: under app.use('/api', ...) req.path has lost its mount point.
+  const path = (req.originalUrl.split('?')[0] ?? '').slice(0, 200);
+  next(new HttpError(404, 'not_found', `No route for ${req.method} ${path}`));
 };
 
-/** body-parser marks its errors with `type` and `status`. */
-function fromBodyParser(err: { type?: string; status?: number }): HttpError | undefined {
+/** body-parser marks its errors with `type` and `status`; a body it could not inflate or decode has only a 4xx status. */
+function fromBodyParser(err: { type?: string; status?: number; expose?: boolean }): HttpError | undefined {
   switch (err.type) {
     case 'entity.too.large':
       return new HttpError(413, 'payload_too_large', 'Request body is larger than the limit');
@@ -52,6 +54,9 @@ function fromBodyParser(err: { type?: string; status?: number }): HttpError | un
     case 'charset.unsupported':
       return new HttpError(415, 'unsupported_media_type', 'Unsupported body encoding');
     default:
+      if (err.expose === true && typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+        return new HttpError(400, 'invalid_request', 'Request body could not be read (bad encoding or compression)');
+      }
       return undefined;
   }
 }

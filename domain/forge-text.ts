@@ -28,7 +28,6 @@ const SAFE_SCHEMES = new Set(['http', 'https', 'mailto']);
 /** Whether a link destination would run or reach something other than a web page or mail address. */
 export function isUnsafeLink(destination: string): boolean {
   // Browsers ignore control characters and whitespace inside a scheme (`java\tscript:`).
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
   const squeezed = destination.replace(/[\u0000-\u0020\u007f-\u009f]/g, '').toLowerCase();
   const scheme = /^([a-z][a-z0-9+.-]*):/.exec(squeezed)?.[1];
   if (scheme !== undefined) return !SAFE_SCHEMES.has(scheme);

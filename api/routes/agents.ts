@@ -7,7 +7,7 @@ import { createOutboundPolicy } from '../../infra/outbound-policy';
 import { HttpError } from '../errors';
 import { route } from '../route';
 
-const nodeId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'letters, digits, - and _ (up to 63)');
+const nodeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'letters, digits, - and _ (up to 63)');
 
 const nodeView = z.object({
   id: z.string(),

@@ -30,6 +30,9 @@ export function standardLabels(config: ApiContext['config']) {
   ];
 }
 
+/** Postgres integer columns (issue numbers, intervals) hold no more. */
+const INT4_MAX = 2_147_483_647;
+
 const repoBody = z
   .object({
     kind: z.enum(['gitea', 'github']),
@@ -40,7 +43,7 @@ const repoBody = z
     webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
     monitor: z.boolean().default(true),
     labels: z.array(z.string().min(1)).default([]),
-    syncIntervalSeconds: z.number().int().min(10).optional(),
+    syncIntervalSeconds: z.number().int().min(10).max(INT4_MAX).optional(),
   })
   .strict();
 
@@ -61,7 +64,7 @@ const repoView = z.object({
   updatedAt: z.string(),
 });
 
-const idParams = z.object({ id: z.coerce.number().int().positive() });
+const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 export function repositoryRoutes(ctx: ApiContext) {
   const publicUrl = ctx.config.server.public_url ?? `http://localhost:${ctx.config.server.port}`;
@@ -255,9 +258,9 @@ export function repositoryRoutes(ctx: ApiContext) {
       auth: 'viewer',
       query: z.object({
         status: z.enum(['pending', 'started', 'existing', 'signalled', 'no-workflow', 'ignored', 'failed']).optional(),
-        repository: z.coerce.number().int().positive().optional(),
-        issue: z.coerce.number().int().positive().optional(),
-        before: z.coerce.number().int().positive().optional(),
+        repository: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+        issue: z.coerce.number().int().positive().max(INT4_MAX).optional(),
+        before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
         limit: z.coerce.number().int().min(1).max(500).default(100),
       }),
       responses: {

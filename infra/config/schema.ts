@@ -49,7 +49,7 @@ export const agentSchema = agentBaseSchema.refine(...hasAModel);
 
 /** An agent node as the API takes it: the YAML fields plus its id. */
 export const agentWithIdSchema = agentBaseSchema
-  .extend({ id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'letters, digits, - and _ (up to 63)') })
+  .extend({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'letters, digits, - and _ (up to 63)') })
   .refine(...hasAModel);
 
 const tokenSchema = z
@@ -140,7 +140,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    agents: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'agent ids are letters, digits, - and _'), agentSchema).default({}),
+    agents: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'agent ids are letters, digits, - and _'), agentSchema).default({}),
     workflows: z
       .object({
         templates: z
@@ -191,6 +191,8 @@ export const configSchema = z
           .string()
           .regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 1mb')
           .default('5mb'),
+        /** Webhook requests per minute from one source address before 429 (checked before any database work). */
+        webhook_rate_limit_per_minute: z.number().int().positive().default(12_000),
         /** Default seconds between issue syncs of a monitored repository. */
         sync_interval_seconds: z.number().int().min(10).default(300),
       })
