@@ -12,7 +12,7 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { createAuthenticator } from './auth';
 import type { ApiContext } from './context';
-import { errorHandler, HttpError, notFound } from './errors';
+import { errorHandler, HttpError, notFound, whileDbDown } from './errors';
 import { newRegistry, openApiDocument } from './openapi';
 import { mountRoute } from './route';
 import { agentRoutes } from './routes/agents';
@@ -59,6 +59,7 @@ export function createApp(ctx: ApiContext): Express {
   app.use(['/api', '/health'], cors({ origin: config.security.cors_origins, credentials: false, maxAge: 600 }));
   // Webhooks read their raw bytes (for the signature), so they come before the JSON parser.
   app.use('/webhooks', webhookRouter(ctx));
+  app.use('/api/v1', whileDbDown(ctx.dbHealth));
   app.use((req, _res, next) => {
     refuseNonUtf8(req);
     next();
@@ -112,6 +113,6 @@ export function createApp(ctx: ApiContext): Express {
     });
   }
   app.use(notFound);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, ctx.dbHealth));
   return app;
 }

@@ -3,6 +3,7 @@
  * thrown into `{ error: { code, message, ... } }` without leaking stack traces.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isDbUnavailable, type DbHealth } from '../infra/db';
 import type { Logger } from '../infra/logger';
 
 export type ErrorCode =
@@ -61,8 +62,23 @@ function fromBodyParser(err: { type?: string; status?: number; expose?: boolean 
   }
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** 503 at once while Postgres is known to be away, instead of waiting on the pool for a connection that will fail. */
+export function whileDbDown(dbHealth: DbHealth | undefined): RequestHandler {
+  return (_req, res, next) => {
+    if (dbHealth === undefined || dbHealth.up) return next();
+    res.setHeader('Retry-After', '2');
+    next(new HttpError(503, 'unavailable', 'The database is unavailable; retry shortly'));
+  };
+}
+
+export function errorHandler(logger: Logger, dbHealth?: DbHealth): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
+    if (isDbUnavailable(err)) {
+      dbHealth?.failed(err);
+      res.setHeader('Retry-After', '2');
+      res.status(503).json({ error: { code: 'unavailable', message: 'The database is unavailable; retry shortly' } });
+      return;
+    }
     const known = err instanceof HttpError ? err : fromBodyParser(err as { type?: string });
     if (known) {
       res.status(known.status).json({ error: { code: known.code, message: known.message, ...(known.issues ? { issues: known.issues } : {}) } });

@@ -20,7 +20,7 @@ import type { ForgeKind } from '../../activities/forge/forge';
 import { routeEvent, type Intent } from '../../workflows/intake/route-event';
 import { intakeRules } from '../../activities/intake/intake-rules';
 import type { ApiContext } from '../context';
-import { HttpError } from '../errors';
+import { HttpError, whileDbDown } from '../errors';
 
 const MAX_EVENT_NAME = 64;
 const MAX_DELIVERY_ID = 128;
@@ -47,6 +47,8 @@ export function webhookRouter(ctx: ApiContext): Router {
       },
     }),
   );
+  // While Postgres is away nothing can be stored: 503 at once (the sync after the outage picks the issues up).
+  router.use(whileDbDown(ctx.dbHealth));
   // Raw bytes: the signature is over exactly what was sent, never re-serialised JSON.
   router.use(express.raw({ type: () => true, limit: ctx.config.intake.webhook_body_limit }));
 
