@@ -21,6 +21,7 @@ import { installRuntime } from '../workers/runtime';
 import { resolveAdminToken, type AdminToken } from './admin-token';
 import type { WhooshConfig } from './config';
 import type { Logger } from './logger';
+import { lockDataDir } from './data-lock';
 import { createPool, DbHealth } from './db';
 import { migrate } from './migrate';
 import { assertPortFree, PortInUseError } from './ports';
@@ -69,6 +70,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
   try {
     mkdirSync(config.data_dir, { recursive: true });
+    const unlock = lockDataDir(config.data_dir);
+    cleanups.push(['data folder lock', async () => unlock()]);
     if (withApi) await assertPortFree(config.server.port, 'API', 'WHOOSH_API_PORT', config.server.host);
     installRuntime(logger);
 
