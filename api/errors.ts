@@ -55,8 +55,10 @@ function fromBodyParser(err: { type?: string; status?: number; expose?: boolean 
     case 'charset.unsupported':
       return new HttpError(415, 'unsupported_media_type', 'Unsupported body encoding');
     default:
-      if (err.expose === true && typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
-        return new HttpError(400, 'invalid_request', 'Request body could not be read (bad encoding or compression)');
+      // Any other client error of express's or body-parser's (a body that does not inflate, a path
+      // parameter that is not valid percent-encoded UTF-8): a 400, never a 500.
+      if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+        return new HttpError(400, 'invalid_request', 'Request could not be read (bad encoding, compression or percent-encoding)');
       }
       return undefined;
   }
