@@ -7,8 +7,8 @@
  *   HTML comment (hiding the rest of the body or forging an idempotency
  *   marker), close the `<details>` it sits in, or bring `<img onerror>`;
  * - no entity tricks: `&#58;`-style entities are shown, not decoded;
- * - no unsafe links: a link or link definition whose destination has a scheme
- *   other than http, https or mailto points at `#unsafe-link` instead;
+ * - no unsafe links: a link, image or link definition whose destination has a
+ *   scheme other than http, https or mailto is escaped into plain text;
  * - no notifications: `@mentions` are put in code, where they ping nobody.
  *
  * Code spans and fences are left as written (nothing is live inside them).
@@ -40,9 +40,10 @@ function neutralizeLinks(prose: string): string {
     prose
       // Inline links and images: ](destination
       // (up to the first `)`, whitespace included: `java\tscript:` is still a scheme to a browser)
-      .replace(/\]\(\s*(<[^>\n]*>|[^)\n]*)/g, (whole, dest: string) => (isUnsafeLink(dest.replace(/^<|>$/g, '')) ? '](#unsafe-link' : whole))
+      // (an escaped `](` leaves the text as written, and no link)
+      .replace(/\]\(\s*(<[^>\n]*>|[^)\n]*)/g, (whole, dest: string) => (isUnsafeLink(dest.replace(/^<|>$/g, '')) ? `]\\(${whole.slice(2)}` : whole))
       // Link reference definitions: [label]: destination
-      .replace(/^( {0,3}\[[^\]\n]+\]:[ \t]*)(\S+)/gm, (whole, head: string, dest: string) => (isUnsafeLink(dest.replace(/^<|>$/g, '')) ? `${head}#unsafe-link` : whole))
+      .replace(/^( {0,3})\[([^\]\n]+\]:[ \t]*)(\S+)/gm, (whole, indent: string, rest: string, dest: string) => (isUnsafeLink(dest.replace(/^<|>$/g, '')) ? `${indent}\\[${rest}${dest}` : whole))
   );
 }
 
