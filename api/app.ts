@@ -84,17 +84,25 @@ export function createApp(ctx: ApiContext): Express {
   const authenticate = createAuthenticator(config.security, ctx.adminToken);
   const router = express.Router({ caseSensitive: true });
   const defs = [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx), ...teamRoutes(ctx), ...councilRoutes(ctx), ...workflowRoutes(ctx), ...statsRoutes(ctx), ...eventRoutes(ctx)];
+  // A known path asked with a method it does not declare: 405 with the ones it does, as the OpenAPI
+  // document says. Checked before the routes, and a literal path wins over a parameter
+  // (`GET /teams/analyze` is not `GET /teams/:id`).
+  const known = [...new Set(defs.map((d) => d.path))].map((p) => ({
+    literal: !p.includes(':'),
+    pattern: new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`),
+    methods: new Set(defs.filter((d) => d.path === p).flatMap((d) => (d.method === 'get' ? ['GET', 'HEAD'] : [d.method.toUpperCase()]))),
+  }));
+  router.use((req, res, next) => {
+    if (req.method === 'OPTIONS') return next();
+    const matching = known.filter((k) => k.pattern.test(req.path));
+    const literal = matching.filter((k) => k.literal);
+    const allowed = new Set((literal.length > 0 ? literal : matching).flatMap((k) => [...k.methods]));
+    if (matching.length === 0 || allowed.has(req.method)) return next();
+    const allow = [...allowed].join(', ');
+    res.setHeader('Allow', allow);
+    next(new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${req.path}; use ${allow}`));
+  });
   for (const def of defs) mountRoute(router, registry, authenticate, def);
-  // A known path asked with a method it does not declare: 405 with the ones it does, as the OpenAPI document says.
-  const methods = new Map<string, Set<string>>();
-  for (const def of defs) methods.set(def.path, (methods.get(def.path) ?? new Set()).add(def.method.toUpperCase()));
-  for (const [routePath, declared] of methods) {
-    const allow = [...declared, ...(declared.has('GET') ? ['HEAD'] : [])].join(', ');
-    router.all(routePath, (req, res, next) => {
-      res.setHeader('Allow', allow);
-      next(new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${req.path}; use ${allow}`));
-    });
-  }
   app.use(router);
 
   const document = openApiDocument(registry, ctx.version);

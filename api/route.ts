@@ -135,7 +135,8 @@ export function mountRoute(router: Router, registry: OpenAPIRegistry, authentica
     request: {
       ...(def.params ? { params: def.params as never } : {}),
       ...(def.query ? { query: def.query as never } : {}),
-      ...(def.body ? { body: { content: { 'application/json': { schema: def.body } } } } : {}),
+      // Required unless an empty object is a valid body (a missing body is read as `{}`).
+      ...(def.body ? { body: { required: !def.body.safeParse({}).success, content: { 'application/json': { schema: def.body } } } } : {}),
     },
     responses,
   });

@@ -188,7 +188,7 @@ export function repositoryRoutes(ctx: ApiContext) {
       tag: 'repositories',
       auth: 'operator',
       params: idParams,
-      responses: { 202: { description: 'Started', schema: z.object({ workflowId: z.string(), runId: z.string(), temporalUiUrl: z.string().optional() }) } },
+      responses: { 202: { description: 'Started', schema: z.object({ workflowId: z.string(), runId: z.string(), temporalUiUrl: z.string().optional() }) }, 404: { description: 'No such repository' } },
       handler: async ({ params }) => {
         const repo = await found(params.id);
         const workflowId = `${repositoryScheduleId(repo.id)}-full-${randomUUID()}`;
@@ -227,6 +227,7 @@ export function repositoryRoutes(ctx: ApiContext) {
       params: idParams,
       query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
       responses: {
+        404: { description: 'No such repository' },
         200: {
           description: 'Sync runs',
           schema: z.object({

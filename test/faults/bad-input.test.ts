@@ -130,7 +130,7 @@ describe('the API (12.5, 12.10)', () => {
   });
 
   test('undeclared methods on known paths are 405 with Allow; unknown paths and /metrics are JSON 404s', async () => {
-    for (const [method, path] of [['PATCH', '/api/v1/agents'], ['DELETE', '/api/v1/teams'], ['PUT', '/api/v1/system/self-check']]) {
+    for (const [method, path] of [['PATCH', '/api/v1/agents'], ['DELETE', '/api/v1/teams'], ['PUT', '/api/v1/system/self-check'], ['GET', '/api/v1/teams/analyze'], ['PUT', '/api/v1/teams']]) {
       const res = await call(path!, { method });
       expect(res.status).toBe(405);
       expect(res.headers.get('allow')).toMatch(/GET|POST/);
