@@ -12,7 +12,7 @@ import { cell, safeLine } from '../../domain/forge-text';
 import { marker } from '../../domain/markers';
 import { FAILED_LABEL } from '../intake/route-event';
 import type { Classification } from './classify-task';
-import type { Team } from './compose-team';
+import type { CandidateScore, Team } from './compose-team';
 import type { Member, Reform, TeamStatus } from './definitions';
 
 /** The issue label that shows a team's status; one at a time. */
@@ -68,12 +68,31 @@ function links(r: { dashboardUrl?: string; timelineUrl?: string }): string[] {
   return l.length > 0 ? ['', l.join(' · ')] : [];
 }
 
+/**
+ * Roles whose best-scoring candidate was given another role (each agent takes
+ * one role, and the assignment maximises the team's total), so the chosen
+ * agent does not look like a mistake.
+ */
+export function bestTookAnotherRole(team: Pick<Team, 'table'>, members: readonly Pick<Member, 'roleId' | 'roleTitle' | 'agentId'>[]): string[] {
+  const notes: string[] = [];
+  for (const m of members) {
+    const row = team.table.find((t) => t.roleId === m.roleId);
+    const best = row?.candidates.reduce<CandidateScore | undefined>((a, c) => (a === undefined || c.score > a.score ? c : a), undefined);
+    if (!best || best.agentId === m.agentId) continue;
+    const other = members.find((o) => o.agentId === best.agentId && o.roleId !== m.roleId);
+    if (other) notes.push(`${safeLine(m.roleTitle)}: \`${best.agentId}\` scored higher (${pct(best.score)}) but is the team's ${safeLine(other.roleTitle)}`);
+  }
+  return notes;
+}
+
 export function formedComment(r: FormedReport): string {
   const lines = [`### WHOOSH formed a team for this task`, '', ...classificationLines(r.classification, r.classificationFallback), ''];
   lines.push('| Role | Agent | Node | Model | Score | Why |', '|---|---|---|---|---|---|');
   for (const m of r.members) {
     lines.push(`| ${cell(m.roleTitle)} | ${cell(m.agentName)} | \`${cell(m.agentId)}\` | ${cell(m.model ?? '—')} | ${pct(m.score)} | ${cell(m.reasons.join('; ') || '—')} |`);
   }
+  const tookOther = bestTookAnotherRole(r.team, r.members);
+  if (tookOther.length > 0) lines.push('', `**Why not the top scorer:** ${tookOther.join('; ')}.`);
   if (r.team.unfilled.length > 0) {
     lines.push('', `**Open roles:** ${r.team.unfilled.map((u) => `${pretty(u.roleId)} (${safeLine(u.reason)})`).join('; ')}`);
   }
