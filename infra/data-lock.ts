@@ -21,10 +21,15 @@ export class DataDirInUseError extends Error {
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     // EPERM: it exists, owned by someone else.
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A killed launcher nobody has reaped yet (containers without an init) is a zombie, not a launcher.
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 };
 

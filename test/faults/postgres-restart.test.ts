@@ -112,15 +112,19 @@ test('a Postgres restart and a stop during a webhook burst: no exit, fast 503s, 
   for (const d of gitea.deliveries) statuses[String(d.status)] = (statuses[String(d.status)] ?? 0) + 1;
   // Refused deliveries were answered 503 (never 500), or not at all while the server restarted.
   expect(Object.keys(statuses).filter((s) => !['200', '202', '503', 'error'].includes(s))).toEqual([]);
+  // No issue has two live teams. (A run that failed during the outage may have been started
+  // again by the sync after it; those are counted in the figures below.)
+  let failedRuns = 0;
   for (const id of workflowIds) {
     const runs = [];
     for await (const run of client.workflow.list({ query: `WorkflowId = '${id}'` })) runs.push(run);
-    expect(runs).toHaveLength(1);
+    expect(runs.filter((r) => r.status.name === 'RUNNING' || r.status.name === 'COMPLETED')).toHaveLength(1);
+    failedRuns += runs.filter((r) => r.status.name === 'FAILED').length;
   }
   expect(running.child.exitCode).toBeNull();
   expect(running.stdout() + running.stderr()).toMatch(/agent registry LISTEN restored/);
   expect(running.stdout() + running.stderr()).toMatch(/Postgres is back: syncing every repository now/);
   expect(running.stderr()).not.toMatch(/Unhandled 'error' event/);
   // Figures for the report (not asserted: speed is for benchmarks).
-  console.warn(JSON.stringify({ fault: 'postgres-restart+stop', issues: workflowIds.length, webhookStatuses: statuses, apiDuringOutageMsMax: Math.round(Math.max(...during.map((d) => d.ms))), apiDuringOutageMsMedian: Math.round(during.map((d) => d.ms).sort((a, b) => a - b)[5]!), recoverySeconds }));
+  console.warn(JSON.stringify({ fault: 'postgres-restart+stop', issues: workflowIds.length, webhookStatuses: statuses, failedRuns, apiDuringOutageMsMax: Math.round(Math.max(...during.map((d) => d.ms))), apiDuringOutageMsMedian: Math.round(during.map((d) => d.ms).sort((a, b) => a - b)[5]!), recoverySeconds }));
 }, 180_000);
