@@ -8,7 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../infra/ports';
 import { launch, launcherEnv, type Launched } from '../helpers/launcher';
-import { testEnv } from '../setup/test-env';
 
 let first: Launched | undefined;
 afterAll(async () => {
@@ -22,7 +21,8 @@ test('a data folder in use is refused with one line; the first launcher is unhar
   // A lock left by a launcher that crashed long ago does not stand in the way.
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(path.join(dataDir, 'whoosh.pid'), '999999\n');
-  const env = await launcherEnv(dataDir, { TEMPORAL_ADDRESS: testEnv().temporalAddress, WHOOSH_ADMIN_TOKEN: 'admin-token-lock-test-0001' });
+  // Its own Temporal dev server: a launcher's schedules (whoosh-agent-health) must not take over the suite's.
+  const env = await launcherEnv(dataDir, { WHOOSH_ADMIN_TOKEN: 'admin-token-lock-test-0001' });
   first = launch(env);
   await first.waitForOutput(/WHOOSH .* is ready/);
 

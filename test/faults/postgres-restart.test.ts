@@ -15,7 +15,6 @@ import { pgCtlEmbedded } from '../../infra/postgres';
 import { readJson } from '../helpers/api-server';
 import { eventually } from '../helpers/eventually';
 import { launch, launcherEnv, type Launched } from '../helpers/launcher';
-import { testEnv } from '../setup/test-env';
 import { GiteaSimulator, GITEA_SIM_TOKEN } from '../simulators/gitea';
 
 const ADMIN = 'admin-token-pg-restart-0001';
@@ -32,7 +31,6 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'whoosh-pg-restart-'));
   chmodSync(dataDir, 0o755);
   const env = await launcherEnv(path.join(dataDir, 'data'), {
-      TEMPORAL_ADDRESS: testEnv().temporalAddress,
       WHOOSH_TASK_QUEUE: `pg-restart-${randomUUID()}`,
       WHOOSH_ADMIN_TOKEN: ADMIN,
       WHOOSH_OUTBOUND_ALLOW: 'any,loopback',
@@ -41,7 +39,8 @@ beforeAll(async () => {
   pgPort = env.WHOOSH_POSTGRES_PORT!;
   running = launch(env);
   await running.waitForOutput(/WHOOSH .* is ready/);
-  client = new Client({ connection: await Connection.connect({ address: testEnv().temporalAddress }) });
+  // Its own Temporal dev server: a launcher's schedules (whoosh-agent-health) must not take over the suite's.
+  client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${env.WHOOSH_TEMPORAL_PORT}` }) });
   gitea = await GiteaSimulator.start();
   gitea.createRepo(OWNER, 'api');
   const res = await fetch(`${running.apiUrl}/api/v1/repositories`, { method: 'POST', headers: auth, body: JSON.stringify({ kind: 'gitea', baseUrl: gitea.url, owner: OWNER, name: 'api', token: GITEA_SIM_TOKEN }) });
