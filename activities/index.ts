@@ -28,7 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRoutingActivities(deps.pool, deps.config.llm),
     ...createHealthActivities(deps.pool, deps.config),
     ...createSyncActivities(deps.pool, deps.config, deps.temporal),
-    ...createIssueActivities(deps.pool),
+    ...createIssueActivities(deps.pool, deps.config),
     ...createTeamActivities(deps.pool, deps.config),
     ...createCouncilActivities(deps.pool, deps.config),
     ...createPipelineActivities(deps.pool),

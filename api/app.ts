@@ -12,7 +12,7 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { createAuthenticator } from './auth';
 import type { ApiContext } from './context';
-import { errorHandler, HttpError, notFound } from './errors';
+import { errorHandler, HttpError, notFound, whileDbDown } from './errors';
 import { newRegistry, openApiDocument } from './openapi';
 import { mountRoute } from './route';
 import { agentRoutes } from './routes/agents';
@@ -25,21 +25,46 @@ import { statsRoutes } from './routes/stats';
 import { systemRoutes } from './routes/system';
 import { executionRoutes } from './routes/executions';
 import { teamRoutes } from './routes/teams';
-import { webhookRouter } from './webhooks/receiver';
+import { refuseNonUtf8, webhookRouter } from './webhooks/receiver';
+
+/** `url` with the value of every `access_token` query parameter (any case) replaced: tokens never reach a log. */
+export function redactUrl(url: string | undefined): string | undefined {
+  return url?.replace(/([?&])(access_token)=[^&#]*/gi, '$1$2=[redacted]');
+}
+
+/** The dashboard's own addresses (ui/src/lib/router.ts). */
+const DASHBOARD_PATHS = ['/', '/teams', '/teams/:id', '/councils', '/councils/:id', '/executions', '/executions/:id', '/agents', '/repositories'];
 
 export function createApp(ctx: ApiContext): Express {
   const { config, logger } = ctx;
   const app = express();
   app.disable('x-powered-by');
+  // `/API/V1/Events` is not `/api/v1/events`: one spelling per route, so filters on paths hold.
+  app.set('case sensitive routing', true);
   app.use(
     helmet({
       contentSecurityPolicy: { directives: { 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'] } },
     }),
   );
-  app.use(pinoHttp({ logger: logger.child({ component: 'api' }), autoLogging: { ignore: (req) => (req.url?.startsWith('/health') || req.url?.startsWith(EVENTS_PATH)) ?? false } }));
+  app.use(
+    pinoHttp({
+      logger: logger.child({ component: 'api' }),
+      autoLogging: { ignore: (req) => (req.url?.startsWith('/health') || req.url?.startsWith(EVENTS_PATH)) ?? false },
+      // Short lines: method, path (tokens redacted) and the client, never the headers.
+      serializers: {
+        req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url), remoteAddress: req.remoteAddress }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
   app.use(['/api', '/health'], cors({ origin: config.security.cors_origins, credentials: false, maxAge: 600 }));
   // Webhooks read their raw bytes (for the signature), so they come before the JSON parser.
   app.use('/webhooks', webhookRouter(ctx));
+  app.use('/api/v1', whileDbDown(ctx.dbHealth));
+  app.use((req, _res, next) => {
+    refuseNonUtf8(req);
+    next();
+  });
   app.use(express.json({ limit: config.server.body_limit, type: 'application/json' }));
   app.use(
     '/api/v1',
@@ -58,8 +83,27 @@ export function createApp(ctx: ApiContext): Express {
 
   const registry = newRegistry();
   const authenticate = createAuthenticator(config.security, ctx.adminToken);
-  const router = express.Router();
-  for (const def of [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx), ...teamRoutes(ctx), ...councilRoutes(ctx), ...pipelineRoutes(ctx), ...executionRoutes(ctx), ...statsRoutes(ctx), ...eventRoutes(ctx)]) mountRoute(router, registry, authenticate, def);
+  const router = express.Router({ caseSensitive: true });
+  const defs = [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx), ...teamRoutes(ctx), ...councilRoutes(ctx), ...pipelineRoutes(ctx), ...executionRoutes(ctx), ...statsRoutes(ctx), ...eventRoutes(ctx)];
+  // A known path asked with a method it does not declare: 405 with the ones it does, as the OpenAPI
+  // document says. Checked before the routes, and a literal path wins over a parameter
+  // (`GET /teams/analyze` is not `GET /teams/:id`).
+  const known = [...new Set(defs.map((d) => d.path))].map((p) => ({
+    literal: !p.includes(':'),
+    pattern: new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`),
+    methods: new Set(defs.filter((d) => d.path === p).flatMap((d) => (d.method === 'get' ? ['GET', 'HEAD'] : [d.method.toUpperCase()]))),
+  }));
+  router.use((req, res, next) => {
+    if (req.method === 'OPTIONS') return next();
+    const matching = known.filter((k) => k.pattern.test(req.path));
+    const literal = matching.filter((k) => k.literal);
+    const allowed = new Set((literal.length > 0 ? literal : matching).flatMap((k) => [...k.methods]));
+    if (matching.length === 0 || allowed.has(req.method)) return next();
+    const allow = [...allowed].join(', ');
+    res.setHeader('Allow', allow);
+    next(new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${req.path}; use ${allow}`));
+  });
+  for (const def of defs) mountRoute(router, registry, authenticate, def);
   app.use(router);
 
   const document = openApiDocument(registry, ctx.version);
@@ -70,14 +114,14 @@ export function createApp(ctx: ApiContext): Express {
   if (ctx.uiDir && existsSync(path.join(ctx.uiDir, 'index.html'))) {
     const index = path.join(ctx.uiDir, 'index.html');
     app.use(express.static(ctx.uiDir, { index: false, maxAge: '1h' }));
-    // The dashboard routes on the client; every other GET gets its shell.
-    app.get('/{*path}', (_req, res) => res.setHeader('Cache-Control', 'no-cache').sendFile(index));
+    // The dashboard routes on the client: its own addresses get its shell; any other path is a JSON 404.
+    app.get(DASHBOARD_PATHS, (_req, res) => res.setHeader('Cache-Control', 'no-cache').sendFile(index));
   } else {
     app.get('/', (_req, res) => {
       res.type('text/plain').send('WHOOSH API is running. The dashboard is not built: run `npm run build`. API docs: /api/docs\n');
     });
   }
   app.use(notFound);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, ctx.dbHealth));
   return app;
 }

@@ -1,8 +1,9 @@
 /**
  * Bearer-token authentication. A token is either a service token from the
  * config (the admin token included) or a JWT signed with the configured HS256
- * secret whose `role` claim is admin, operator or viewer. Roles are ordered:
- * admin ⊃ operator ⊃ viewer.
+ * secret whose `role` claim is admin, operator or viewer, with an `exp` at most
+ * `security.jwt_max_lifetime_seconds` after its `iat` (or after now, without
+ * one). Roles are ordered: admin ⊃ operator ⊃ viewer.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { jwtVerify } from 'jose';
@@ -47,7 +48,10 @@ export function createAuthenticator(security: WhooshConfig['security'], adminTok
 
     if (jwtKey === undefined || presented.split('.').length !== 3) return undefined;
     try {
-      const { payload } = await jwtVerify(presented, jwtKey, { algorithms: ['HS256'] });
+      // A JWT without exp would be valid forever; one that lives longer than the cap is refused too.
+      const { payload } = await jwtVerify(presented, jwtKey, { algorithms: ['HS256'], requiredClaims: ['exp'] });
+      const issued = payload.iat ?? Math.floor(Date.now() / 1000);
+      if (payload.exp! - issued > security.jwt_max_lifetime_seconds) return undefined;
       const role = payload.role;
       if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return undefined;
       return { name: typeof payload.sub === 'string' ? payload.sub : 'jwt', role: role as Role, via: 'jwt' };

@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../infra/config';
+import type { DbHealth } from '../infra/db';
 import type { Logger } from '../infra/logger';
 
 export interface ApiContext {
@@ -19,6 +20,8 @@ export interface ApiContext {
   readonly temporalUiUrl?: string;
   /** The webhook relay to wake when a delivery is stored; omitted = another process relays. */
   readonly relay?: { kick(): void };
+  /** Whether Postgres is reachable; while it is not, the API answers 503 at once. Omitted = not tracked. */
+  readonly dbHealth?: DbHealth;
   /** Folder with the built dashboard; omitted = no UI served. */
   readonly uiDir?: string;
 }

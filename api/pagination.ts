@@ -5,12 +5,21 @@
 import { z } from 'zod';
 import type { Keyset } from '../activities/newest-first';
 
+const ISO_TIME = /^(19[7-9]\d|[2-9]\d{3})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const ID = /^[^\u0000-\u001f\u007f\ud800-\udfff]{1,300}$/;
+
 export const cursorSchema = z
   .string()
+  .max(1024)
   .transform((s, ctx): Keyset => {
     try {
-      const [createdAt, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as [string, string];
-      if (typeof createdAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(createdAt))) throw new Error('bad');
+      const decoded: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+      if (!Array.isArray(decoded) || decoded.length !== 2) throw new Error('bad');
+      const [createdAt, id] = decoded as unknown[];
+      // Exactly what nextCursor gives out: an ISO time Postgres can hold, and a printable id.
+      if (typeof createdAt !== 'string' || typeof id !== 'string' || !ISO_TIME.test(createdAt) || !ID.test(id)) throw new Error('bad');
+      const time = new Date(createdAt);
+      if (Number.isNaN(time.getTime()) || time.toISOString() !== createdAt) throw new Error('bad');
       return { createdAt, id };
     } catch {
       ctx.addIssue({ code: 'custom', message: 'is not a cursor this API gave out' });

@@ -59,6 +59,17 @@ function issuesOf(where: string, error: z.ZodError): FieldIssue[] {
   return error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
 }
 
+/** A string Postgres cannot store (NUL) or that is not Unicode (a lone surrogate), anywhere in `value`: its path. */
+function unstorable(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value) ? path : undefined;
+  if (depth > 32 || value === null || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const found = unstorable(k, path, depth + 1) ?? unstorable(v, `${path}.${k}`, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string, issues: FieldIssue[]): T {
   if (!schema) return undefined as T;
   const result = schema.safeParse(value);
@@ -81,6 +92,10 @@ export function mountRoute(router: Router, registry: OpenAPIRegistry, authentica
       }
       if (def.body && req.headers['content-type'] !== undefined && !req.is('application/json')) {
         throw new HttpError(415, 'unsupported_media_type', 'Request body must be application/json');
+      }
+      for (const [where, value] of [['params', req.params], ['query', req.query], ['body', req.body]] as const) {
+        const bad = unstorable(value, where);
+        if (bad !== undefined) throw new HttpError(400, 'invalid_request', 'Request did not validate', [{ path: bad, message: 'must not hold NUL characters or lone surrogates' }]);
       }
       const issues: FieldIssue[] = [];
       const params = parse(def.params, req.params, 'params', issues);
@@ -120,7 +135,8 @@ export function mountRoute(router: Router, registry: OpenAPIRegistry, authentica
     request: {
       ...(def.params ? { params: def.params as never } : {}),
       ...(def.query ? { query: def.query as never } : {}),
-      ...(def.body ? { body: { content: { 'application/json': { schema: def.body } } } } : {}),
+      // Required unless an empty object is a valid body (a missing body is read as `{}`).
+      ...(def.body ? { body: { required: !def.body.safeParse({}).success, content: { 'application/json': { schema: def.body } } } } : {}),
     },
     responses,
   });

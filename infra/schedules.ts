@@ -81,3 +81,22 @@ export async function deleteRepositorySchedule(client: Client, repositoryId: num
 export async function ensureAllRepositorySchedules(client: Client, config: WhooshConfig, pool: Pool): Promise<void> {
   for (const repo of await listRepositories(pool)) await ensureRepositorySchedule(client, config, repo);
 }
+
+/**
+ * Runs every monitored repository's sync now (after a Postgres outage: the
+ * webhooks refused meanwhile are not redelivered by Gitea). Returns the
+ * repository ids whose sync was triggered.
+ */
+export async function triggerAllRepositorySyncs(client: Client, pool: Pool): Promise<number[]> {
+  const triggered: number[] = [];
+  for (const repo of await listRepositories(pool)) {
+    if (!repo.monitor) continue;
+    try {
+      await client.schedule.getHandle(repositoryScheduleId(repo.id)).trigger();
+      triggered.push(repo.id);
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    }
+  }
+  return triggered;
+}

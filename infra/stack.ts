@@ -21,13 +21,14 @@ import { installRuntime } from '../workers/runtime';
 import { resolveAdminToken, type AdminToken } from './admin-token';
 import type { WhooshConfig } from './config';
 import type { Logger } from './logger';
-import { createPool } from './db';
+import { lockDataDir } from './data-lock';
+import { createPool, DbHealth } from './db';
 import { migrate } from './migrate';
 import { assertPortFree, PortInUseError } from './ports';
 import { startEmbeddedPostgres } from './postgres';
 import { requireTemporal } from './temporal-binary';
 import { connectClient, connectWorker, ensureSearchAttributes } from './temporal-client';
-import { ensureAllRepositorySchedules, ensureSchedules } from './schedules';
+import { ensureAllRepositorySchedules, ensureSchedules, triggerAllRepositorySyncs } from './schedules';
 import { startDevServer } from './temporal-server';
 import { UI_DIST } from './ui-build';
 import { VERSION } from './version';
@@ -51,6 +52,7 @@ export interface Stack {
   readonly adminToken: AdminToken;
   readonly client: Client;
   readonly pool: pg.Pool;
+  readonly dbHealth: DbHealth;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
   try {
     mkdirSync(config.data_dir, { recursive: true });
+    const unlock = lockDataDir(config.data_dir);
+    cleanups.push(['data folder lock', async () => unlock()]);
     if (withApi) await assertPortFree(config.server.port, 'API', 'WHOOSH_API_PORT', config.server.host);
     installRuntime(logger);
 
@@ -103,7 +107,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const applied = await migrate(databaseUrl);
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
 
-    const pool = createPool(databaseUrl, logger);
+    const dbHealth = new DbHealth({ connectionString: databaseUrl, logger });
+    cleanups.push(['Postgres health', async () => dbHealth.stop()]);
+    const pool = createPool(databaseUrl, logger, dbHealth);
     cleanups.push(['Postgres pool', () => pool.end()]);
 
     await syncConfigNodes(pool, config.agents);
@@ -141,6 +147,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       }
       await ensureSchedules(client, config);
       await ensureAllRepositorySchedules(client, config, pool);
+      dbHealth.onRecovered(() => {
+        triggerAllRepositorySyncs(client, pool).then(
+          (ids) => ids.length > 0 && logger.info({ repositories: ids }, 'Postgres is back: syncing every repository now'),
+          (err: unknown) => logger.warn({ err }, 'could not start the repository syncs after the Postgres outage'),
+        );
+      });
     }
 
     const adminToken = resolveAdminToken(config);
@@ -157,6 +169,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         logger,
         version: VERSION,
         adminToken: adminToken.token,
+        dbHealth,
         temporalUiUrl,
         uiDir: opts.uiDir ?? UI_DIST,
       });
@@ -175,6 +188,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       adminToken,
       client,
       pool,
+      dbHealth,
       stop: stopAll,
     };
   } catch (err) {

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig } from './config';
+import { DataDirInUseError } from './data-lock';
 import { createLogger } from './logger';
 import { PortInUseError } from './ports';
 import { startStack } from './stack';
@@ -54,13 +55,16 @@ async function main(): Promise<void> {
   say('');
   say('Press Ctrl-C to stop.');
 
-  let stopping = false;
+  // A terminal's Ctrl-C reaches every process of the group: npm and tsx pass it on too, so one
+  // press can arrive two or three times within milliseconds. Only a press well after the first forces.
+  let stoppingSince: number | undefined;
   const shutdown = (signal: string): void => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < 2000) return;
       say('forced exit');
       process.exit(130);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     say(`\n${signal}: stopping WHOOSH ...`);
     stack.stop().then(
       () => {
@@ -75,7 +79,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof PortInUseError || err instanceof TemporalBinaryNotFoundError || err instanceof ConfigError) fail(err.message);
+  if (err instanceof PortInUseError || err instanceof TemporalBinaryNotFoundError || err instanceof ConfigError || err instanceof DataDirInUseError) fail(err.message);
   const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
   if (process.env.WHOOSH_LOG_LEVEL === 'debug' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   fail(`could not start: ${message} (set WHOOSH_LOG_LEVEL=debug for details)`);

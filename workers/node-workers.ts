@@ -3,7 +3,9 @@
  * served by a worker whose activity slots equal the node's `parallel`: the
  * queue is the node's backlog. `NodeWorkers` keeps one such worker per
  * registered node in this process, following registry changes (Postgres
- * LISTEN/NOTIFY, plus a periodic sweep).
+ * LISTEN/NOTIFY, plus a periodic sweep). The LISTEN connection outlives
+ * Postgres restarts: when it breaks it is dropped, and a new one LISTENs again
+ * after a backoff, followed by a sweep for what changed meanwhile.
  */
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Pool, PoolClient } from 'pg';
@@ -52,6 +54,9 @@ export class NodeWorkers {
   private timer?: NodeJS.Timeout;
   private reconciling: Promise<void> = Promise.resolve();
   private stopped = false;
+  private relisten?: NodeJS.Timeout;
+  /** Takes this class's listeners off the LISTEN client, before it goes back to the pool. */
+  private detach?: () => void;
 
   constructor(
     private readonly opts: Omit<NodeWorkerOptions, 'node'> & {
@@ -63,11 +68,61 @@ export class NodeWorkers {
   ) {}
 
   async start(): Promise<void> {
-    this.listener = await this.opts.pool.connect();
-    this.listener.on('notification', () => void this.reconcile());
-    await this.listener.query(`LISTEN ${AGENTS_CHANGED_CHANNEL}`);
+    await this.listen();
     this.timer = setInterval(() => void this.reconcile(), this.opts.sweepMs ?? 30_000);
     await this.reconcile();
+  }
+
+  /** Holds one client with LISTEN; throws when Postgres cannot be reached now. */
+  private async listen(): Promise<void> {
+    const client = await this.opts.pool.connect();
+    let broken = false;
+    const lost = (err: Error): void => {
+      if (broken) return;
+      broken = true;
+      if (this.listener === client) this.listener = undefined;
+      // Destroy, never return to the pool, a connection that failed.
+      client.release(err);
+      if (!this.stopped) {
+        this.opts.logger.warn({ error: err.message }, 'agent registry LISTEN connection lost; listening again');
+        this.listenAgain(250);
+      }
+    };
+    const ended = (): void => lost(new Error('connection ended'));
+    const notified = (): void => void this.reconcile();
+    client.on('error', lost);
+    client.on('end', ended);
+    client.on('notification', notified);
+    this.detach = () => {
+      client.off('error', lost);
+      client.off('end', ended);
+      client.off('notification', notified);
+    };
+    try {
+      await client.query(`LISTEN ${AGENTS_CHANGED_CHANNEL}`);
+    } catch (err) {
+      lost(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
+    this.listener = client;
+  }
+
+  private listenAgain(delayMs: number): void {
+    if (this.stopped || this.relisten) return;
+    this.relisten = setTimeout(() => {
+      this.relisten = undefined;
+      if (this.stopped || this.listener) return;
+      this.listen().then(
+        () => {
+          this.opts.logger.info('agent registry LISTEN restored');
+          // Changes made while nobody listened.
+          void this.reconcile();
+        },
+        // listen() scheduled nothing when it failed before its client existed.
+        () => this.listenAgain(Math.min(delayMs * 2, 5000)),
+      );
+    }, delayMs);
+    this.relisten.unref();
   }
 
   /** Node ids with a running worker. */
@@ -111,11 +166,15 @@ export class NodeWorkers {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.relisten) clearTimeout(this.relisten);
     await this.reconciling;
     await Promise.all([...this.running.keys()].map((id) => this.stopOne(id)));
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${AGENTS_CHANGED_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
+    const listener = this.listener;
+    this.listener = undefined;
+    if (listener) {
+      await listener.query(`UNLISTEN ${AGENTS_CHANGED_CHANNEL}`).catch(() => undefined);
+      this.detach?.();
+      listener.release();
     }
   }
 }

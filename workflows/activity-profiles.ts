@@ -15,9 +15,15 @@ export const INSTANT: ActivityOptions = {
   retry: { maximumAttempts: 3 },
 };
 
-/** Calls to Gitea/GitHub: the adapter retries quick failures itself; these retries outlast a forge restart. */
+/**
+ * Calls to Gitea/GitHub: the adapter retries quick failures itself; these retries outlast a forge restart.
+ * Every forge request heartbeats (activities/forge/retry.ts), so a worker that dies mid-call, or a request
+ * that hangs, is given up after the heartbeat timeout — seconds — instead of the start-to-close timeout,
+ * which only bounds long listings.
+ */
 export const FORGE: ActivityOptions = {
-  startToCloseTimeout: '1m',
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: '15s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 15 },
 };
 

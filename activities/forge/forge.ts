@@ -55,6 +55,8 @@ export interface ListIssuesOptions {
 
 export interface Forge {
   readonly ref: ForgeRepoRef;
+  /** The login of the account the token acts as (WHOOSH's own forge account). */
+  whoami(): Promise<string>;
   getIssue(number: number): Promise<ForgeIssue>;
   /** Every matching issue (pull requests excluded), following pagination to the end. */
   listIssues(options?: ListIssuesOptions): Promise<ForgeIssue[]>;

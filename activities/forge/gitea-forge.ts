@@ -55,6 +55,13 @@ export function createGiteaForge(ref: ForgeRepoRef, opts: ForgeClientOptions = {
   return {
     ref,
 
+    async whoami() {
+      const { data } = await call('get the authenticated user', () => api.user.userGetCurrent());
+      const login = data.login;
+      if (!login) throw forgeErrorFromStatus(`Gitea get the authenticated user (${repo}): the answer names no login`, 502);
+      return login;
+    },
+
     async getIssue(number) {
       const { data } = await call(`get issue #${number}`, () => api.repos.issueGetIssue(owner, name, number));
       return toForgeIssue(data);

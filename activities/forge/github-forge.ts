@@ -69,6 +69,11 @@ export function createGitHubForge(ref: ForgeRepoRef, opts: ForgeClientOptions = 
   return {
     ref,
 
+    async whoami() {
+      const { data } = await call('get the authenticated user', () => octokit.rest.users.getAuthenticated());
+      return data.login;
+    },
+
     async getIssue(number) {
       const { data } = await call(`get issue #${number}`, () => octokit.rest.issues.get({ owner, repo, issue_number: number }));
       return toForgeIssue(data);

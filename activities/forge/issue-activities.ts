@@ -2,10 +2,15 @@
  * What workflows do on an issue, whichever workflow it is: read it, comment
  * on it once, show one status label, and open an issue once. Each is safe to
  * repeat — Temporal repeats activities after crashes and timeouts — because
- * what they write carries a hidden marker that they look for first.
+ * what they write carries a hidden marker that they look for first. Only a
+ * body written by WHOOSH's own forge account (the token's user, asked once)
+ * and ending with the exact marker counts: anyone can post a marker's text.
  */
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
+import { endsWithMarker } from '../../domain/markers';
 import { WHOOSH_STATUS_LABEL_SPECS, WHOOSH_STATUS_LABELS } from '../../domain/status-labels';
+import type { WhooshConfig } from '../../infra/config';
 import { forgeRef, getRepository } from '../intake/repository-store';
 import { createForge, ForgeError, type Forge, type ForgeIssue, type ForgeLabelSpec } from './index';
 import { nonRetryableFailure } from '../../domain/failures';
@@ -26,28 +31,49 @@ export function forgeFailure(err: unknown): unknown {
   return err;
 }
 
-export async function forgeFor(pool: Pool, repositoryId: number): Promise<Forge> {
+export async function forgeFor(pool: Pool, repositoryId: number, forgeTokens: WhooshConfig['security']['forge_tokens'] = []): Promise<Forge> {
   const repo = await getRepository(pool, repositoryId);
   if (!repo) throw nonRetryableFailure('RepositoryNotFound', `repository ${repositoryId} is not registered`);
-  return createForge(forgeRef(repo));
+  return createForge(forgeRef(repo, forgeTokens));
 }
 
-/** Posts `body` on issue `number` unless a comment carrying `marker` is there already. */
+/** Logins by forge and token digest: the account a token acts as does not change. */
+const accounts = new Map<string, Promise<string>>();
+
+/** The login WHOOSH's token acts as on this forge, asked once per process. */
+export function ownAccount(forge: Forge): Promise<string> {
+  const key = `${forge.ref.kind} ${forge.ref.baseUrl} ${createHash('sha256').update(forge.ref.token ?? '').digest('hex')}`;
+  let login = accounts.get(key);
+  if (!login) {
+    login = forge.whoami();
+    accounts.set(key, login);
+    // A failed look-up is asked again next time.
+    login.catch(() => accounts.delete(key));
+  }
+  return login;
+}
+
+const sameLogin = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** Posts `body` on issue `number` unless WHOOSH posted a comment ending with `marker` there already. */
 export async function commentOnce(forge: Forge, number: number, marker: string, body: string): Promise<{ commentId: number; posted: boolean }> {
-  const existing = (await forge.listComments(number)).find((c) => c.body.includes(marker));
+  const me = await ownAccount(forge);
+  const existing = (await forge.listComments(number)).find((c) => sameLogin(c.author, me) && endsWithMarker(c.body, marker));
   if (existing) return { commentId: existing.id, posted: false };
-  const comment = await forge.comment(number, body.includes(marker) ? body : `${body}\n\n${marker}`);
+  const comment = await forge.comment(number, endsWithMarker(body, marker) ? body : `${body.trimEnd()}\n\n${marker}`);
   return { commentId: comment.id, posted: true };
 }
 
 /**
- * The issue whose body carries `marker`, open or closed, among the issues
- * updated since `since` (an issue WHOOSH opened at some time was updated at or
- * after it, so a lower bound keeps the listing short on a busy repository).
+ * The issue WHOOSH opened whose body ends with `marker`, open or closed, among
+ * the issues updated since `since` (an issue WHOOSH opened at some time was
+ * updated at or after it, so a lower bound keeps the listing short on a busy
+ * repository).
  */
 export async function findIssueWithMarker(forge: Forge, marker: string, since?: string): Promise<ForgeIssue | undefined> {
+  const me = await ownAccount(forge);
   const issues = await forge.listIssues({ state: 'all', ...(since !== undefined ? { since } : {}) });
-  return issues.filter((i) => i.body.includes(marker)).sort((a, b) => a.number - b.number)[0];
+  return issues.filter((i) => sameLogin(i.author, me) && endsWithMarker(i.body, marker)).sort((a, b) => a.number - b.number)[0];
 }
 
 export interface EnsureIssueInput {
@@ -63,11 +89,12 @@ export interface EnsureIssueInput {
   readonly since?: string;
 }
 
-export function createIssueActivities(pool: Pool) {
+export function createIssueActivities(pool: Pool, config?: WhooshConfig) {
+  const tokens = config?.security.forge_tokens ?? [];
   return {
     async loadTask(input: { repositoryId: number; number: number }): Promise<TaskDetails> {
       try {
-        const issue = await (await forgeFor(pool, input.repositoryId)).getIssue(input.number);
+        const issue = await (await forgeFor(pool, input.repositoryId, tokens)).getIssue(input.number);
         return { title: issue.title, body: issue.body, labels: issue.labels, url: issue.url, state: issue.state };
       } catch (err) {
         throw forgeFailure(err);
@@ -80,7 +107,7 @@ export function createIssueActivities(pool: Pool) {
      */
     async postIssueComment(input: { repositoryId: number; number: number; marker: string; body: string }): Promise<{ commentId: number; posted: boolean }> {
       try {
-        return await commentOnce(await forgeFor(pool, input.repositoryId), input.number, input.marker, input.body);
+        return await commentOnce(await forgeFor(pool, input.repositoryId, tokens), input.number, input.marker, input.body);
       } catch (err) {
         throw forgeFailure(err);
       }
@@ -89,7 +116,7 @@ export function createIssueActivities(pool: Pool) {
     /** Puts one status label on the issue, taking WHOOSH's other status labels off. */
     async setIssueStatusLabel(input: { repositoryId: number; number: number; label: string }): Promise<void> {
       try {
-        const forge = await forgeFor(pool, input.repositoryId);
+        const forge = await forgeFor(pool, input.repositoryId, tokens);
         const issue = await forge.getIssue(input.number);
         const has = (name: string): boolean => issue.labels.some((l) => l.toLowerCase() === name.toLowerCase());
         for (const other of WHOOSH_STATUS_LABELS) if (other !== input.label && has(other)) await forge.removeLabel(input.number, other);
@@ -108,13 +135,13 @@ export function createIssueActivities(pool: Pool) {
      */
     async ensureIssue(input: EnsureIssueInput): Promise<{ number: number; url: string; created: boolean }> {
       try {
-        const forge = await forgeFor(pool, input.repositoryId);
+        const forge = await forgeFor(pool, input.repositoryId, tokens);
         const existing = await findIssueWithMarker(forge, input.marker, input.since);
         if (existing) return { number: existing.number, url: existing.url, created: false };
         if (input.labels.length > 0) {
           await forge.ensureLabels(input.labels.map((name) => input.labelSpecs?.find((s) => s.name === name) ?? { name, color: 'ededed' }));
         }
-        const body = input.body.includes(input.marker) ? input.body : `${input.body}\n\n${input.marker}`;
+        const body = endsWithMarker(input.body, input.marker) ? input.body : `${input.body.trimEnd()}\n\n${input.marker}`;
         const issue = await forge.createIssue({ title: input.title, body, labels: input.labels });
         return { number: issue.number, url: issue.url, created: true };
       } catch (err) {

@@ -11,6 +11,7 @@
  * POSTs are retried too: a 5xx may come after the forge acted, so a retried
  * comment can in rare cases appear twice. WHOOSH prefers that to losing one.
  */
+import { Context } from '@temporalio/activity';
 import fetchRetry from 'fetch-retry';
 import { ForgeError } from './forge';
 
@@ -143,9 +144,26 @@ export interface ForgeClientOptions {
   readonly retry?: RetryOptions;
 }
 
+/**
+ * Tells Temporal the activity is alive, when there is one (the API calls forges too): before every
+ * attempt and every backoff wait, so the FORGE profile's short heartbeat timeout notices a lost
+ * worker or a hung request in seconds. Waits are capped below that timeout (maxRetryAfterMs).
+ */
+function heartbeat(): void {
+  try {
+    Context.current().heartbeat();
+  } catch {
+    // Not inside an activity.
+  }
+}
+
 /** The fetch an adapter hands to its client. */
 export function forgeFetch(options: ForgeClientOptions = {}): typeof fetch {
-  const base: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const plain: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const base: typeof fetch = (input, init) => {
+    heartbeat();
+    return plain(input, init);
+  };
   const retrying = withRetry(base, options.retry);
   return (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     try {

@@ -5,6 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { z } from 'zod';
 import type { IssueEvent } from '../../domain/intake/route-event';
 import type { ForgeKind } from './forge';
 
@@ -42,51 +43,82 @@ export function verifySignature(raw: Buffer, secret: string, signatureHex: strin
   return timingSafeEqual(expected, Buffer.from(signatureHex, 'hex'));
 }
 
-interface RawUser {
-  login?: string;
-  username?: string;
-}
-interface RawIssue {
-  number?: number;
-  title?: string;
-  state?: string;
-  labels?: { name?: string }[] | null;
-  user?: RawUser | null;
-  html_url?: string;
-  pull_request?: unknown;
-}
-interface RawPayload {
-  action?: string;
-  issue?: RawIssue;
-  comment?: { id?: number; body?: string; user?: RawUser | null };
-  repository?: { name?: string; full_name?: string; owner?: RawUser | null };
-  sender?: RawUser | null;
-  is_pull?: boolean;
-}
+/** Strings Postgres can store and people can read: no NUL, no lone UTF-16 surrogates. */
+const STORABLE = /^(?:[^\u0000\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/;
+const text = (max: number) => z.string().max(max).regex(STORABLE, 'must not hold NUL or lone surrogates');
+/** A forge login or repository name part: short, printable, no slash. */
+const namePart = z.string().min(1).max(100).regex(/^[^\u0000-\u001f\u007f/\ud800-\udfff]+$/, 'is not a name');
 
-const login = (u: RawUser | null | undefined): string => u?.login ?? u?.username ?? '';
+const user = z.object({ login: text(255).optional(), username: text(255).optional() }).nullish();
+const repository = z.object({
+  name: namePart.optional(),
+  full_name: text(201).optional(),
+  owner: user,
+});
 
-/** `owner/name` of the repository a payload is about, or undefined. */
+/** The parts of a Gitea or GitHub issue / issue-comment payload WHOOSH reads; anything else in it is ignored. */
+export const webhookPayloadSchema = z.object({
+  action: text(64).optional(),
+  issue: z
+    .object({
+      // Postgres int4, like the forges' own.
+      number: z.number().int().min(1).max(2_147_483_647),
+      title: text(1024).nullish(),
+      state: text(32).nullish(),
+      labels: z.array(z.object({ name: text(255).nullish() })).nullish(),
+      user,
+      html_url: text(2048).nullish(),
+      pull_request: z.unknown().optional(),
+    })
+    .optional(),
+  comment: z.object({ id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(), body: text(1_000_000).nullish(), user }).optional(),
+  repository: repository.optional(),
+  sender: user,
+  is_pull: z.boolean().optional(),
+});
+type Payload = z.infer<typeof webhookPayloadSchema>;
+type RawUser = z.infer<typeof user>;
+
+const login = (u: RawUser): string => u?.login ?? u?.username ?? '';
+
+/**
+ * `owner/name` of the repository a payload says it is about, or undefined
+ * when it names none that could be registered. Read before the signature is
+ * checked (the secret depends on it), so it trusts nothing and never throws.
+ */
 export function repositoryOf(payload: unknown): { owner: string; name: string } | undefined {
-  const repo = (payload as RawPayload | null)?.repository;
-  const owner = login(repo?.owner) || repo?.full_name?.split('/')[0];
-  const name = repo?.name ?? repo?.full_name?.split('/')[1];
-  return owner && name ? { owner, name } : undefined;
+  const parsed = z.object({ repository: repository }).safeParse(payload);
+  if (!parsed.success) return undefined;
+  const repo = parsed.data.repository;
+  const [fullOwner, fullName, ...rest] = repo.full_name?.split('/') ?? [];
+  const owner = login(repo.owner) || (rest.length === 0 ? fullOwner : undefined);
+  const name = repo.name ?? (rest.length === 0 ? fullName : undefined);
+  return owner && name && namePart.safeParse(owner).success && namePart.safeParse(name).success ? { owner, name } : undefined;
+}
+
+/** A verified payload checked against the shape WHOOSH reads: its problems as one line, or the payload. */
+export function parseWebhookPayload(payload: unknown): { ok: true; payload: Payload } | { ok: false; problem: string } {
+  const parsed = webhookPayloadSchema.safeParse(payload);
+  if (parsed.success) return { ok: true, payload: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  return { ok: false, problem: `${issue.path.join('.') || '(body)'}: ${issue.message}` };
 }
 
 /** Issue and issue-comment events as IssueEvents; anything else undefined (acknowledged and ignored). */
 export function toIssueEvent(event: string | undefined, payload: unknown): IssueEvent | undefined {
-  const p = payload as RawPayload;
-  if ((event !== 'issues' && event !== 'issue_comment') || !p.issue || typeof p.issue.number !== 'number') return undefined;
+  if (event !== 'issues' && event !== 'issue_comment') return undefined;
+  const parsed = webhookPayloadSchema.safeParse(payload);
+  if (!parsed.success || !parsed.data.issue) return undefined;
+  const p = parsed.data;
   const repo = repositoryOf(p);
   if (!repo) return undefined;
-  const issue = p.issue;
+  const issue = parsed.data.issue;
   return {
     kind: event === 'issues' ? 'issue' : 'comment',
     action: p.action ?? '',
     repo,
     issue: {
-      number: issue.number!,
+      number: issue.number,
       title: issue.title ?? '',
       state: issue.state === 'closed' ? 'closed' : 'open',
       labels: (issue.labels ?? []).map((l) => l.name ?? '').filter((n) => n !== ''),

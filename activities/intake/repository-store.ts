@@ -2,7 +2,6 @@
  * Monitored repositories in Postgres. Tokens and webhook secrets are kept
  * here and never returned by the API (it shows whether they are set).
  */
-import { readFileSync } from 'node:fs';
 import type { Pool, PoolClient } from 'pg';
 import type { ForgeKind, ForgeRepoRef } from '../forge/forge';
 
@@ -101,10 +100,15 @@ export async function deleteRepository(db: Queryable, id: number): Promise<boole
   return rowCount === 1;
 }
 
-/** Where the adapter reaches the repository, with its token (read from token_file when set). */
-export function forgeRef(r: Repository): ForgeRepoRef {
-  const token = r.tokenFile ? readFileSync(r.tokenFile, 'utf8').trim() : (r.token ?? undefined);
-  return { kind: r.kind, baseUrl: r.baseUrl, owner: r.owner, name: r.name, token };
+/**
+ * Where the adapter reaches the repository, with its token: the one stored
+ * with it, else the one configured for its base URL (security.forge_tokens).
+ * A `token_file` column (set by older versions through the API) is never
+ * read: file paths are operator configuration, not API input.
+ */
+export function forgeRef(r: Repository, configured: readonly { base_url: string; token?: string }[] = []): ForgeRepoRef {
+  const fromConfig = configured.find((t) => t.base_url.replace(/\/+$/, '') === r.baseUrl)?.token;
+  return { kind: r.kind, baseUrl: r.baseUrl, owner: r.owner, name: r.name, token: r.token ?? fromConfig };
 }
 
 export interface SyncRun {

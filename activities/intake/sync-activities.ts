@@ -42,7 +42,7 @@ export function createSyncActivities(pool: Pool, config: WhooshConfig, client: C
       let started = 0;
       let signalled = 0;
       try {
-        const forge = createForge(forgeRef(repo));
+        const forge = createForge(forgeRef(repo, config.security.forge_tokens));
         const issues = await forge.listIssues({ state: mode === 'full' ? 'open' : 'all', since });
         const ctx = { client, taskQueue: config.temporal.task_queue, repositoryId: repo.id, forge: repo.kind, via: 'sync' as const };
         for (const issue of issues) {

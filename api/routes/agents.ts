@@ -4,10 +4,11 @@ import { listAlerts } from '../../activities/agents/alert-store';
 import { alertView, nodeView } from '../../domain/wire/agents';
 import { agentSchema, agentWithIdSchema } from '../../infra/config/schema';
 import type { ApiContext } from '../context';
+import { createOutboundPolicy } from '../../infra/outbound-policy';
 import { HttpError } from '../errors';
 import { route } from '../route';
 
-const nodeId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'letters, digits, - and _ (up to 63)');
+const nodeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'letters, digits, - and _ (up to 63)');
 
 async function viewOf(ctx: ApiContext, id: string) {
   const view = (await listNodeViews(ctx.pool)).find((v) => v.id === id);
@@ -22,6 +23,11 @@ async function editable(ctx: ApiContext, id: string): Promise<void> {
 }
 
 export function agentRoutes(ctx: ApiContext) {
+  const outbound = createOutboundPolicy(ctx.config.security.outbound_allow);
+  const reachable = async (endpoint: string): Promise<void> => {
+    const refusal = await outbound.refusal(endpoint);
+    if (refusal) throw new HttpError(400, 'invalid_request', `endpoint is not allowed: ${refusal}`, [{ path: 'body.endpoint', message: refusal }]);
+  };
   return [
     route({
       method: 'get',
@@ -41,6 +47,7 @@ export function agentRoutes(ctx: ApiContext) {
       body: agentWithIdSchema,
       responses: { 201: { description: 'Registered', schema: nodeView }, 409: { description: 'The id is taken' } },
       handler: async ({ body }) => {
+        await reachable(body.endpoint);
         const { id, ...agent } = body;
         const { id: _id, ...fields } = nodeFromConfig(id, agent);
         if (!(await createNode(ctx.pool, id, fields))) throw new HttpError(409, 'conflict', `Agent node "${id}" already exists`);
@@ -68,6 +75,7 @@ export function agentRoutes(ctx: ApiContext) {
       responses: { 200: { description: 'Updated', schema: nodeView }, 404: { description: 'No such node' }, 409: { description: 'Defined in whoosh.yaml' } },
       handler: async ({ params, body }) => {
         await editable(ctx, params.id);
+        await reachable(body.endpoint);
         const { id: _id, ...fields } = nodeFromConfig(params.id, body);
         await updateNode(ctx.pool, params.id, fields);
         return { status: 200, body: await viewOf(ctx, params.id) };

@@ -120,7 +120,7 @@ export function councilRoutes(ctx: ApiContext) {
       tag: 'councils',
       auth: 'viewer',
       params: idParams,
-      query: z.object({ round: z.coerce.number().int().min(1).optional() }).strict(),
+      query: z.object({ round: z.coerce.number().int().min(1).max(2_147_483_647).optional() }).strict(),
       responses: { 200: { description: 'The artifacts, by round, the plan last', schema: z.object({ artifacts: z.array(artifactView) }) }, 404: { description: 'No such council' } },
       handler: async ({ params, query }) => {
         await found(params.id);

@@ -226,7 +226,7 @@ const filterText = z
   .trim()
   .min(1)
   .max(200)
-  .regex(/^[^\\\p{Cc}]*$/u, 'must not contain backslashes or control characters');
+  .regex(/^[^\\\u0000-\u001f\u007f-\u009f]*$/, 'must not contain backslashes or control characters');
 
 const listQuery = z.object({
   kind: filterText.optional().describe('WhooshKind search attribute, e.g. `team`'),
@@ -372,7 +372,7 @@ export function executionRoutes(ctx: ApiContext) {
       summary: 'The full decoded value of a payload the timeline previews',
       tag: 'workflows',
       auth: 'viewer',
-      params: runParams.extend({ eventId: z.coerce.number().int().positive() }),
+      params: runParams.extend({ eventId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }),
       query: runQuery.extend({ field: z.string().min(1).max(300).optional().describe('The preview’s `field`; may be omitted when the event has one payload') }),
       responses: {
         200: {

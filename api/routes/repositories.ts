@@ -12,9 +12,10 @@ import {
   type Repository,
   type RepositoryInput,
 } from '../../activities/intake/repository-store';
-import { createForge } from '../../activities/forge';
+import { createForge, ForgeError } from '../../activities/forge';
 import { DELIVERY_STATUSES } from '../../domain/statuses';
 import { deliveryView, repoView, syncRunView } from '../../domain/wire/repositories';
+import { createOutboundPolicy } from '../../infra/outbound-policy';
 import { deleteRepositorySchedule, ensureRepositorySchedule, repositoryScheduleId } from '../../infra/schedules';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
@@ -31,23 +32,24 @@ export function standardLabels(config: ApiContext['config']) {
   ];
 }
 
+/** Postgres integer columns (issue numbers, intervals) hold no more. */
+const INT4_MAX = 2_147_483_647;
+
 const repoBody = z
   .object({
     kind: z.enum(['gitea', 'github']),
     baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
     owner: z.string().trim().min(1).max(100),
     name: z.string().trim().min(1).max(100),
-    token: z.string().min(1).optional(),
-    tokenFile: z.string().min(1).optional(),
+    token: z.string().min(1).max(4096).optional(),
     webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
     monitor: z.boolean().default(true),
     labels: z.array(z.string().min(1)).default([]),
-    syncIntervalSeconds: z.number().int().min(10).optional(),
+    syncIntervalSeconds: z.number().int().min(10).max(INT4_MAX).optional(),
   })
-  .strict()
-  .refine((b) => !(b.token && b.tokenFile), { message: 'give token or tokenFile, not both' });
+  .strict();
 
-const idParams = z.object({ id: z.coerce.number().int().positive() });
+const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 export function repositoryRoutes(ctx: ApiContext) {
   const publicUrl = ctx.config.server.public_url ?? `http://localhost:${ctx.config.server.port}`;
@@ -57,8 +59,7 @@ export function repositoryRoutes(ctx: ApiContext) {
     baseUrl: r.baseUrl,
     owner: r.owner,
     name: r.name,
-    hasToken: r.token !== null || r.tokenFile !== null,
-    tokenFile: r.tokenFile,
+    hasToken: forgeRef(r, ctx.config.security.forge_tokens).token !== undefined,
     monitor: r.monitor,
     labels: r.labels,
     syncIntervalSeconds: r.syncIntervalSeconds ?? ctx.config.intake.sync_interval_seconds,
@@ -79,12 +80,18 @@ export function repositoryRoutes(ctx: ApiContext) {
     owner: b.owner,
     name: b.name,
     token: b.token ?? null,
-    tokenFile: b.tokenFile ?? null,
+    tokenFile: null,
     webhookSecret: secret,
     monitor: b.monitor,
     labels: b.labels,
     syncIntervalSeconds: b.syncIntervalSeconds ?? null,
   });
+
+  const outbound = createOutboundPolicy(ctx.config.security.outbound_allow);
+  const reachable = async (baseUrl: string): Promise<void> => {
+    const refusal = await outbound.refusal(baseUrl);
+    if (refusal) throw new HttpError(400, 'invalid_request', `baseUrl is not allowed: ${refusal}`, [{ path: 'body.baseUrl', message: refusal }]);
+  };
 
   return [
     route({
@@ -105,6 +112,7 @@ export function repositoryRoutes(ctx: ApiContext) {
       body: repoBody,
       responses: { 201: { description: 'Registered', schema: repoView }, 409: { description: 'Already registered' } },
       handler: async ({ body }) => {
+        await reachable(body.baseUrl);
         const secret = body.webhookSecret ?? randomBytes(24).toString('hex');
         const repo = await createRepository(ctx.pool, input(body, secret));
         if (!repo) throw new HttpError(409, 'conflict', `${body.kind} repository ${body.owner}/${body.name} is already registered`);
@@ -125,7 +133,7 @@ export function repositoryRoutes(ctx: ApiContext) {
     route({
       method: 'put',
       path: '/api/v1/repositories/:id',
-      summary: 'Replace a repository’s settings (the webhook secret is kept unless given)',
+      summary: 'Replace a repository’s settings (the webhook secret is kept unless given; a new baseUrl needs the token again)',
       tag: 'repositories',
       auth: 'operator',
       params: idParams,
@@ -133,7 +141,13 @@ export function repositoryRoutes(ctx: ApiContext) {
       responses: { 200: { description: 'Updated', schema: repoView }, 404: { description: 'No such repository' } },
       handler: async ({ params, body }) => {
         const before = await found(params.id);
-        const repo = await updateRepository(ctx.pool, params.id, { ...input(body, body.webhookSecret ?? before.webhookSecret), token: body.token ?? (body.tokenFile ? null : before.token) });
+        const next = input(body, body.webhookSecret ?? before.webhookSecret);
+        await reachable(next.baseUrl);
+        // The stored token was given for the old host: never send it to another one.
+        if (next.baseUrl !== before.baseUrl && body.token === undefined && before.token !== null) {
+          throw new HttpError(400, 'invalid_request', 'A new baseUrl needs the token again', [{ path: 'body.token', message: 'required when baseUrl changes' }]);
+        }
+        const repo = await updateRepository(ctx.pool, params.id, { ...next, token: body.token ?? before.token });
         await ensureRepositorySchedule(ctx.temporal, ctx.config, repo!);
         return { status: 200, body: view(repo!) };
       },
@@ -159,7 +173,7 @@ export function repositoryRoutes(ctx: ApiContext) {
       tag: 'repositories',
       auth: 'operator',
       params: idParams,
-      responses: { 202: { description: 'Started', schema: z.object({ workflowId: z.string(), runId: z.string(), temporalUiUrl: z.string().optional() }) } },
+      responses: { 202: { description: 'Started', schema: z.object({ workflowId: z.string(), runId: z.string(), temporalUiUrl: z.string().optional() }) }, 404: { description: 'No such repository' } },
       handler: async ({ params }) => {
         const repo = await found(params.id);
         const workflowId = `${repositoryScheduleId(repo.id)}-full-${randomUUID()}`;
@@ -174,10 +188,19 @@ export function repositoryRoutes(ctx: ApiContext) {
       tag: 'repositories',
       auth: 'operator',
       params: idParams,
-      responses: { 200: { description: 'Which were created and which existed', schema: z.object({ created: z.array(z.string()), existing: z.array(z.string()) }) } },
+      responses: {
+        200: { description: 'Which were created and which existed', schema: z.object({ created: z.array(z.string()), existing: z.array(z.string()) }) },
+        404: { description: 'No such repository' },
+        502: { description: 'The forge refused or did not answer (the message names it)' },
+      },
       handler: async ({ params }) => {
         const repo = await found(params.id);
-        return { status: 200, body: await createForge(forgeRef(repo)).ensureLabels(standardLabels(ctx.config)) };
+        try {
+          return { status: 200, body: await createForge(forgeRef(repo, ctx.config.security.forge_tokens)).ensureLabels(standardLabels(ctx.config)) };
+        } catch (err) {
+          if (err instanceof ForgeError) throw new HttpError(502, 'bad_gateway', `The forge at ${repo.baseUrl} failed: ${err.message}`);
+          throw err;
+        }
       },
     }),
     route({
@@ -189,6 +212,7 @@ export function repositoryRoutes(ctx: ApiContext) {
       params: idParams,
       query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
       responses: {
+        404: { description: 'No such repository' },
         200: {
           description: 'Sync runs',
           schema: z.object({
@@ -211,9 +235,9 @@ export function repositoryRoutes(ctx: ApiContext) {
       auth: 'viewer',
       query: z.object({
         status: z.enum(DELIVERY_STATUSES).optional(),
-        repository: z.coerce.number().int().positive().optional(),
-        issue: z.coerce.number().int().positive().optional(),
-        before: z.coerce.number().int().positive().optional(),
+        repository: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+        issue: z.coerce.number().int().positive().max(INT4_MAX).optional(),
+        before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
         limit: z.coerce.number().int().min(1).max(500).default(100),
       }),
       responses: {

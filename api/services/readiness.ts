@@ -36,14 +36,15 @@ async function probe(fn: (signal: AbortSignal) => Promise<unknown>): Promise<Pro
   }
 }
 
-export async function checkReadiness(ctx: Pick<ApiContext, 'temporal' | 'pool'>): Promise<Readiness> {
+export async function checkReadiness(ctx: Pick<ApiContext, 'temporal' | 'pool' | 'dbHealth'>): Promise<Readiness> {
+  const known = ctx.dbHealth?.up === false;
   const [temporal, postgres] = await Promise.all([
     probe((signal) =>
       ctx.temporal.connection.withAbortSignal(signal, () =>
         ctx.temporal.workflowService.describeNamespace({ namespace: ctx.temporal.options.namespace }),
       ),
     ),
-    probe(() => ctx.pool.query('SELECT 1')),
+    known ? Promise.resolve({ ok: false, latencyMs: 0, error: 'unavailable (reconnecting)' }) : probe(() => ctx.pool.query('SELECT 1')),
   ]);
   const checks = { temporal, postgres };
   const down = Object.entries(checks)

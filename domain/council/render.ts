@@ -10,39 +10,23 @@
  * reached the forge; it looks for the marker before posting again, so
  * nothing is posted twice.
  *
- * Text written by models is rendered defensively: it cannot open an HTML
- * comment (which would hide the rest of the comment or forge a marker),
- * close the `<details>` it sits in, ping people with `@mentions`, or break a
- * table with a `|`. Pure and deterministic.
+ * Text written by models or people is rendered defensively, through
+ * domain/forge-text (no live HTML, no unsafe links, no `@mentions`, no broken
+ * tables); markers come from domain/markers. Pure and deterministic.
  */
 import { ARTIFACT_TITLES, ESTIMATE_POINTS, type Artifact, type KickoffPlan, type MemberArtifact, type PlanTask } from './artifacts';
 import { COUNCIL_ROLES, type CouncilRoleId } from './compose-council';
+import { cell, safeText } from '../../domain/forge-text';
+import { endsWithMarker, findMarker as findAnyMarker, marker, withMarker as withExactMarker } from '../../domain/markers';
 
 // ---------------------------------------------------------------- markers
-
-/** Characters kept as they are in a marker's council id; the rest are %-encoded. */
-const ID_SAFE = /[A-Za-z0-9_.:/#@+-]/;
-/** The same without `:`, which separates the id from what the body is. */
-const WHAT_SAFE = /[A-Za-z0-9_.@+-]/;
-
-function encodePart(s: string, safe: RegExp): string {
-  let out = '';
-  for (const c of s) {
-    // `--` is not allowed inside an HTML comment by older CommonMark renderers.
-    if (c === '-' && out.endsWith('-')) out += '%2D';
-    else out += safe.test(c) ? c : encodeURIComponent(c);
-  }
-  return out;
-}
-
-const MARKER_AT_END = /<!-- whoosh:council:(\S+):(\S+?) -->\s*$/;
 
 /**
  * The hidden marker ending a body about `what` (see `markerWhat`) of the
  * council `councilId` (its workflow id, e.g. `council:acme/api#7`).
  */
 export function councilMarker(councilId: string, what: string): string {
-  return `<!-- whoosh:council:${encodePart(councilId, ID_SAFE)}:${encodePart(what, WHAT_SAFE)} -->`;
+  return marker('council', councilId, what);
 }
 
 /** The `what` of each kind of body, so the activity that checks and the renderer that writes agree. */
@@ -59,54 +43,24 @@ export const markerWhat = {
 };
 
 /**
- * The marker a body ends with, decoded. Only a marker at the very end counts:
- * the same text quoted or echoed inside a body is not WHOOSH's.
+ * The council marker a body ends with, decoded. Only a marker at the very end
+ * counts: the same text quoted or echoed inside a body is not WHOOSH's.
  */
 export function findMarker(body: string): { readonly councilId: string; readonly what: string } | undefined {
-  const m = MARKER_AT_END.exec(body);
-  if (!m) return undefined;
-  try {
-    return { councilId: decodeURIComponent(m[1]!), what: decodeURIComponent(m[2]!) };
-  } catch {
-    return undefined;
-  }
+  const found = findAnyMarker(body);
+  return found?.kind === 'council' ? { councilId: found.id, what: found.what } : undefined;
 }
 
 /** Whether `body` is the one WHOOSH posted with `marker` (from `councilMarker`). */
-export function hasMarker(body: string, marker: string): boolean {
-  return body.trimEnd().endsWith(marker);
+export function hasMarker(body: string, exact: string): boolean {
+  return endsWithMarker(body, exact);
 }
 
-const withMarker = (body: string, councilId: string, what: string): string => `${body.trimEnd()}\n\n${councilMarker(councilId, what)}`;
+const withMarker = (body: string, councilId: string, what: string): string => withExactMarker(body, councilMarker(councilId, what));
 
 // ---------------------------------------------------------------- text
 
-/** Applies `f` to the parts of Markdown outside code spans and fences, where Markdown and HTML are live. */
-function outsideCode(text: string, f: (prose: string) => string): string {
-  return text
-    .split(/(```[\s\S]*?```|`[^`\n]+`)/)
-    .map((part, i) => (i % 2 === 0 ? f(part) : part))
-    .join('');
-}
-
-/** Model-written Markdown, made safe to embed (see the module comment). */
-export function safeText(text: string): string {
-  return outsideCode(text, (prose) =>
-    prose
-      .replace(/<(?=!--|\/?(?:details|summary)\b)/gi, '&lt;')
-      // A mention in code does not notify anyone.
-      .replace(/(^|[^\w@])@([A-Za-z0-9][\w./-]*)/g, '$1`@$2`'),
-  );
-}
-
-/** One table cell: safe, on one line, with pipes escaped (also inside code, as GFM tables require). */
-export function cell(text: string): string {
-  const flat = safeText(text)
-    .replace(/\s*\r?\n\s*/g, ' ')
-    .replace(/\\?\|/g, '\\|')
-    .trim();
-  return flat === '' ? ' ' : flat;
-}
+export { cell, safeText };
 
 const heading = (level: number, text: string): string => `${'#'.repeat(Math.min(6, Math.max(1, level)))} ${text}`;
 const bullets = (items: readonly string[]): string => items.map((i) => `- ${safeText(i).replace(/\s*\r?\n\s*/g, ' ')}`).join('\n');

@@ -12,7 +12,6 @@ export const repoView = z.object({
   owner: z.string(),
   name: z.string(),
   hasToken: z.boolean(),
-  tokenFile: z.string().nullable(),
   monitor: z.boolean(),
   labels: z.array(z.string()),
   syncIntervalSeconds: z.number(),

@@ -28,6 +28,8 @@ export const ENV_KEYS = {
   WHOOSH_RATE_LIMIT_PER_MINUTE: { path: 'security.rate_limit_per_minute', parse: 'int', doc: 'Requests per minute per client before 429 (default: 600).' },
   WHOOSH_ADMIN_TOKEN: { path: 'security.admin_token', secret: true, doc: 'Bearer token with the admin role. When no token is configured at all, one is generated on first start and stored in the data folder.' },
   WHOOSH_JWT_SECRET: { path: 'security.jwt_secret', secret: true, doc: 'HS256 secret for JWT bearer tokens (claims: sub, role). JWTs are refused when unset.' },
+  WHOOSH_OUTBOUND_ALLOW: { path: 'security.outbound_allow', parse: 'list', doc: 'Comma-separated hosts and networks that forge URLs and agent endpoints given over the API may reach: any, loopback, link-local, CIDRs, addresses, host names, *.domains (default: any, which excludes loopback and link-local).' },
+  WHOOSH_SECRETS_DIR: { path: 'security.secrets_dir', doc: 'Folder that forge token files (security.forge_tokens[].token_file) must lie in.' },
   WHOOSH_TASK_QUEUE: { path: 'temporal.task_queue', doc: 'Task queue of the orchestrator worker (default: whoosh-orchestrator).' },
   WHOOSH_TEMPORAL_BIN: { path: 'temporal.dev_server.binary', doc: 'Path of the temporal CLI binary for the embedded dev server (default: found on PATH or in .tools/).' },
   WHOOSH_TEMPORAL_PORT: { path: 'temporal.dev_server.port', parse: 'int', doc: 'gRPC port of the embedded Temporal dev server (default: 7233).' },

@@ -4,7 +4,7 @@
  * all validated by `configSchema`. Any problem becomes a ConfigError whose
  * message names the key as the user wrote it and what is wrong with it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ENV_KEYS, type EnvKey, type EnvKeyName } from './env-keys';
@@ -77,8 +77,39 @@ export function loadConfig({ env = process.env, cwd = process.cwd() }: LoadConfi
       token.token = readSecretFile(`security.tokens[${token.name}].token_file`, path.resolve(cwd, token.token_file), problems);
     }
   }
+  readForgeTokenFiles(config, cwd, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return { config, file: existsSync(file) ? file : undefined, ignoredKeys };
+}
+
+/**
+ * Forge token files are read once here, and only from inside
+ * security.secrets_dir: a path is operator configuration, never API input.
+ */
+function readForgeTokenFiles(config: WhooshConfig, cwd: string, problems: string[]): void {
+  const dir = config.security.secrets_dir !== undefined ? path.resolve(cwd, config.security.secrets_dir) : undefined;
+  config.security.forge_tokens.forEach((entry, i) => {
+    if (entry.token_file === undefined) return;
+    const key = `security.forge_tokens[${i}].token_file`;
+    if (dir === undefined) {
+      problems.push(`${key}: set security.secrets_dir (WHOOSH_SECRETS_DIR) to the folder token files lie in`);
+      return;
+    }
+    const file = path.resolve(dir, entry.token_file);
+    let real: string;
+    try {
+      real = realpathSync(file);
+    } catch (err) {
+      problems.push(`${key}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      return;
+    }
+    const realDir = existsSync(dir) ? realpathSync(dir) : dir;
+    if (!real.startsWith(realDir + path.sep)) {
+      problems.push(`${key}: ${file} is outside security.secrets_dir (${dir})`);
+      return;
+    }
+    entry.token = readSecretFile(key, real, problems);
+  });
 }
 
 function readYaml(file: string, problems: string[]): Tree {

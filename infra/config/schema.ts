@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ROLES, type Role } from '../../domain/roles';
 
 export { ROLES, type Role };
+import { compileOutboundRules } from '../outbound-policy';
 
 const port = z.number().int().min(1).max(65535);
 const nonEmpty = z.string().trim().min(1);
@@ -49,7 +50,7 @@ export const agentSchema = agentBaseSchema.refine(...hasAModel);
 
 /** An agent node as the API takes it: the YAML fields plus its id. */
 export const agentWithIdSchema = agentBaseSchema
-  .extend({ id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'letters, digits, - and _ (up to 63)') })
+  .extend({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'letters, digits, - and _ (up to 63)') })
   .refine(...hasAModel);
 
 const tokenSchema = z
@@ -63,6 +64,17 @@ const tokenSchema = z
   .refine((t) => (t.token === undefined) !== (t.token_file === undefined), {
     message: 'needs exactly one of `token` or `token_file`',
   });
+
+const forgeTokenSchema = z
+  .object({
+    /** The repository's baseUrl exactly as registered (Gitea: the instance root; GitHub: https://api.github.com). */
+    base_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    token: z.string().min(1).optional(),
+    /** Read once at start; must lie in security.secrets_dir. */
+    token_file: nonEmpty.optional(),
+  })
+  .strict()
+  .refine((t) => (t.token === undefined) !== (t.token_file === undefined), { message: 'needs exactly one of `token` or `token_file`' });
 
 export const configSchema = z
   .object({
@@ -129,7 +141,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    agents: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'agent ids are letters, digits, - and _'), agentSchema).default({}),
+    agents: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'agent ids are letters, digits, - and _'), agentSchema).default({}),
     workflows: z
       .object({
         templates: z
@@ -180,6 +192,8 @@ export const configSchema = z
           .string()
           .regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 1mb')
           .default('5mb'),
+        /** Webhook requests per minute from one source address before 429 (checked before any database work). */
+        webhook_rate_limit_per_minute: z.number().int().positive().default(12_000),
         /** Default seconds between issue syncs of a monitored repository. */
         sync_interval_seconds: z.number().int().min(10).default(300),
       })
@@ -286,6 +300,24 @@ export const configSchema = z
         rate_limit_per_minute: z.number().int().positive().default(600),
         require_approval: z.boolean().default(true),
         session_timeout: z.number().int().positive().default(3600),
+        /** Longest lifetime (exp - iat, or exp - now without iat) a JWT may have; JWTs without exp are refused. */
+        jwt_max_lifetime_seconds: z.number().int().positive().default(86_400),
+        /** Hosts and networks forge URLs and agent endpoints given over the API may point at (see infra/outbound-policy.ts). */
+        outbound_allow: z
+          .array(nonEmpty)
+          .min(1, 'needs at least one entry (any, loopback, link-local, a network, an address or a host name)')
+          .default(['any'])
+          .superRefine((entries, ctx) => {
+            try {
+              compileOutboundRules(entries);
+            } catch (err) {
+              ctx.addIssue({ code: 'custom', message: (err as Error).message });
+            }
+          }),
+        /** Folder the files of `forge_tokens` must lie in. */
+        secrets_dir: nonEmpty.optional(),
+        /** Forge tokens kept out of the database: a repository registered without a token uses the one of its base URL. */
+        forge_tokens: z.array(forgeTokenSchema).default([]),
       })
       .strict()
       .prefault({}),

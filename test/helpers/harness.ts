@@ -38,6 +38,8 @@ export function testConfig(overrides: DeepPartial<WhooshConfig> = {}, taskQueue 
     log_level: 'silent',
     temporal: { ...overrides.temporal, address: env.temporalAddress, task_queue: taskQueue },
     database: { ...overrides.database, url: env.databaseUrl },
+    // The simulators listen on 127.0.0.1.
+    security: { ...overrides.security, outbound_allow: overrides.security?.outbound_allow ?? ['any', 'loopback'] },
   });
 }
 

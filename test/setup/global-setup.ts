@@ -16,6 +16,7 @@ import { requireTemporal } from '../../infra/temporal-binary';
 import { startDevServer } from '../../infra/temporal-server';
 import { WORKFLOWS_PATH } from '../../workers/orchestrator';
 import { quietBundlerLogger } from '../helpers/quiet-logger';
+import { ensureChromium } from './chromium';
 import { publishTestEnv } from './test-env';
 
 type Stop = () => Promise<void>;
@@ -24,6 +25,11 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  const missing = ensureChromium();
+  if (missing !== undefined) {
+    process.stderr.write(`\n${missing}\n`);
+    process.exit(1);
+  }
   const stops: Stop[] = [];
   globalThis.__whooshTeardown = stops;
   try {

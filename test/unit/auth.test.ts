@@ -52,3 +52,15 @@ test('roles are ordered admin > operator > viewer', () => {
   expect(hasRole(p('viewer'), 'operator')).toBe(false);
   expect(hasRole(p('operator'), 'admin')).toBe(false);
 });
+
+test('JWTs without exp, or living longer than security.jwt_max_lifetime_seconds, are refused', async () => {
+  const key = new TextEncoder().encode(secret);
+  const forever = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setIssuedAt().sign(key);
+  await expect(authenticate(`Bearer ${forever}`)).resolves.toBeUndefined();
+  const tenYears = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setIssuedAt().setExpirationTime('3650d').sign(key);
+  await expect(authenticate(`Bearer ${tenYears}`)).resolves.toBeUndefined();
+  const noIat = await new SignJWT({ role: 'viewer' }).setProtectedHeader({ alg: 'HS256' }).setSubject('bob').setExpirationTime('1h').sign(key);
+  await expect(authenticate(`Bearer ${noIat}`)).resolves.toMatchObject({ role: 'viewer' });
+  const capped = createAuthenticator({ ...security, jwt_max_lifetime_seconds: 60 });
+  await expect(capped(`Bearer ${await jwt({ role: 'viewer' })}`)).resolves.toBeUndefined();
+});

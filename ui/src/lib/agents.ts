@@ -24,6 +24,12 @@ export interface AgentInput {
   readonly performance_targets?: { min_tokens_per_second?: number; max_response_time_ms?: number };
 }
 
+/** Whether `names` has `model`, Ollama's way: `x` and `x:latest` are one model (as the health check counts them). */
+export function hasModel(names: readonly string[], model: string): boolean {
+  const plain = (m: string): string => (m.endsWith(':latest') ? m.slice(0, -':latest'.length) : m);
+  return names.some((n) => plain(n) === plain(model));
+}
+
 export const listAgents = (token: string, request: Request = fetch) => get<{ agents: AgentNode[] }>(token, '/api/v1/agents', {}, request);
 
 export const listAlerts = (token: string, status: 'open' | 'resolved' | 'all' = 'open', limit = 50, request: Request = fetch) =>

@@ -1,7 +1,7 @@
 /** The Teams API (api/routes/teams.ts) as the dashboard reads it. */
 import { get, send, type Request } from './api';
 
-import type { TeamDetail, TeamRow } from '../../../domain/wire/teams';
+import type { Member, TeamDetail, TeamRow } from '../../../domain/wire/teams';
 
 export type { Candidate, Classification, Member, ScoringRow, TeamDetail, TeamRow } from '../../../domain/wire/teams';
 
@@ -22,3 +22,17 @@ export const cancelTeam = (token: string, id: string, reason: string | undefined
 
 /** 'bug_fix' → 'bug fix'. */
 export const humanize = (id: string): string => id.replace(/[_-]+/g, ' ');
+
+/**
+ * When a role's best-scoring candidate was given another role (each agent takes one
+ * role; the assignment maximises the team's total), who it was and which role it took.
+ */
+export function bestTookAnotherRole(
+  row: { readonly roleId: string; readonly candidates: readonly { readonly agentId: string; readonly score: number; readonly chosen: boolean }[] },
+  members: readonly Pick<Member, 'roleId' | 'roleTitle' | 'agentId'>[],
+): { readonly agentId: string; readonly score: number; readonly roleTitle: string } | undefined {
+  const best = [...row.candidates].sort((a, b) => b.score - a.score)[0];
+  if (!best || best.chosen) return undefined;
+  const other = members.find((m) => m.agentId === best.agentId && m.roleId !== row.roleId);
+  return other ? { agentId: best.agentId, score: best.score, roleTitle: other.roleTitle } : undefined;
+}
