@@ -126,7 +126,7 @@ test('executions are counted by kind and status; a node’s load comes back per 
   const res = await fetch(`${api.url}/api/v1/stats/executions?hours=1`, { headers: { authorization: `Bearer ${VIEWER}` } });
   expect(res.status).toBe(200);
   const counts = await readJson(res);
-  expect(counts.kinds.map((k: { kind: string | null }) => k.kind)).toEqual(['team', 'council', 'repository-sync', 'agent-health', 'system-check', null]);
+  expect(counts.kinds.map((k: { kind: string | null }) => k.kind)).toEqual(['team', 'council', 'repository-sync', 'agent-health', 'system-check', 'pipeline', null]);
   // This file's self-check has a kind of its own, so it is among "other".
   const other = counts.kinds.at(-1);
   expect(other.byStatus.COMPLETED).toBeGreaterThanOrEqual(1);
