@@ -4,51 +4,24 @@
  * comment — the deploy finds what the dead worker created, the comment finds
  * its marker.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { recordHistory } from '../helpers/histories';
-import { testEnv } from '../setup/test-env';
+import { workerProcesses } from '../helpers/worker-process';
 import { eventually, startTeamStage, type TeamStage } from './team-fixture';
 
-const ROOT = path.join(__dirname, '..', '..');
 let s: TeamStage;
-const workers: ChildProcess[] = [];
+const workers = workerProcesses(() => s.h.taskQueue);
 
 beforeAll(async () => {
   s = await startTeamStage({ harness: { orchestrator: false } });
 });
 afterAll(async () => {
-  for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+  workers.killAll();
   await s.close();
 });
 
-/** `npm run worker` as a process of its own, on this file's task queue and simulators. */
-async function startWorker(): Promise<ChildProcess> {
-  const env = testEnv();
-  // node itself with tsx as a loader: the tsx CLI would run the worker in a child process SIGKILL does not reach.
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: env.temporalAddress,
-      DATABASE_URL: env.databaseUrl,
-      WHOOSH_DATA_DIR: env.scratchDir,
-      WHOOSH_LOG_LEVEL: 'info',
-      WHOOSH_TASK_QUEUE: s.h.taskQueue,
-      WHOOSH_DOCKER_ENABLED: 'true',
-      WHOOSH_DOCKER_HOST: `tcp://127.0.0.1:${s.docker.port}`,
-      WHOOSH_DOCKER_IMAGE: 'whoosh/agent-sim:1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  workers.push(worker);
-  let out = '';
-  worker.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  worker.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  await eventually(async () => (out.includes('orchestrator worker running') ? true : worker.exitCode !== null ? Promise.reject(new Error(out)) : undefined), 'the worker to start', 60_000);
-  return worker;
-}
+/** A worker process on this file's task queue, with Docker on the simulator. */
+const startWorker = () =>
+  workers.start({ WHOOSH_DOCKER_ENABLED: 'true', WHOOSH_DOCKER_HOST: `tcp://127.0.0.1:${s.docker.port}`, WHOOSH_DOCKER_IMAGE: 'whoosh/agent-sim:1' });
 
 test('kill the worker mid-deployment, start another: no duplicate container, no duplicate comment', async () => {
   // Slow Docker down so the kill lands between the first and the last deployment.

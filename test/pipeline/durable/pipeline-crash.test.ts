@@ -3,51 +3,24 @@
  * node has made its request: another worker carries the run to its end, and
  * the request was made once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { readJson } from '../../helpers/api-server';
 import { eventually } from '../../helpers/eventually';
 import { recordHistory } from '../../helpers/histories';
 import type { N8nNode } from '../../../domain/pipeline/types';
-import { testEnv } from '../../setup/test-env';
+import { workerProcesses } from '../../helpers/worker-process';
 import { chain, httpNode, manualTrigger, setNode, startPipelineStage, waitNode, type PipelineStage } from './pipeline-stage';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
 let s: PipelineStage;
-const workers: ChildProcess[] = [];
+const workers = workerProcesses(() => s.h.taskQueue);
+const startWorker = () => workers.start();
 
 beforeAll(async () => {
   s = await startPipelineStage({ harness: { orchestrator: false } });
 });
 afterAll(async () => {
-  for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+  workers.killAll();
   await s.close();
 });
-
-/** `npm run worker` as a process of its own on this file's task queue. */
-async function startWorker(): Promise<ChildProcess> {
-  const env = testEnv();
-  // node itself with tsx as a loader: the tsx CLI would run the worker in a child process SIGKILL does not reach.
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: env.temporalAddress,
-      DATABASE_URL: env.databaseUrl,
-      WHOOSH_DATA_DIR: env.scratchDir,
-      WHOOSH_LOG_LEVEL: 'info',
-      WHOOSH_TASK_QUEUE: s.h.taskQueue,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  workers.push(worker);
-  let out = '';
-  worker.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  worker.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  await eventually(async () => (out.includes('orchestrator worker running') ? true : worker.exitCode !== null ? Promise.reject(new Error(out)) : undefined), 'the worker to start', 90_000);
-  return worker;
-}
 
 const view = async (id: string) => readJson(await s.call(`/api/v1/pipelines/executions/${id}`));
 
