@@ -28,7 +28,8 @@ test('kill the worker mid-deployment, start another: no duplicate container, no 
   s.docker.latency(300);
   const first = await startWorker();
   const n = s.gitea.openIssue(s.owner, s.repo, { title: 'Add CSV export to the reports API', body: 'Backend endpoint and a frontend button.', labels: ['bzzz-task'], author: 'alice' }).number;
-  const deploying = await s.status(n, 'deploying');
+  // Generous: on a loaded machine the worker process (tsx) takes a while to reach the deployment.
+  const deploying = await s.status(n, 'deploying', 90_000);
   await eventually(async () => (s.teamContainers(deploying.teamId).length >= 1 ? true : undefined), 'the first container');
   first.kill('SIGKILL');
   await new Promise((resolve) => first.once('exit', resolve));
@@ -48,4 +49,4 @@ test('kill the worker mid-deployment, start another: no duplicate container, no 
   expect(result.status).toBe('done');
   expect(s.teamContainers(active.teamId)).toEqual([]);
   await recordHistory('team-formation-worker-killed', s.h.client.workflow.getHandle(s.workflowId(n)));
-}, 120_000);
+}, 240_000);
