@@ -261,6 +261,12 @@ describe('history', () => {
       while ((await busy.describe()).historyLength < 1000) {
         await Promise.all(Array.from({ length: 50 }, () => busy.signal('poke', { n: sent++ })));
       }
+      // A signal that arrives while a workflow task is running is buffered by the server and
+      // written to the history only when that task completes: wait until every one is there.
+      const signalsInHistory = async () =>
+        (await busy.fetchHistory()).events?.filter((e) => e.workflowExecutionSignaledEventAttributes).length ?? 0;
+      const deadline = Date.now() + 10_000;
+      while ((await signalsInHistory()) < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       const historyLength = (await busy.describe()).historyLength;
 
       const started = performance.now();
