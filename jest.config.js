@@ -11,6 +11,7 @@ module.exports = {
   // native runtime is one per process); workers are created per test file.
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/setup/retry.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
 };
