@@ -10,6 +10,7 @@ import { createHealthActivities } from './agents/health-activities';
 import { createRoutingActivities } from './agents/routing-activities';
 import { createCouncilActivities } from './council/council-activities';
 import { createIssueActivities } from './forge/issue-activities';
+import { createApprovalActivities } from './pipeline/approval-activities';
 import { createPipelineActivities } from './pipeline/pipeline-activities';
 import { createSyncActivities } from './intake/sync-activities';
 import { createSystemActivities } from './system/system-activities';
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTeamActivities(deps.pool, deps.config),
     ...createCouncilActivities(deps.pool, deps.config),
     ...createPipelineActivities(deps.pool),
+    ...createApprovalActivities(deps.pool, deps.config),
   };
 }
 

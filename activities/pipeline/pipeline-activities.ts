@@ -46,6 +46,7 @@ import {
 } from './pipeline-store';
 import { createSandbox, loadSandboxEngine } from './sandbox/create-sandbox';
 import { StateCache } from './state-cache';
+import { whooshDescriptorOf, whooshResumeOf, type WhooshResumeInput, type WhooshStepDescriptor } from './whoosh-steps';
 
 export const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
 export const CRYPTO_TYPE = 'n8n-nodes-base.crypto';
@@ -72,7 +73,8 @@ export type StepDescriptor =
   | { readonly kind: 'error'; readonly seq: number; readonly error: { readonly node: string; readonly message: string } }
   | { readonly kind: 'activity'; readonly seq: number; readonly node: string; readonly nodeType: string; readonly retry?: { readonly maxTries: number; readonly waitBetweenTries: number } }
   | { readonly kind: 'wait'; readonly seq: number; readonly node: string; readonly until: number }
-  | { readonly kind: 'child'; readonly seq: number; readonly node: string; readonly wait: boolean; readonly children: readonly ChildRef[] };
+  | { readonly kind: 'child'; readonly seq: number; readonly node: string; readonly wait: boolean; readonly children: readonly ChildRef[] }
+  | WhooshStepDescriptor;
 
 /**
  * How the workflow resumes step `seq`: results that carry items are read from
@@ -83,7 +85,8 @@ export type ResumeInput =
   | { readonly kind: 'stored' }
   | { readonly kind: 'children' }
   | { readonly kind: 'waited'; readonly node: string }
-  | { readonly kind: 'activityError'; readonly node: string; readonly error: NodeErrorInfo };
+  | { readonly kind: 'activityError'; readonly node: string; readonly error: NodeErrorInfo }
+  | WhooshResumeInput;
 
 export interface AdvanceInput {
   readonly executionId: string;
@@ -126,6 +129,8 @@ function descriptorOf(seq: number, info: StoredStepInfo): StepDescriptor {
       return { kind: 'wait', seq, node: s.node, until: s.until };
     case 'child':
       return { kind: 'child', seq, node: s.node, wait: s.wait, children: info.children ?? [] };
+    default:
+      return whooshDescriptorOf(seq, s);
   }
 }
 
@@ -161,6 +166,8 @@ function updateFor(state: EngineState, step: Step, seq: number, stoppedAt: numbe
       return { ...base, status: 'error', error: step.error, stoppedAt, waitTill: null };
     case 'wait':
       return { ...base, status: 'waiting', waitTill: step.until };
+    case 'approval':
+      return { ...base, status: 'waiting', waitTill: step.until ?? null };
     default:
       return { ...base, status: 'running', waitTill: null };
   }
@@ -210,6 +217,8 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
         }
         return { kind: 'child', node: info.step.node, outputs };
       }
+      default:
+        return whooshResumeOf(pool, input);
     }
   }
 

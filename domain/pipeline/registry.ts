@@ -15,6 +15,8 @@ import { set } from './nodes/set';
 import { splitInBatches } from './nodes/split-in-batches';
 import { aggregate, itemLists, limit, removeDuplicates, renameKeys, sort, splitOut, summarize } from './nodes/transform';
 import { wait } from './nodes/wait';
+import { whooshApproval } from './nodes/whoosh-approval';
+import { whooshLlm } from './nodes/whoosh-llm';
 import type { N8nNode } from './types';
 
 const ALL: readonly NodeType[] = [
@@ -45,6 +47,8 @@ const ALL: readonly NodeType[] = [
   itemLists,
   dateTime,
   crypto,
+  whooshLlm,
+  whooshApproval,
 ];
 
 const byType = new Map(ALL.map((t) => [t.type, t]));

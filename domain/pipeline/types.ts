@@ -195,7 +195,52 @@ export type Step =
    * entry; each: one per item); resume with ChildResult, one output per entry
    * (the child's last node's output 0), or nothing to wait for when wait is false.
    */
-  | { readonly kind: 'child'; readonly node: string; readonly workflow: N8nWorkflow; readonly inputs: Item[][]; readonly wait: boolean };
+  | { readonly kind: 'child'; readonly node: string; readonly workflow: N8nWorkflow; readonly inputs: Item[][]; readonly wait: boolean }
+  /**
+   * LLM calls on the agent network (whoosh.llm, Basic LLM Chain): the durable
+   * run routes each with failover; resume with { kind: 'activity', result:
+   * LlmStepResult } (one answer per call, in order).
+   */
+  | { readonly kind: 'llm'; readonly node: string; readonly calls: LlmStepCall[] }
+  /**
+   * A person's decision (whoosh.approval): a signal/update on the run, or an
+   * /approve or /reject comment on `issue`; reminders every `remindEverySeconds`;
+   * resume with { kind: 'activity', result: ApprovalDecision }.
+   */
+  | { readonly kind: 'approval'; readonly node: string; readonly message: string; readonly issue?: IssueRef; readonly approvers?: string[]; readonly until?: number; readonly remindEverySeconds?: number; readonly pollSeconds?: number };
+
+/** owner/name#number on a monitored repository. */
+export interface IssueRef {
+  readonly owner: string;
+  readonly name: string;
+  readonly number: number;
+}
+
+export interface LlmStepCall {
+  readonly model?: string;
+  readonly specialization?: string;
+  readonly messages: { readonly role: 'system' | 'user' | 'assistant'; readonly content: string }[];
+  readonly options?: JsonObject;
+  /** 'json', or a JSON schema the answer must follow (Ollama's `format`). */
+  readonly format?: 'json' | JsonObject;
+}
+
+export type LlmStepAnswer =
+  | { readonly ok: true; readonly text: string; readonly model: string; readonly node: string; readonly promptTokens: number; readonly completionTokens: number; readonly durationMs: number; readonly failedOver: string[] }
+  | { readonly ok: false; readonly message: string };
+
+export interface LlmStepResult {
+  readonly answers: LlmStepAnswer[];
+}
+
+export interface ApprovalDecision {
+  readonly decision: 'approve' | 'reject' | 'timeout';
+  readonly by?: string;
+  readonly comment?: string;
+  /** 'api' | 'comment' | 'timer' */
+  readonly via: string;
+  readonly at: number;
+}
 
 export type ResumeResult =
   | { readonly kind: 'activity'; readonly node: string; readonly result: JsonValue }

@@ -6,6 +6,7 @@
  *   advance → side-effect node (activity, the node's retry settings)
  *           → Wait (durable timer)
  *           → Execute Sub-workflow (child pipelineRun workflows)
+ *           → LLM calls on the fleet (llm-step), a person's approval (approval-step)
  *           → done / error
  *
  * Items never pass through here: steps, node results and children's outputs
@@ -29,6 +30,8 @@ import type { ExecutionStatus } from '../../domain/pipeline/types';
 import type { ChildRef, PipelineActivities, ResumeInput, StepDescriptor } from '../../activities/pipeline/pipeline-activities';
 import { WHOOSH_KIND, WHOOSH_PIPELINE, WHOOSH_STATUS_DETAIL, WHOOSH_TRIGGER } from '../../domain/search-attributes';
 import { failureMessage, nonRetryableFailure } from '../../domain/failures';
+import { runLlmStep } from './llm-step';
+import { awaitApproval, installApprovalHandlers } from './approval-step';
 
 export interface PipelineRunInput {
   readonly executionId: string;
@@ -87,6 +90,7 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
     ]);
   };
 
+  installApprovalHandlers();
   try {
     for (let steps = 0; ; steps++) {
       const info = workflowInfo();
@@ -122,6 +126,14 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
           show('running');
           await runChildren(step, input);
           resume = { kind: 'children' };
+          break;
+        case 'llm':
+          show('running');
+          resume = { kind: 'llm', node: step.node, answers: await runLlmStep(step) };
+          break;
+        case 'approval':
+          show('waiting');
+          resume = { kind: 'approval', node: step.node, decision: await awaitApproval(step, executionId) };
           break;
       }
     }

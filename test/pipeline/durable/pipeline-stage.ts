@@ -64,8 +64,8 @@ export interface PipelineStage {
   close(): Promise<void>;
 }
 
-export async function startPipelineStage(opts: { harness?: Omit<HarnessOptions, 'config'>; bodyLimit?: string } = {}): Promise<PipelineStage> {
-  const config = testConfig({ security: { tokens: [{ name: 'ops', token: OPERATOR, role: 'operator' }] }, ...(opts.bodyLimit ? { server: { body_limit: opts.bodyLimit } } : {}) });
+export async function startPipelineStage(opts: { harness?: Omit<HarnessOptions, 'config'>; bodyLimit?: string; config?: Parameters<typeof testConfig>[0] } = {}): Promise<PipelineStage> {
+  const config = testConfig({ ...opts.config, security: { tokens: [{ name: 'ops', token: OPERATOR, role: 'operator' }], ...opts.config?.security }, ...(opts.bodyLimit ? { server: { body_limit: opts.bodyLimit } } : {}) });
   const h = await startHarness({ ...opts.harness, config });
   const ctx: ApiContext = { config, temporal: h.client, pool: h.pool, logger: silentLogger, version: 'test' };
   const api = await serveApi(ctx);
