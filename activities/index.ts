@@ -6,6 +6,7 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../infra/config';
+import { resolveEncryptionKey } from '../infra/encryption-key';
 import { createHealthActivities } from './agents/health-activities';
 import { createRoutingActivities } from './agents/routing-activities';
 import { createCouncilActivities } from './council/council-activities';
@@ -23,6 +24,11 @@ export interface ActivityDeps {
   readonly temporal?: Client;
 }
 
+function once<T>(make: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
+}
+
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createSystemActivities(deps.pool),
@@ -32,7 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIssueActivities(deps.pool, deps.config),
     ...createTeamActivities(deps.pool, deps.config),
     ...createCouncilActivities(deps.pool, deps.config),
-    ...createPipelineActivities(deps.pool),
+    ...createPipelineActivities(deps.pool, { credentialKey: once(() => resolveEncryptionKey(deps.config)) }),
     ...createApprovalActivities(deps.pool, deps.config),
   };
 }

@@ -44,6 +44,7 @@ export const FAILURE_TYPES = {
   PipelineEngineError: "the engine could not go on with a run's stored state",
   PipelineFailed: 'a node failed and the run stopped (onError: stopWorkflow)',
   UnsupportedNode: 'a node type has no activity on this worker',
+  CredentialNotFound: 'a node names a credential that is not stored (or not of the type it needs)',
 } as const;
 
 export type FailureType = keyof typeof FAILURE_TYPES;

@@ -28,6 +28,7 @@ import type {
   Step,
 } from '../../domain/pipeline/types';
 import { runCrypto } from './crypto';
+import { withCredential } from './node-credentials';
 import { isFailure, runHttpRequests } from './http-request';
 import {
   getExecution,
@@ -111,6 +112,8 @@ export interface PipelineActivityOptions {
   readonly cacheSize?: number;
   /** For the HTTP Request node; tests pass a counting one. */
   readonly fetch?: typeof fetch;
+  /** The credentials' encryption key (read when a node first needs a credential). */
+  readonly credentialKey?: () => Buffer;
 }
 
 /** The engine failed in a way retrying cannot fix: the run fails with it. */
@@ -313,7 +316,7 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
         const beat = setInterval(() => ctx.heartbeat(), 5000);
         let responses;
         try {
-          responses = await runHttpRequests(step.request as unknown as HttpRequestActivity, { ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+          responses = await runHttpRequests(await withCredential(pool, step.request as unknown as HttpRequestActivity, opts.credentialKey), { ...(opts.fetch ? { fetch: opts.fetch } : {}) });
         } finally {
           clearInterval(beat);
         }

@@ -5,6 +5,7 @@
  * code (activities/pipeline/sandbox) and the durable run (workflows/pipeline).
  * Everything here is plain JSON so it can be stored and travel by reference.
  */
+import type { CredentialRef } from '../credentials';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -286,6 +287,8 @@ export interface HttpRequestActivity {
   readonly requests: HttpRequestSpec[];
   /** options.batching: at most batchSize requests, then a pause of intervalMs (batchSize -1: all at once). */
   readonly batching?: { readonly batchSize: number; readonly intervalMs: number };
+  /** The credential whose headers each request gets, opened by the activity (never resolved here). */
+  readonly credential?: CredentialRef;
 }
 
 /** What the activity returns for one request, in the order of HttpRequestActivity.requests. */

@@ -27,6 +27,7 @@ export const ENV_KEYS = {
   WHOOSH_BODY_LIMIT: { path: 'server.body_limit', doc: 'Largest accepted request body, e.g. 1mb (default: 1mb).' },
   WHOOSH_RATE_LIMIT_PER_MINUTE: { path: 'security.rate_limit_per_minute', parse: 'int', doc: 'Requests per minute per client before 429 (default: 600).' },
   WHOOSH_ADMIN_TOKEN: { path: 'security.admin_token', secret: true, doc: 'Bearer token with the admin role. When no token is configured at all, one is generated on first start and stored in the data folder.' },
+  WHOOSH_ENCRYPTION_KEY: { path: 'security.encryption_key', secret: true, doc: 'Key that encrypts stored credentials (AES-256-GCM): 32 bytes as 64 hex digits or base64. When unset, one is generated on first use and stored in the data folder (keep it: without it the credentials cannot be read).' },
   WHOOSH_JWT_SECRET: { path: 'security.jwt_secret', secret: true, doc: 'HS256 secret for JWT bearer tokens (claims: sub, role). JWTs are refused when unset.' },
   WHOOSH_OUTBOUND_ALLOW: { path: 'security.outbound_allow', parse: 'list', doc: 'Comma-separated hosts and networks that forge URLs and agent endpoints given over the API may reach: any, loopback, link-local, CIDRs, addresses, host names, *.domains (default: any, which excludes loopback and link-local).' },
   WHOOSH_SECRETS_DIR: { path: 'security.secrets_dir', doc: 'Folder that forge token files (security.forge_tokens[].token_file) must lie in.' },

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ROLES, type Role } from '../../domain/roles';
 
 export { ROLES, type Role };
+import { parseEncryptionKey } from '../encryption-key';
 import { compileOutboundRules } from '../outbound-policy';
 
 const port = z.number().int().min(1).max(65535);
@@ -294,6 +295,11 @@ export const configSchema = z
     security: z
       .object({
         admin_token: z.string().min(16, 'must be at least 16 characters').optional(),
+        /** Key of the credentials' encryption (32 bytes, base64 or hex); generated once into the data folder when unset. */
+        encryption_key: z
+          .string()
+          .refine((k) => parseEncryptionKey(k) !== undefined, 'must be 32 bytes, as 64 hex digits or base64')
+          .optional(),
         jwt_secret: z.string().min(32, 'must be at least 32 characters').optional(),
         tokens: z.array(tokenSchema).default([]),
         cors_origins: z.array(z.url()).default([]),

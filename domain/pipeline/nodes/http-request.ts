@@ -7,6 +7,7 @@
  * binary, full response, neverError, per-item errors with continueOnFail).
  * retryOnFail travels with the step: the durable run retries failed attempts.
  */
+import { HTTP_AUTH_TYPES, type CredentialRef, type CredentialType } from '../../credentials';
 import { clampTries, clampWait } from '../retry';
 import { NodeOperationError } from '../errors';
 import type { NodeExecution, NodeOutput, NodeType, PendingStep } from '../node-type';
@@ -20,6 +21,7 @@ import type {
   Item,
   JsonObject,
   JsonValue,
+  N8nNode,
   ResumeResult,
 } from '../types';
 import { isObject, toJson } from '../values';
@@ -164,6 +166,15 @@ function requestFor(ex: NodeExecution, i: number): HttpRequestSpec {
   };
 }
 
+/** The credential of authentication "genericCredentialType": n8n's credentials[genericAuthType] = { id, name }. */
+function credentialOf(node: N8nNode): CredentialRef | undefined {
+  const type = node.parameters?.genericAuthType as CredentialType | undefined;
+  if (!type || !HTTP_AUTH_TYPES.includes(type)) return undefined;
+  const ref = node.credentials?.[type];
+  if (!ref || (typeof ref.id !== 'string' && typeof ref.name !== 'string')) return undefined;
+  return { type, ...(typeof ref.id === 'string' ? { id: ref.id } : {}), ...(typeof ref.name === 'string' ? { name: ref.name } : {}) };
+}
+
 interface Pending {
   /** Per item: how to read the response. */
   reading: { fullResponse: boolean; neverError: boolean; outputPropertyName: string; format: string }[];
@@ -243,7 +254,12 @@ export const httpRequest: NodeType = {
   check(node) {
     const p = node.parameters ?? {};
     const problems: string[] = [];
-    if (p.authentication !== undefined && p.authentication !== 'none') problems.push(`parameter "authentication" "${String(p.authentication)}": credentials are not supported yet`);
+    if (p.authentication === 'genericCredentialType') {
+      const ref = credentialOf(node);
+      if (!ref) problems.push(`"genericAuthType" must be one of ${HTTP_AUTH_TYPES.join(', ')}, with the credential named in "credentials"`);
+    } else if (p.authentication !== undefined && p.authentication !== 'none') {
+      problems.push(`parameter "authentication" "${String(p.authentication)}" is not supported: use "genericCredentialType" with an HTTP header, basic or bearer credential`);
+    }
     const options = (p.options as Record<string, unknown> | undefined) ?? {};
     if (options.pagination !== undefined) problems.push('option "pagination" is not supported');
     return problems;
@@ -262,7 +278,13 @@ export const httpRequest: NodeType = {
       });
     });
     const batch = ((ex.param<Record<string, unknown>>('options', 0, {}).batching as { batch?: { batchSize?: number; batchInterval?: number } } | undefined)?.batch);
-    const request: HttpRequestActivity = { requests, ...(batch ? { batching: { batchSize: Number(batch.batchSize ?? 50), intervalMs: Number(batch.batchInterval ?? 1000) } } : {}) };
+    const credential = ex.parameters.authentication === 'genericCredentialType' ? credentialOf(ex.node) : undefined;
+    const request: HttpRequestActivity = {
+      requests,
+      ...(batch ? { batching: { batchSize: Number(batch.batchSize ?? 50), intervalMs: Number(batch.batchInterval ?? 1000) } } : {}),
+      // Only the reference: the activity opens the credential, so its secret never enters the run's data or history.
+      ...(credential ? { credential } : {}),
+    };
     const pending: Pending = { reading };
     return { step: activityStep(ex, request), pending: pending as unknown as JsonValue };
   },

@@ -59,20 +59,29 @@ describe('validateWorkflow', () => {
     expect(validateWorkflow(base([start], {}, {}))[0]!.message).toMatch(/executionOrder is missing/);
   });
 
-  it("refuses Merge's SQL mode, unsupported operators, Python code and credentials", () => {
+  it("refuses Merge's SQL mode, unsupported operators, Python code and auth without a usable credential", () => {
     const problems = validateWorkflow(
       base([
         start,
         { name: 'SQL', type: 'n8n-nodes-base.merge', typeVersion: 3.2, parameters: { mode: 'combineBySql', query: 'SELECT 1' } },
         { name: 'Py', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { language: 'python', pythonCode: 'return []' } },
         { name: 'Auth', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, parameters: { url: 'http://x', authentication: 'genericCredentialType' } },
+        { name: 'OAuth', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, parameters: { url: 'http://x', authentication: 'predefinedCredentialType', nodeCredentialType: 'githubOAuth2Api' } },
+        {
+          name: 'Bearer',
+          type: 'n8n-nodes-base.httpRequest',
+          typeVersion: 4.2,
+          parameters: { url: 'http://x', authentication: 'genericCredentialType', genericAuthType: 'httpBearerAuth' },
+          credentials: { httpBearerAuth: { id: 'c1', name: 'Token' } },
+        },
         { name: 'Odd IF', type: 'n8n-nodes-base.if', typeVersion: 2.2, parameters: { conditions: { conditions: [{ leftValue: 1, rightValue: 2, operator: { type: 'number', operation: 'between' } }], combinator: 'and' } } },
       ]),
     ).map((p) => p.message);
     expect(problems).toEqual([
       expect.stringMatching(/^Node "SQL": mode "combineBySql" \(SQL Query\) is not supported/),
       expect.stringMatching(/^Node "Py": parameter "language" "python" is not supported/),
-      expect.stringMatching(/^Node "Auth": parameter "authentication" "genericCredentialType": credentials are not supported yet/),
+      'Node "Auth": "genericAuthType" must be one of httpHeaderAuth, httpBasicAuth, httpBearerAuth, with the credential named in "credentials"',
+      expect.stringMatching(/^Node "OAuth": parameter "authentication" "predefinedCredentialType" is not supported/),
       'Node "Odd IF": parameter "conditions" condition 0 has an unsupported operator "number:between"',
     ]);
   });
