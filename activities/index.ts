@@ -38,7 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIssueActivities(deps.pool, deps.config),
     ...createTeamActivities(deps.pool, deps.config),
     ...createCouncilActivities(deps.pool, deps.config),
-    ...createPipelineActivities(deps.pool, { credentialKey: once(() => resolveEncryptionKey(deps.config)) }),
+    ...createPipelineActivities(deps.pool, { config: deps.config, credentialKey: once(() => resolveEncryptionKey(deps.config)) }),
     ...createApprovalActivities(deps.pool, deps.config),
   };
 }

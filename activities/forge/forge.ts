@@ -67,6 +67,8 @@ export interface Forge {
   /** Removes a label by name; removing one the issue lacks is not an error. */
   removeLabel(number: number, name: string): Promise<void>;
   createIssue(input: { title: string; body: string; labels?: string[] }): Promise<ForgeIssue>;
+  /** Changes what is given of title, body and state (closing is state 'closed'). */
+  editIssue(number: number, changes: { title?: string; body?: string; state?: 'open' | 'closed' }): Promise<ForgeIssue>;
   /** Creates the labels the repository lacks; returns which were created and which existed. */
   ensureLabels(specs: ForgeLabelSpec[]): Promise<{ created: string[]; existing: string[] }>;
 }

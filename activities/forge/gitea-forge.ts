@@ -132,6 +132,11 @@ export function createGiteaForge(ref: ForgeRepoRef, opts: ForgeClientOptions = {
       return toForgeIssue(data);
     },
 
+    async editIssue(number, changes) {
+      const { data } = await call(`edit issue #${number}`, () => api.repos.issueEditIssue(owner, name, number, changes));
+      return toForgeIssue(data);
+    },
+
     async ensureLabels(specs: ForgeLabelSpec[]) {
       const unique = validateLabelSpecs(specs, 'exact');
       if (unique.length === 0) return { created: [], existing: [] };

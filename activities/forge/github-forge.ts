@@ -135,6 +135,11 @@ export function createGitHubForge(ref: ForgeRepoRef, opts: ForgeClientOptions = 
       return toForgeIssue(data);
     },
 
+    async editIssue(number, changes) {
+      const { data } = await call(`edit issue #${number}`, () => octokit.rest.issues.update({ owner, repo, issue_number: number, ...changes }));
+      return toForgeIssue(data);
+    },
+
     async ensureLabels(specs: ForgeLabelSpec[]) {
       const unique = validateLabelSpecs(specs, 'case-insensitive');
       if (unique.length === 0) return { created: [], existing: [] };

@@ -71,6 +71,11 @@ export async function getRepository(db: Queryable, id: number): Promise<Reposito
 }
 
 /** The repositories a webhook payload may be about (owner/name compare case-insensitively, as forges do). */
+/** The registered repository owner/name (either forge; names compared in any case), or undefined. */
+export async function repositoryNamed(db: Queryable, owner: string, name: string): Promise<Repository | undefined> {
+  return (await listRepositories(db)).find((r) => r.owner.toLowerCase() === owner.toLowerCase() && r.name.toLowerCase() === name.toLowerCase());
+}
+
 export async function findRepositories(db: Queryable, kind: ForgeKind, owner: string, name: string): Promise<Repository[]> {
   const { rows } = await db.query<Row>('SELECT * FROM repositories WHERE kind = $1 AND lower(owner) = lower($2) AND lower(name) = lower($3)', [kind, owner, name]);
   return rows.map(fromRow);

@@ -10,11 +10,11 @@ import type { IssueRef } from '../../domain/pipeline/types';
 import type { WhooshConfig } from '../../infra/config';
 import { createForge, type Forge } from '../forge';
 import { commentOnce, forgeFailure, ownAccount } from '../forge/issue-activities';
-import { forgeRef, listRepositories } from '../intake/repository-store';
+import { forgeRef, repositoryNamed } from '../intake/repository-store';
 
 /** The forge of a monitored repository named owner/name, with its stored token. */
 export async function forgeOfRepository(pool: Pool, owner: string, name: string, config?: WhooshConfig): Promise<Forge> {
-  const repo = (await listRepositories(pool)).find((r) => r.owner.toLowerCase() === owner.toLowerCase() && r.name.toLowerCase() === name.toLowerCase());
+  const repo = await repositoryNamed(pool, owner, name);
   if (!repo) throw nonRetryableFailure('RepositoryNotFound', `${owner}/${name} is not a monitored repository`);
   return createForge(forgeRef(repo, config?.security.forge_tokens ?? []));
 }

@@ -15,6 +15,7 @@ import { advance, createExecution } from '../../domain/pipeline';
 import type {
   CryptoActivity,
   EngineState,
+  ForgeNodeActivity,
   HttpActivityResult,
   HttpRequestActivity,
   Item,
@@ -27,7 +28,9 @@ import type {
   Sandbox,
   Step,
 } from '../../domain/pipeline/types';
+import type { WhooshConfig } from '../../infra/config';
 import { runCrypto } from './crypto';
+import { runForgeNode } from './forge-node';
 import { withCredential } from './node-credentials';
 import { isFailure, runHttpRequests } from './http-request';
 import {
@@ -51,6 +54,7 @@ import { whooshDescriptorOf, whooshResumeOf, type WhooshResumeInput, type Whoosh
 
 export const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
 export const CRYPTO_TYPE = 'n8n-nodes-base.crypto';
+export const FORGE_TYPE = 'whoosh.forge';
 
 /** The pipeline a document runs as: its stored id later; its content hash now. */
 export function documentHash(doc: N8nWorkflow): string {
@@ -114,6 +118,8 @@ export interface PipelineActivityOptions {
   readonly fetch?: typeof fetch;
   /** The credentials' encryption key (read when a node first needs a credential). */
   readonly credentialKey?: () => Buffer;
+  /** Forge tokens by base URL, for the whoosh.forge node. */
+  readonly config?: WhooshConfig;
 }
 
 /** The engine failed in a way retrying cannot fix: the run fails with it. */
@@ -327,6 +333,8 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
           throw ApplicationFailure.create({ type: 'HttpRequestFailed', message: `node "${step.node}": ${why}; trying again (attempt ${ctx.info.attempt} of ${step.retry.maxTries})` });
         }
         result = { responses } satisfies HttpActivityResult as unknown as JsonValue;
+      } else if (step.nodeType === FORGE_TYPE) {
+        result = (await runForgeNode(pool, step.request as unknown as ForgeNodeActivity, { config: opts.config, credentialKey: opts.credentialKey })) as unknown as JsonValue;
       } else {
         throw nonRetryableFailure('UnsupportedNode', `node "${step.node}": ${step.nodeType} has no activity`);
       }

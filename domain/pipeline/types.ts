@@ -383,3 +383,24 @@ export type CryptoAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512' | 
 export interface CryptoActivityResult {
   readonly values: string[];
 }
+
+// ---------------------------------------------------------------- whoosh.forge activity
+
+export type ForgeNodeOperation =
+  | { readonly op: 'getIssue' | 'closeIssue'; readonly number: number }
+  | { readonly op: 'createIssue'; readonly title: string; readonly body: string; readonly labels: string[]; readonly marker: string }
+  | { readonly op: 'editIssue'; readonly number: number; readonly title?: string; readonly body?: string; readonly state?: 'open' | 'closed' }
+  | { readonly op: 'comment'; readonly number: number; readonly body: string; readonly marker: string }
+  | { readonly op: 'addLabels' | 'removeLabels'; readonly number: number; readonly labels: string[] };
+
+/** Step.request of a whoosh.forge node: one operation per item. */
+export interface ForgeNodeActivity {
+  readonly repository: { readonly owner: string; readonly name: string };
+  readonly operations: ForgeNodeOperation[];
+  /** A forgeToken credential to act with instead of the repository's token (opened by the activity). */
+  readonly credential?: CredentialRef;
+}
+
+export interface ForgeNodeResult {
+  readonly results: ({ readonly ok: true; readonly json: JsonObject } | { readonly ok: false; readonly message: string })[];
+}

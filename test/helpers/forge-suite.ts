@@ -202,6 +202,14 @@ export function sharedForgeTests<S extends ForgeSimulator>(target: ForgeTarget<S
       expect(bed.sim.issue(OWNER, name, issue.number).labels).toEqual(['agent:ready']);
     });
 
+    test('edits what is given of title, body and state; closing is an edit', async () => {
+      const { forge } = freshRepo();
+      const { number } = await forge.createIssue({ title: 'Draft', body: 'Old body' });
+      expect(await forge.editIssue(number, { title: 'Final' })).toMatchObject({ number, title: 'Final', body: 'Old body', state: 'open' });
+      expect(await forge.editIssue(number, { body: 'New body', state: 'closed' })).toMatchObject({ title: 'Final', body: 'New body', state: 'closed' });
+      expect((await forge.getIssue(number)).state).toBe('closed');
+    });
+
     test('adds and removes labels by name; removing one the issue lacks is fine', async () => {
       const { name, forge } = freshRepo();
       await forge.ensureLabels([
