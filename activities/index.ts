@@ -10,12 +10,13 @@ import { resolveEncryptionKey } from '../infra/encryption-key';
 import { createHealthActivities } from './agents/health-activities';
 import { createRoutingActivities } from './agents/routing-activities';
 import { createCouncilActivities } from './council/council-activities';
+import { createJobRunner } from './docker/job-runner';
 import { createIssueActivities } from './forge/issue-activities';
 import { createApprovalActivities } from './pipeline/approval-activities';
 import { createPipelineActivities } from './pipeline/pipeline-activities';
 import { createSyncActivities } from './intake/sync-activities';
 import { createSystemActivities } from './system/system-activities';
-import { createTeamActivities } from './team/team-activities';
+import { createTeamActivities, dockerTarget } from './team/team-activities';
 
 export interface ActivityDeps {
   readonly pool: Pool;
@@ -38,7 +39,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createIssueActivities(deps.pool, deps.config),
     ...createTeamActivities(deps.pool, deps.config),
     ...createCouncilActivities(deps.pool, deps.config),
-    ...createPipelineActivities(deps.pool, { config: deps.config, credentialKey: once(() => resolveEncryptionKey(deps.config)) }),
+    ...createPipelineActivities(deps.pool, {
+      config: deps.config,
+      credentialKey: once(() => resolveEncryptionKey(deps.config)),
+      jobRunner: once(() => createJobRunner(dockerTarget(deps.config.docker.host), deps.config.docker.api_version ? { apiVersion: deps.config.docker.api_version } : {})),
+    }),
     ...createApprovalActivities(deps.pool, deps.config),
   };
 }

@@ -120,25 +120,7 @@ export function createDockerDeployer(target: DockerTarget, options: DockerDeploy
     return found.filter((c) => !(SWARM_SERVICE_LABEL in (c.Labels ?? {})));
   }
 
-  async function ensureImage(image: string): Promise<void> {
-    try {
-      await docker.getImage(image).inspect();
-      return;
-    } catch (err) {
-      if (statusOf(err) !== 404) throw toDockerError(`inspect image ${image}`, err);
-    }
-    const stream = await call(`pull ${image}`, () => docker.pull(image));
-    const lines = await call(
-      `pull ${image}`,
-      () =>
-        new Promise<PullLine[]>((resolve, reject) => {
-          docker.modem.followProgress(stream, (err, output: PullLine[]) => (err ? reject(err) : resolve(output)));
-        }),
-    );
-    const failed = lines.find((line) => line.error !== undefined || line.errorDetail !== undefined);
-    // The daemon had already answered 200; registries fail mid-pull mostly for passing reasons (rate limits, resets).
-    if (failed) throw new DockerError(`Docker pull ${image}: ${failed.errorDetail?.message ?? failed.error}`, undefined, true);
-  }
+  const ensureImage = (image: string): Promise<void> => pullIfMissing(docker, image);
 
   async function start(id: string, name: string): Promise<void> {
     try {
@@ -287,7 +269,30 @@ export function createDockerDeployer(target: DockerTarget, options: DockerDeploy
   };
 }
 
-function dockerOptions(target: DockerTarget, options: DockerDeployerOptions): Docker.DockerOptions {
+/** Pulls the image unless the daemon has it (a failed pull is a retryable DockerError). */
+export async function pullIfMissing(docker: Docker, image: string): Promise<void> {
+  const call = <T>(what: string, request: () => Promise<T>): Promise<T> => request().catch((err: unknown) => Promise.reject(toDockerError(what, err)));
+  try {
+    await docker.getImage(image).inspect();
+    return;
+  } catch (err) {
+    if (statusOf(err) !== 404) throw toDockerError(`inspect image ${image}`, err);
+  }
+  const stream = await call(`pull ${image}`, () => docker.pull(image));
+  const lines = await call(
+    `pull ${image}`,
+    () =>
+      new Promise<PullLine[]>((resolve, reject) => {
+        docker.modem.followProgress(stream, (err, output: PullLine[]) => (err ? reject(err) : resolve(output)));
+      }),
+  );
+  const failed = lines.find((line) => line.error !== undefined || line.errorDetail !== undefined);
+  // The daemon had already answered 200; registries fail mid-pull mostly for passing reasons (rate limits, resets).
+  if (failed) throw new DockerError(`Docker pull ${image}: ${failed.errorDetail?.message ?? failed.error}`, undefined, true);
+}
+
+/** dockerode's options for a target (see the notes at the top). */
+export function dockerOptions(target: DockerTarget, options: DockerDeployerOptions): Docker.DockerOptions {
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!(Number.isInteger(timeout) && timeout > 0)) throw new RangeError(`timeoutMs must be a whole number > 0, got ${timeout}`);
   const { apiVersion } = options;

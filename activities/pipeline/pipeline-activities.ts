@@ -14,6 +14,8 @@ import { nonRetryableFailure, type FailureType } from '../../domain/failures';
 import { advance, createExecution } from '../../domain/pipeline';
 import type {
   CryptoActivity,
+  DockerNodeActivity,
+  DockerNodeResult,
   EngineState,
   ForgeNodeActivity,
   HttpActivityResult,
@@ -29,6 +31,7 @@ import type {
   Step,
 } from '../../domain/pipeline/types';
 import type { WhooshConfig } from '../../infra/config';
+import type { JobRunner } from '../docker/job-runner';
 import { runCrypto } from './crypto';
 import { runForgeNode } from './forge-node';
 import { withCredential } from './node-credentials';
@@ -55,6 +58,7 @@ import { whooshDescriptorOf, whooshResumeOf, type WhooshResumeInput, type Whoosh
 export const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
 export const CRYPTO_TYPE = 'n8n-nodes-base.crypto';
 export const FORGE_TYPE = 'whoosh.forge';
+export const DOCKER_TYPE = 'whoosh.docker';
 
 /** The pipeline a document runs as: its stored id later; its content hash now. */
 export function documentHash(doc: N8nWorkflow): string {
@@ -118,6 +122,8 @@ export interface PipelineActivityOptions {
   readonly fetch?: typeof fetch;
   /** The credentials' encryption key (read when a node first needs a credential). */
   readonly credentialKey?: () => Buffer;
+  /** Runs whoosh.docker's containers (absent: the node fails with Misconfigured). */
+  readonly jobRunner?: () => JobRunner;
   /** Forge tokens by base URL, for the whoosh.forge node. */
   readonly config?: WhooshConfig;
 }
@@ -333,6 +339,18 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
           throw ApplicationFailure.create({ type: 'HttpRequestFailed', message: `node "${step.node}": ${why}; trying again (attempt ${ctx.info.attempt} of ${step.retry.maxTries})` });
         }
         result = { responses } satisfies HttpActivityResult as unknown as JsonValue;
+      } else if (step.nodeType === DOCKER_TYPE) {
+        if (!opts.jobRunner) throw nonRetryableFailure('Misconfigured', `node "${step.node}": this worker has no Docker engine configured`);
+        const runner = opts.jobRunner();
+        const ctx = Context.current();
+        const beat = setInterval(() => ctx.heartbeat(), 5000);
+        try {
+          const results = [];
+          for (const job of (step.request as unknown as DockerNodeActivity).jobs) results.push(await runner.run(job));
+          result = { results } satisfies DockerNodeResult as unknown as JsonValue;
+        } finally {
+          clearInterval(beat);
+        }
       } else if (step.nodeType === FORGE_TYPE) {
         result = (await runForgeNode(pool, step.request as unknown as ForgeNodeActivity, { config: opts.config, credentialKey: opts.credentialKey })) as unknown as JsonValue;
       } else {
@@ -344,6 +362,11 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
     /** A run cancelled in Temporal: the record says so. */
     async finishPipeline(input: { executionId: string; status: 'canceled' | 'error'; message?: string }): Promise<void> {
       cache.forget(input.executionId);
+      // A cancelled run leaves no container of its Docker nodes behind.
+      if (input.status === 'canceled' && opts.jobRunner) {
+        const source = await getExecutionSource(pool, input.executionId);
+        if (source?.document.nodes.some((n) => n.type === DOCKER_TYPE)) await opts.jobRunner().removeExecution(input.executionId);
+      }
       await updateExecution(pool, input.executionId, {
         status: input.status,
         stoppedAt: Date.now(),

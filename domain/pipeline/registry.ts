@@ -16,6 +16,7 @@ import { splitInBatches } from './nodes/split-in-batches';
 import { aggregate, itemLists, limit, removeDuplicates, renameKeys, sort, splitOut, summarize } from './nodes/transform';
 import { wait } from './nodes/wait';
 import { whooshApproval } from './nodes/whoosh-approval';
+import { whooshDocker } from './nodes/whoosh-docker';
 import { whooshForge } from './nodes/whoosh-forge';
 import { whooshLlm } from './nodes/whoosh-llm';
 import type { N8nNode } from './types';
@@ -51,6 +52,7 @@ const ALL: readonly NodeType[] = [
   whooshLlm,
   whooshApproval,
   whooshForge,
+  whooshDocker,
 ];
 
 const byType = new Map(ALL.map((t) => [t.type, t]));

@@ -404,3 +404,24 @@ export interface ForgeNodeActivity {
 export interface ForgeNodeResult {
   readonly results: ({ readonly ok: true; readonly json: JsonObject } | { readonly ok: false; readonly message: string })[];
 }
+
+// ---------------------------------------------------------------- whoosh.docker activity
+
+/** One container run of a whoosh.docker node (one per item); `key` labels it, so a retry finds it. */
+export interface DockerNodeJob {
+  readonly key: string;
+  readonly executionId: string;
+  readonly image: string;
+  readonly command?: string[];
+  readonly env: Record<string, string>;
+  readonly labels: Record<string, string>;
+  readonly limits: { readonly nanoCpus?: number; readonly memoryBytes?: number; readonly pids?: number };
+}
+
+export interface DockerNodeActivity {
+  readonly jobs: DockerNodeJob[];
+}
+
+export interface DockerNodeResult {
+  readonly results: { readonly containerId: string; readonly exitCode: number; readonly stdout: string; readonly stderr: string; readonly reused: boolean }[];
+}

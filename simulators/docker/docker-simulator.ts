@@ -99,6 +99,17 @@ interface ContainerRec {
   state: SimContainerState;
   createdAt: string;
   startedAt: string | undefined;
+  exitCode?: number;
+  /** What the container printed (set by the program when it exits). */
+  output?: { stdout: string; stderr: string };
+}
+
+/** What a started container does in the simulator: exit after `runMs` with this code and output. */
+export interface SimProgramResult {
+  exitCode: number;
+  stdout?: string;
+  stderr?: string;
+  runMs?: number;
 }
 
 interface ServiceRec {
@@ -118,8 +129,10 @@ interface CreateFault {
 interface Answer {
   status: number;
   body?: unknown;
-  /** Sends a stream instead of `body` (image pulls). */
+  /** Sends a stream instead of `body` (image pulls, waits, logs). */
   stream?: (res: ServerResponse) => Promise<void>;
+  /** Of the stream; default application/json. */
+  contentType?: string;
 }
 
 export class DockerSimulator extends HttpSimulator {
@@ -136,6 +149,7 @@ export class DockerSimulator extends HttpSimulator {
   private readonly createHooks: (() => void)[] = [];
   private latencyMs = 0;
   private sequence = 0;
+  private program: ((c: SimContainer) => SimProgramResult | undefined) | undefined;
   protected readonly server: SimHttpServer;
   /** One per request being answered; aborted when its client goes away or the simulator dies. */
   private readonly active = new Set<AbortController>();
@@ -179,6 +193,11 @@ export class DockerSimulator extends HttpSimulator {
     const rec = this.newContainer(name, spec.image, undefined, spec.env ?? [], spec.labels ?? {}, {});
     if (spec.state && spec.state !== 'created') this.setState(rec, spec.state);
     return simContainer(rec);
+  }
+
+  /** What started containers do from now on (undefined: they run until stopped, as agents do). */
+  onRun(program: ((c: SimContainer) => SimProgramResult | undefined) | undefined): void {
+    this.program = program;
   }
 
   /** Changes a container's state behind the client's back, e.g. 'exited' for an agent that crashed. */
@@ -262,7 +281,7 @@ export class DockerSimulator extends HttpSimulator {
         failure !== undefined ? { status: failure.status, body: { message: failure.message } } : this.route(method, target, body);
       status = answer.status;
       if (answer.stream) {
-        res.writeHead(answer.status, this.headers('application/json'));
+        res.writeHead(answer.status, this.headers(answer.contentType ?? 'application/json'));
         await answer.stream(res);
         res.end();
       } else if (typeof answer.body === 'string') {
@@ -311,9 +330,11 @@ export class DockerSimulator extends HttpSimulator {
 
     if (verb === 'POST' && path === '/containers/create') return this.createContainer(q, parseJsonObject(raw));
     if (verb === 'GET' && path === '/containers/json') return this.listContainers(q);
-    if ((m = /^\/containers\/([^/]+)(\/start|\/json)?$/.exec(path))) {
+    if ((m = /^\/containers\/([^/]+)(\/start|\/json|\/wait|\/logs)?$/.exec(path))) {
       const rec = this.containerOr404(decodeURIComponent(m[1] ?? ''));
       if (verb === 'POST' && m[2] === '/start') return this.startContainer(rec);
+      if (verb === 'POST' && m[2] === '/wait') return this.waitContainer(rec);
+      if (verb === 'GET' && m[2] === '/logs') return this.containerLogs(rec, q);
       if (verb === 'GET' && m[2] === '/json') return { status: 200, body: this.containerJson(rec) };
       if (verb === 'DELETE' && m[2] === undefined) return this.removeContainer(rec, q);
     }
@@ -407,7 +428,45 @@ export class DockerSimulator extends HttpSimulator {
   private startContainer(rec: ContainerRec): Answer {
     if (rec.state === 'running') return { status: 304 };
     this.setState(rec, 'running');
+    const result = this.program?.(simContainer(rec));
+    if (result) {
+      const t = setTimeout(() => {
+        if (!this.containerRecs.has(rec.id) || rec.state !== 'running') return;
+        rec.exitCode = result.exitCode;
+        rec.output = { stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+        this.setState(rec, 'exited');
+      }, result.runMs ?? 0);
+      t.unref();
+    }
     return { status: 204 };
+  }
+
+  /** POST /containers/{id}/wait: answers when the container has exited (or is removed: 137, as a kill). */
+  private waitContainer(rec: ContainerRec): Answer {
+    return {
+      status: 200,
+      stream: async (res) => {
+        while (rec.state !== 'exited' && this.containerRecs.has(rec.id) && !res.destroyed) await new Promise((r) => setTimeout(r, 20));
+        res.write(JSON.stringify({ StatusCode: this.containerRecs.has(rec.id) ? (rec.exitCode ?? 0) : 137, Error: null }));
+      },
+    };
+  }
+
+  /** GET /containers/{id}/logs: Docker's multiplexed stream (8-byte frame headers: 1 stdout, 2 stderr). */
+  private containerLogs(rec: ContainerRec, q: URLSearchParams): Answer {
+    const want = (k: string) => ['1', 'true'].includes(q.get(k) ?? '');
+    const frames: Buffer[] = [];
+    const frame = (type: number, text: string) => {
+      if (!text) return;
+      const data = Buffer.from(text);
+      const header = Buffer.alloc(8);
+      header.writeUInt8(type, 0);
+      header.writeUInt32BE(data.length, 4);
+      frames.push(header, data);
+    };
+    if (want('stdout')) frame(1, rec.output?.stdout ?? '');
+    if (want('stderr')) frame(2, rec.output?.stderr ?? '');
+    return { status: 200, contentType: 'application/vnd.docker.multiplexed-stream', stream: async (res) => void res.write(Buffer.concat(frames)) };
   }
 
   private removeContainer(rec: ContainerRec, q: URLSearchParams): Answer {
@@ -466,7 +525,7 @@ export class DockerSimulator extends HttpSimulator {
         OOMKilled: false,
         Dead: false,
         Pid: running ? 4000 + this.sequence : 0,
-        ExitCode: 0,
+        ExitCode: rec.exitCode ?? 0,
         Error: '',
         StartedAt: rec.startedAt ?? '0001-01-01T00:00:00Z',
         FinishedAt: '0001-01-01T00:00:00Z',

@@ -5,6 +5,7 @@ export {
   type DockerSimulatorOptions,
   type SimContainer,
   type SimContainerState,
+  type SimProgramResult,
   type SimRequestRecord,
   type SimService,
   type SwarmState,
