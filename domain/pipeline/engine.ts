@@ -453,9 +453,21 @@ class Run {
       },
       console: consoleLines,
       respond,
+      subNodes: (connectionType) => subNodesOf(this.doc, node.name, connectionType),
     };
     return ex;
   }
+}
+
+/** Enabled nodes whose `connectionType` connections lead to `target` (n8n draws sub-nodes as the source). */
+function subNodesOf(doc: N8nWorkflow, target: string, connectionType: string): N8nNode[] {
+  const out: N8nNode[] = [];
+  for (const [source, types] of Object.entries(doc.connections ?? {})) {
+    if (!(types?.[connectionType] ?? []).some((targets) => (targets ?? []).some((t) => t.node === target))) continue;
+    const node = doc.nodes.find((n) => n.name === source);
+    if (node && !node.disabled) out.push(node);
+  }
+  return out;
 }
 
 /** A node's main data: its first non-empty input. */

@@ -7,7 +7,8 @@
  */
 import type { DataAccess, EngineHost, Item, JsonObject, JsonValue, N8nNode, ResumeResult, Step, TaskSource } from './types';
 
-export type NodeKind = 'trigger' | 'pure' | 'activity' | 'wait' | 'subWorkflow';
+/** subNode: an AI sub-node (a chat model) that never runs itself; its root node reads its parameters. */
+export type NodeKind = 'trigger' | 'pure' | 'activity' | 'wait' | 'subWorkflow' | 'subNode';
 
 /** One node run as its implementation sees it. */
 export interface NodeExecution {
@@ -35,6 +36,8 @@ export interface NodeExecution {
   readonly console: string[];
   /** Respond to Webhook: what the trigger answers (the first response wins). */
   respond(response: JsonObject): void;
+  /** The enabled sub-nodes connected to this node through an AI connection type (e.g. ai_languageModel). */
+  subNodes(connectionType: string): N8nNode[];
 }
 
 /** Output of a node: one list of items per output, or null (the branch ends). */
@@ -57,6 +60,8 @@ export interface NodeType {
   outputs(node: N8nNode): number;
   /** Waiting-node rule when the stack runs empty (n8n's requiredInputs); undefined: any input with data. */
   requiredInputs?(node: N8nNode): number | number[];
+  /** AI connection types (ai_languageModel…) this root node takes sub-nodes through. */
+  readonly subInputs?: readonly string[];
   /** Top-level parameter names this type understands; anything else is refused. */
   readonly parameters: readonly string[];
   /** Further problems with a node's parameters, found before the run. */

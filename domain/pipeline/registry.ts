@@ -15,6 +15,7 @@ import { set } from './nodes/set';
 import { splitInBatches } from './nodes/split-in-batches';
 import { aggregate, itemLists, limit, removeDuplicates, renameKeys, sort, splitOut, summarize } from './nodes/transform';
 import { wait } from './nodes/wait';
+import { chainLlm, lmChatOllama } from './nodes/langchain';
 import { whooshApproval } from './nodes/whoosh-approval';
 import { whooshDocker } from './nodes/whoosh-docker';
 import { whooshForge } from './nodes/whoosh-forge';
@@ -53,6 +54,8 @@ const ALL: readonly NodeType[] = [
   whooshApproval,
   whooshForge,
   whooshDocker,
+  chainLlm,
+  lmChatOllama,
 ];
 
 const byType = new Map(ALL.map((t) => [t.type, t]));

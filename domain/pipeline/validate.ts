@@ -61,7 +61,11 @@ export function validateWorkflow(doc: N8nWorkflow): ValidationProblem[] {
     }
     for (const [kind, outputs] of Object.entries(types ?? {})) {
       if (kind !== 'main') {
-        if ((outputs ?? []).some((o) => (o ?? []).length > 0)) problems.push({ node: source, message: `Node "${source}": "${kind}" connections (AI sub-nodes) are not supported` });
+        for (const t of (outputs ?? []).flatMap((o) => o ?? [])) {
+          const to = nodes.get(t.node);
+          const accepted = to && nodeTypeOf(to)?.subInputs?.includes(kind) && nodeTypeOf(from)?.kind === 'subNode';
+          if (!accepted) problems.push({ node: source, message: `Node "${source}": "${kind}" connections (AI sub-nodes) into "${t.node}" are not supported` });
+        }
         continue;
       }
       const fromType = nodeTypeOf(from);

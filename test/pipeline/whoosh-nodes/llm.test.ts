@@ -115,3 +115,44 @@ test('a node killed mid-call: another node answers and the item carries its id',
   expect(view!.status).toBe('success');
   expect(view!.nodes.Ask![0]![0]).toMatchObject({ text: 'Short story.', node: other.id });
 });
+
+/** An n8n export: Basic LLM Chain with an Ollama Chat Model sub-node that names one Ollama server. */
+function n8nChain(model: string, chainParams: Record<string, unknown>, target = 'Chain') {
+  return {
+    name: 'n8n chain',
+    nodes: [
+      { id: 'a', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+      { id: 'b', name: 'Chain', type: '@n8n/n8n-nodes-langchain.chainLlm', typeVersion: 1.5, position: [200, 0], parameters: chainParams },
+      { id: 'c', name: 'Ollama Chat Model', type: '@n8n/n8n-nodes-langchain.lmChatOllama', typeVersion: 1, position: [200, 200], parameters: { model, options: { temperature: 0.3 } }, credentials: { ollamaApi: { id: 'x', name: 'Ollama account' } } },
+      { id: 'd', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 0], parameters: {} },
+    ],
+    connections: {
+      Start: { main: [[{ node: 'Chain', type: 'main', index: 0 }]] },
+      Chain: { main: [[{ node: 'Done', type: 'main', index: 0 }]] },
+      'Ollama Chat Model': { ai_languageModel: [[{ node: target, type: 'ai_languageModel', index: 0 }]] },
+    },
+    settings: { executionOrder: 'v1' },
+  };
+}
+
+test("n8n's Basic LLM Chain with an Ollama Chat Model runs on the fleet; each item is { text } as n8n gives it", async () => {
+  const m = model();
+  const seen: string[] = [];
+  await agent('chain', [m], {
+    respond: (req) => {
+      seen.push(`${req.messages!.map((x) => `${x.role}:${x.content}`).join('|')}|t=${String(req.options?.temperature)}`);
+      return `  Joke about ${req.messages!.at(-1)!.content}.  `;
+    },
+  });
+  const doc = n8nChain(m, { promptType: 'define', text: '={{ $json.topic }}', messages: { messageValues: [{ message: 'You are funny.' }] } });
+  const { body } = await stage.run(doc, { input: items('cats') });
+  expect(body.status).toBe('success');
+  expect(body.nodes.Chain).toEqual([[{ text: 'Joke about cats.' }]]);
+  expect(body.nodes['Ollama Chat Model']).toBeUndefined();
+  expect(seen).toEqual(['system:You are funny.|user:cats|t=0.3']);
+
+  // A sub-node may only feed a root node that takes it.
+  const wrong = await stage.run(n8nChain(m, { promptType: 'define', text: 'x' }, 'Done'), { input: items('x') });
+  expect(wrong.status).toBe(400);
+  expect(JSON.stringify(wrong.body)).toContain('\\"ai_languageModel\\" connections (AI sub-nodes) into \\"Done\\" are not supported');
+});
