@@ -12,6 +12,7 @@ import { createRoutingActivities } from './agents/routing-activities';
 import { createCouncilActivities } from './council/council-activities';
 import { createJobRunner } from './docker/job-runner';
 import { createIssueActivities } from './forge/issue-activities';
+import { createAgentWorkflowActivities } from './pipeline/agent-workflow-activities';
 import { createApprovalActivities } from './pipeline/approval-activities';
 import { createPipelineActivities } from './pipeline/pipeline-activities';
 import { createSyncActivities } from './intake/sync-activities';
@@ -45,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
       jobRunner: once(() => createJobRunner(dockerTarget(deps.config.docker.host), deps.config.docker.api_version ? { apiVersion: deps.config.docker.api_version } : {})),
     }),
     ...createApprovalActivities(deps.pool, deps.config),
+    ...createAgentWorkflowActivities(deps.pool, deps.config),
   };
 }
 

@@ -10,7 +10,7 @@ export interface IntakeInput {
   readonly repositoryId: number;
   readonly forge: 'gitea' | 'github';
   readonly issue: IssueRef;
-  readonly trigger: 'webhook' | 'sync';
+  readonly trigger: 'webhook' | 'sync' | 'pipeline';
   readonly deliveryId?: string;
 }
 

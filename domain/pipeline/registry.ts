@@ -16,6 +16,7 @@ import { splitInBatches } from './nodes/split-in-batches';
 import { aggregate, itemLists, limit, removeDuplicates, renameKeys, sort, splitOut, summarize } from './nodes/transform';
 import { wait } from './nodes/wait';
 import { chainLlm, lmChatOllama } from './nodes/langchain';
+import { whooshCouncil, whooshTeam } from './nodes/whoosh-agent-workflows';
 import { whooshApproval } from './nodes/whoosh-approval';
 import { whooshDocker } from './nodes/whoosh-docker';
 import { whooshForge } from './nodes/whoosh-forge';
@@ -56,6 +57,8 @@ const ALL: readonly NodeType[] = [
   whooshDocker,
   chainLlm,
   lmChatOllama,
+  whooshTeam,
+  whooshCouncil,
 ];
 
 const byType = new Map(ALL.map((t) => [t.type, t]));

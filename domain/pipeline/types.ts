@@ -208,7 +208,16 @@ export type Step =
    * /approve or /reject comment on `issue`; reminders every `remindEverySeconds`;
    * resume with { kind: 'activity', result: ApprovalDecision }.
    */
-  | { readonly kind: 'approval'; readonly node: string; readonly message: string; readonly issue?: IssueRef; readonly approvers?: string[]; readonly until?: number; readonly remindEverySeconds?: number; readonly pollSeconds?: number };
+  | { readonly kind: 'approval'; readonly node: string; readonly message: string; readonly issue?: IssueRef; readonly approvers?: string[]; readonly until?: number; readonly remindEverySeconds?: number; readonly pollSeconds?: number }
+  /**
+   * A team formation or council kickoff per item, as a child workflow under the
+   * intake's business-key id; resume with { kind: 'activity', result: AgentWorkflowResult }.
+   */
+  | { readonly kind: 'agentWorkflow'; readonly node: string; readonly workflow: 'team' | 'council'; readonly issues: IssueRef[] };
+
+export interface AgentWorkflowResult {
+  readonly outcomes: ({ readonly ok: true; readonly workflowId: string; readonly result: JsonObject } | { readonly ok: false; readonly workflowId: string; readonly message: string })[];
+}
 
 /** owner/name#number on a monitored repository. */
 export interface IssueRef {

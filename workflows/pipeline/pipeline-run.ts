@@ -6,7 +6,8 @@
  *   advance → side-effect node (activity, the node's retry settings)
  *           → Wait (durable timer)
  *           → Execute Sub-workflow (child pipelineRun workflows)
- *           → LLM calls on the fleet (llm-step), a person's approval (approval-step)
+ *           → LLM calls on the fleet (llm-step), a person's approval (approval-step),
+ *             team formations and council kickoffs (agent-workflow-step)
  *           → done / error
  *
  * Items never pass through here: steps, node results and children's outputs
@@ -30,6 +31,7 @@ import type { ExecutionStatus } from '../../domain/pipeline/types';
 import type { ChildRef, PipelineActivities, ResumeInput, StepDescriptor } from '../../activities/pipeline/pipeline-activities';
 import { WHOOSH_KIND, WHOOSH_PIPELINE, WHOOSH_STATUS_DETAIL, WHOOSH_TRIGGER } from '../../domain/search-attributes';
 import { failureMessage, nonRetryableFailure } from '../../domain/failures';
+import { runAgentWorkflowStep } from './agent-workflow-step';
 import { runLlmStep } from './llm-step';
 import { awaitApproval, installApprovalHandlers } from './approval-step';
 
@@ -130,6 +132,10 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
         case 'llm':
           show('running');
           resume = { kind: 'llm', node: step.node, answers: await runLlmStep(step) };
+          break;
+        case 'agentWorkflow':
+          show('running');
+          resume = { kind: 'agentWorkflow', node: step.node, result: await runAgentWorkflowStep(step) };
           break;
         case 'approval':
           show('waiting');
