@@ -8,6 +8,8 @@ import type { WhooshConfig } from '../infra/config';
 import type { DbHealth } from '../infra/db';
 import type { Logger } from '../infra/logger';
 
+import type { ForgePipelines } from './webhooks/forge-pipelines';
+
 export interface ApiContext {
   readonly config: WhooshConfig;
   readonly temporal: Client;
@@ -18,6 +20,8 @@ export interface ApiContext {
   readonly adminToken?: string;
   /** Base URL of the Temporal Web UI, for links; undefined when unknown. */
   readonly temporalUiUrl?: string;
+  /** Stored pipelines with a forge trigger (the pipeline store); omitted = forge events start no pipeline. */
+  readonly forgePipelines?: ForgePipelines;
   /** The webhook relay to wake when a delivery is stored; omitted = another process relays. */
   readonly relay?: { kick(): void };
   /** Whether Postgres is reachable; while it is not, the API answers 503 at once. Omitted = not tracked. */

@@ -19,6 +19,8 @@ export interface NewDelivery {
   readonly repository: string;
   readonly issueNumber: number | null;
   readonly intent: Intent;
+  /** The normalised event, kept when forge-triggered pipelines take it (the relay starts them). */
+  readonly pipelineEvent?: unknown;
 }
 
 export interface Delivery extends NewDelivery {
@@ -49,6 +51,7 @@ interface Row {
   last_error: string | null;
   received_at: Date;
   processed_at: Date | null;
+  pipeline_event: unknown;
 }
 
 const fromRow = (r: Row): Delivery => ({
@@ -68,14 +71,16 @@ const fromRow = (r: Row): Delivery => ({
   lastError: r.last_error,
   receivedAt: r.received_at.toISOString(),
   processedAt: r.processed_at?.toISOString() ?? null,
+  ...(r.pipeline_event !== null && r.pipeline_event !== undefined ? { pipelineEvent: r.pipeline_event } : {}),
 });
 
 export async function recordDelivery(db: Queryable, d: NewDelivery): Promise<Delivery> {
-  const ignored = d.intent.type === 'ignore';
+  // An event pipelines take is relayed even when the intake itself ignores it.
+  const ignored = d.intent.type === 'ignore' && d.pipelineEvent === undefined;
   const { rows } = await db.query<Row>(
-    `INSERT INTO webhook_deliveries (forge, delivery_id, event, action, repository_id, repository, issue_number, intent, status, outcome, processed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
-    [d.forge, d.deliveryId, d.event, d.action, d.repositoryId, d.repository, d.issueNumber, d.intent, ignored ? 'ignored' : 'pending', ignored && d.intent.type === 'ignore' ? d.intent.reason : null, ignored ? new Date() : null],
+    `INSERT INTO webhook_deliveries (forge, delivery_id, event, action, repository_id, repository, issue_number, intent, status, outcome, processed_at, pipeline_event)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+    [d.forge, d.deliveryId, d.event, d.action, d.repositoryId, d.repository, d.issueNumber, d.intent, ignored ? 'ignored' : 'pending', ignored && d.intent.type === 'ignore' ? d.intent.reason : null, ignored ? new Date() : null, d.pipelineEvent === undefined ? null : JSON.stringify(d.pipelineEvent)],
   );
   return fromRow(rows[0]!);
 }

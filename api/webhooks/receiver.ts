@@ -18,6 +18,7 @@ import { countRejection, recordDelivery } from '../../activities/intake/delivery
 import { deliveryHeaders, parseWebhookPayload, repositoryOf, toIssueEvent, verifySignature } from '../../activities/forge/webhook-payload';
 import type { ForgeKind } from '../../activities/forge/forge';
 import { routeEvent, type Intent } from '../../domain/intake/route-event';
+import { eventForPipelines } from './forge-pipelines';
 import { intakeRules } from '../../activities/intake/intake-rules';
 import type { ApiContext } from '../context';
 import { HttpError, whileDbDown } from '../errors';
@@ -91,6 +92,7 @@ export function webhookRouter(ctx: ApiContext): Router {
     else if (!event) intent = { type: 'ignore', reason: `event ${headers.event ?? '(none)'} is not handled` };
     else intent = routeEvent(event, rules);
 
+    const pipelineEvent = repo.monitor && event ? await eventForPipelines(ctx.forgePipelines, event) : undefined;
     const delivery = await recordDelivery(ctx.pool, {
       forge,
       deliveryId: headers.deliveryId ?? null,
@@ -100,6 +102,7 @@ export function webhookRouter(ctx: ApiContext): Router {
       repository: `${repo.owner}/${repo.name}`,
       issueNumber: event?.issue.number ?? null,
       intent,
+      ...(pipelineEvent ? { pipelineEvent } : {}),
     });
     if (delivery.status === 'pending') ctx.relay?.kick();
     res.status(delivery.status === 'pending' ? 202 : 200).json({ delivery: delivery.id, status: delivery.status, ...(delivery.outcome ? { outcome: delivery.outcome } : {}) });

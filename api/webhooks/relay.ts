@@ -10,6 +10,7 @@ import type { Pool } from 'pg';
 import { claimDue, completeDelivery, retryDelivery, type Delivery } from '../../activities/intake/delivery-store';
 import { carryOut } from '../../activities/intake/intake-starter';
 import type { Logger } from '../../infra/logger';
+import { startForgeTriggeredPipelines, type ForgePipelines, type PipelineForgeEvent } from './forge-pipelines';
 
 export interface RelayOptions {
   readonly pool: Pool;
@@ -25,6 +26,8 @@ export interface RelayOptions {
    * different task queues; a production relay takes every delivery.
    */
   readonly repositoryIds?: () => readonly number[];
+  /** Starts the forge-triggered pipelines of deliveries that carry an event for them. */
+  readonly forgePipelines?: ForgePipelines;
 }
 
 const BATCH = 50;
@@ -72,13 +75,15 @@ export class WebhookRelay {
 
   private async relay(d: Delivery): Promise<void> {
     try {
+      // Pipelines first: their starts are idempotent by workflow id, so a pass retried after a failed intent start repeats nothing.
+      const started = d.pipelineEvent && this.opts.forgePipelines ? await startForgeTriggeredPipelines(this.opts.forgePipelines, d.pipelineEvent as PipelineForgeEvent, d.deliveryId ?? `delivery-${d.id}`) : [];
       const outcome = await this.opts.client.withDeadline(Date.now() + (this.opts.callTimeoutMs ?? 5000), () =>
         carryOut(
           { client: this.opts.client, taskQueue: this.opts.taskQueue, repositoryId: d.repositoryId ?? 0, forge: d.forge, via: 'webhook', deliveryId: d.deliveryId ?? undefined },
           d.intent,
         ),
       );
-      await completeDelivery(this.opts.pool, d.id, outcome);
+      await completeDelivery(this.opts.pool, d.id, started.length ? { ...outcome, outcome: `${outcome.outcome}; pipelines: ${started.join(', ')}` } : outcome);
     } catch (err) {
       const delay = Math.min(60, 2 ** Math.min(d.attempts, 6));
       const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);

@@ -18,6 +18,7 @@ import { wait } from './nodes/wait';
 import { chainLlm, lmChatOllama } from './nodes/langchain';
 import { whooshCouncil, whooshTeam } from './nodes/whoosh-agent-workflows';
 import { whooshApproval } from './nodes/whoosh-approval';
+import { whooshForgeTrigger } from './nodes/whoosh-forge-trigger';
 import { whooshDocker } from './nodes/whoosh-docker';
 import { whooshForge } from './nodes/whoosh-forge';
 import { whooshLlm } from './nodes/whoosh-llm';
@@ -59,6 +60,7 @@ const ALL: readonly NodeType[] = [
   lmChatOllama,
   whooshTeam,
   whooshCouncil,
+  whooshForgeTrigger,
 ];
 
 const byType = new Map(ALL.map((t) => [t.type, t]));

@@ -12,7 +12,7 @@ import { isObject, toJson, type FieldType } from '../values';
 const one = () => 1;
 
 /** What a trigger emits: the items it was started with, without lineage (nothing came before). */
-function entryItems(items: Item[]): Item[] {
+export function entryItems(items: Item[]): Item[] {
   return items.map((i) => (i.binary ? { json: i.json, binary: i.binary } : { json: i.json }));
 }
 
