@@ -35,4 +35,15 @@ export interface NewIssue {
   labels?: string[];
   /** Default: the repository owner. */
   author?: string;
+  /** A pull request's unified diff (what the diff endpoints serve). */
+  diff?: string;
+}
+
+/** A review posted on a pull request through the API. */
+export interface SimReview {
+  readonly id: number;
+  readonly body: string;
+  /** As the forge names it: APPROVED / REQUEST_CHANGES / COMMENT (Gitea), APPROVE / REQUEST_CHANGES / COMMENT (GitHub). */
+  readonly event: string;
+  readonly author: string;
 }

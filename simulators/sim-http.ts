@@ -141,7 +141,8 @@ export interface ApiDialect<F> {
   open?(method: string, url: URL): ApiAnswer | undefined;
   /** The login behind the request's token; throws an HttpError (401) without a valid one. */
   authenticate(req: IncomingMessage, url: URL): string;
-  route(method: string, url: URL, body: string, user: string): ApiAnswer;
+  /** `accept`: the request's Accept header (GitHub answers media types by it). */
+  route(method: string, url: URL, body: string, user: string, accept?: string): ApiAnswer;
   /** The answer to a failure ordered up with failNext. */
   failure(failure: { status: number } & F): ApiAnswer;
   /** The body of the answer to a thrown error. */
@@ -194,7 +195,7 @@ export class ScriptedApi<F extends object> {
           answer = open;
         } else {
           user = dialect.authenticate(req, url);
-          answer = dialect.route(method, url, body, user);
+          answer = dialect.route(method, url, body, user, req.headers.accept);
         }
       }
       status = answer.status;

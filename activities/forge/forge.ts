@@ -53,6 +53,8 @@ export interface ListIssuesOptions {
   readonly pageSize?: number;
 }
 
+export type PullRequestReviewEvent = 'approve' | 'requestChanges' | 'comment';
+
 export interface Forge {
   readonly ref: ForgeRepoRef;
   /** The login of the account the token acts as (WHOOSH's own forge account). */
@@ -67,6 +69,10 @@ export interface Forge {
   /** Removes a label by name; removing one the issue lacks is not an error. */
   removeLabel(number: number, name: string): Promise<void>;
   createIssue(input: { title: string; body: string; labels?: string[] }): Promise<ForgeIssue>;
+  /** A pull request's unified diff. */
+  getPullRequestDiff(number: number): Promise<string>;
+  /** Posts a review on a pull request: approve, request changes, or comment. */
+  reviewPullRequest(number: number, review: { body: string; event: PullRequestReviewEvent }): Promise<{ id: number }>;
   /** Changes what is given of title, body and state (closing is state 'closed'). */
   editIssue(number: number, changes: { title?: string; body?: string; state?: 'open' | 'closed' }): Promise<ForgeIssue>;
   /** Creates the labels the repository lacks; returns which were created and which existed. */

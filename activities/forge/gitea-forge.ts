@@ -132,6 +132,17 @@ export function createGiteaForge(ref: ForgeRepoRef, opts: ForgeClientOptions = {
       return toForgeIssue(data);
     },
 
+    async getPullRequestDiff(number) {
+      const { data } = await call(`get the diff of pull request #${number}`, () => api.repos.repoDownloadPullDiffOrPatch(owner, name, number, 'diff', undefined, { format: 'text' }));
+      return String(data);
+    },
+
+    async reviewPullRequest(number, review) {
+      const event = { approve: 'APPROVED', requestChanges: 'REQUEST_CHANGES', comment: 'COMMENT' }[review.event];
+      const { data } = await call(`review pull request #${number}`, () => api.repos.repoCreatePullReview(owner, name, number, { body: review.body, event }));
+      return { id: data.id ?? 0 };
+    },
+
     async editIssue(number, changes) {
       const { data } = await call(`edit issue #${number}`, () => api.repos.issueEditIssue(owner, name, number, changes));
       return toForgeIssue(data);

@@ -135,6 +135,17 @@ export function createGitHubForge(ref: ForgeRepoRef, opts: ForgeClientOptions = 
       return toForgeIssue(data);
     },
 
+    async getPullRequestDiff(number) {
+      const data = await call(`get the diff of pull request #${number}`, async () => (await octokit.rest.pulls.get({ owner, repo, pull_number: number, mediaType: { format: 'diff' } })).data);
+      return String(data);
+    },
+
+    async reviewPullRequest(number, review) {
+      const event = ({ approve: 'APPROVE', requestChanges: 'REQUEST_CHANGES', comment: 'COMMENT' } as const)[review.event];
+      const { data } = await call(`review pull request #${number}`, () => octokit.rest.pulls.createReview({ owner, repo, pull_number: number, body: review.body, event }));
+      return { id: data.id };
+    },
+
     async editIssue(number, changes) {
       const { data } = await call(`edit issue #${number}`, () => octokit.rest.issues.update({ owner, repo, issue_number: number, ...changes }));
       return toForgeIssue(data);

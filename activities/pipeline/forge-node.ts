@@ -41,6 +41,10 @@ async function perform(forge: Forge, op: ForgeNodeOperation): Promise<JsonObject
     case 'removeLabels':
       for (const l of op.labels) await forge.removeLabel(op.number, l);
       return issueJson(await forge.getIssue(op.number));
+    case 'getPullRequestDiff':
+      return { pullRequest: op.number, diff: await forge.getPullRequestDiff(op.number) };
+    case 'reviewPullRequest':
+      return { pullRequest: op.number, reviewId: (await forge.reviewPullRequest(op.number, { body: op.body, event: op.event })).id, event: op.event };
   }
 }
 

@@ -400,7 +400,9 @@ export type ForgeNodeOperation =
   | { readonly op: 'createIssue'; readonly title: string; readonly body: string; readonly labels: string[]; readonly marker: string }
   | { readonly op: 'editIssue'; readonly number: number; readonly title?: string; readonly body?: string; readonly state?: 'open' | 'closed' }
   | { readonly op: 'comment'; readonly number: number; readonly body: string; readonly marker: string }
-  | { readonly op: 'addLabels' | 'removeLabels'; readonly number: number; readonly labels: string[] };
+  | { readonly op: 'addLabels' | 'removeLabels'; readonly number: number; readonly labels: string[] }
+  | { readonly op: 'getPullRequestDiff'; readonly number: number }
+  | { readonly op: 'reviewPullRequest'; readonly number: number; readonly body: string; readonly event: 'approve' | 'requestChanges' | 'comment' };
 
 /** Step.request of a whoosh.forge node: one operation per item. */
 export interface ForgeNodeActivity {

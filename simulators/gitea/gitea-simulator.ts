@@ -14,7 +14,7 @@
  * `label_updated` (event type issue_label) tells that labels changed but not
  * which, EditIssue answers 201, a new hook is inactive unless `active: true`.
  */
-import type { NewIssue, SimComment, SimIssue, SimLabel } from '../forge-model';
+import type { NewIssue, SimComment, SimIssue, SimLabel, SimReview } from '../forge-model';
 import http, { type IncomingMessage } from 'node:http';
 import { ForgeSimulator } from '../forge-simulator';
 import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimHook } from '../forge-webhooks';
@@ -85,6 +85,8 @@ interface IssueRec {
   closedAt: number | null;
   isPull: boolean;
   comments: CommentRec[];
+  diff: string;
+  reviews: SimReview[];
 }
 
 interface RepoRec {
@@ -133,7 +135,8 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       route: (method, url, body, user) => this.route(method, url, body, user),
       failure: (failure) => this.failureAnswer(failure),
       errorBody: (status, message) => (status === 404 && message === NOT_FOUND ? { errors: [], message, url: this.swaggerUrl() } : { message, url: this.swaggerUrl() }),
-      send: (res, status, body, headers) => writeJson(res, status, body, headers, 'application/json;charset=utf-8'),
+      send: (res, status, body, headers) =>
+        typeof body === 'string' && headers?.['content-type']?.startsWith('text/') ? void res.writeHead(status, headers).end(body) : writeJson(res, status, body, headers, 'application/json;charset=utf-8'),
     });
     this.server = new SimHttpServer(options.host, (req, res) => this.api.handle(req, res, this.url));
   }
@@ -237,6 +240,11 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
     return this.simIssue(repo, this.issueRec(repo, number));
   }
 
+  /** Reviews posted on a pull request, oldest first. */
+  reviews(owner: string, name: string, number: number): SimReview[] {
+    return [...this.pullRec(this.repoOrCreate(owner, name), number).reviews];
+  }
+
   comments(owner: string, name: string, number: number): SimComment[] {
     return this.issueRec(this.repoOrCreate(owner, name), number).comments.map(simComment);
   }
@@ -307,6 +315,19 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       if (method === 'DELETE') {
         if (!repo.labels.some((l) => l.id === id)) throw new HttpError(422, `label does not exist [label_id: ${id}]`);
         return { status: 204, body: undefined, after: this.replaceLabels(repo, issue, issue.labelIds.filter((x) => x !== id), user, false) };
+      }
+    } else if ((r = /^\/pulls\/(\d+)\.diff$/.exec(rest)) && method === 'GET') {
+      return { status: 200, body: this.pullRec(repo, Number(r[1])).diff, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+    } else if ((r = /^\/pulls\/(\d+)\/reviews$/.exec(rest))) {
+      const pull = this.pullRec(repo, Number(r[1]));
+      if (method === 'GET') return ok(pull.reviews.map((v) => this.reviewJson(v)));
+      if (method === 'POST') {
+        const b = body();
+        const event = typeof b.event === 'string' && b.event !== '' ? b.event : 'PENDING';
+        if (!['APPROVED', 'REQUEST_CHANGES', 'COMMENT', 'PENDING'].includes(event)) throw new HttpError(422, `invalid review state: ${event}`);
+        const review: SimReview = { id: this.nextId.comment++, body: typeof b.body === 'string' ? b.body : '', event, author: user };
+        pull.reviews.push(review);
+        return ok(this.reviewJson(review));
       }
     } else if (rest === '/labels') {
       if (method === 'GET') return this.page(url, repo.labels, (l) => this.labelJson(repo, l));
@@ -459,6 +480,8 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       closedAt: null,
       isPull,
       comments: [],
+      diff: input.diff ?? '',
+      reviews: [],
     };
     this.userId(issue.author);
     repo.issues.set(issue.number, issue);
@@ -740,6 +763,16 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
     if (repo) return repo;
     if (!this.options.autoCreateRepos) throw new HttpError(404, NOT_FOUND);
     return this.repoOrCreate(owner, name);
+  }
+
+  private pullRec(repo: RepoRec, number: number): IssueRec {
+    const pull = repo.issues.get(number);
+    if (!pull?.isPull) throw new HttpError(404, NOT_FOUND);
+    return pull;
+  }
+
+  private reviewJson(v: SimReview): Record<string, unknown> {
+    return { id: v.id, body: v.body, state: v.event, user: this.userJson(v.author), submitted_at: new Date(this.now()).toISOString() };
   }
 
   private issueRec(repo: RepoRec, number: number): IssueRec {

@@ -14,7 +14,7 @@
  * unknown label to an issue creates it, removing a label the issue lacks
  * answers 404 "Label does not exist", a duplicate label is 422 already_exists.
  */
-import type { NewIssue, SimComment, SimIssue, SimLabel } from '../forge-model';
+import type { NewIssue, SimComment, SimIssue, SimLabel, SimReview } from '../forge-model';
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { ForgeSimulator } from '../forge-simulator';
@@ -91,6 +91,8 @@ interface IssueRec {
   closedAt: number | null;
   isPull: boolean;
   comments: CommentRec[];
+  diff: string;
+  reviews: SimReview[];
 }
 
 interface HookRec extends SimHook {
@@ -130,7 +132,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     this.dispatcher = new WebhookDispatcher({ timeoutMs: options.deliveryTimeoutMs });
     this.api = new ScriptedApi<FailureOptions>({
       authenticate: (req) => this.authenticate(req),
-      route: (method, url, body, user) => this.route(method, url, body, user),
+      route: (method, url, body, user, accept) => this.route(method, url, body, user, accept),
       failure: (failure) => this.failureAnswer(failure),
       errorBody: (status, message, err) => ({ message, ...(err instanceof HttpError ? err.extra : {}), documentation_url: DOCS, status: String(status) }),
       send: (res, status, body, headers) => this.send(res, status, body, headers),
@@ -227,6 +229,11 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     return this.simIssue(repo, this.issueRec(repo, number));
   }
 
+  /** Reviews posted on a pull request, oldest first. */
+  reviews(owner: string, name: string, number: number): SimReview[] {
+    return [...this.pullRec(this.repoOrCreate(owner, name), number).reviews];
+  }
+
   comments(owner: string, name: string, number: number): SimComment[] {
     return this.issueRec(this.repoOrCreate(owner, name), number).comments.map(simComment);
   }
@@ -248,7 +255,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     return login;
   }
 
-  private route(method: string, url: URL, raw: string, user: string): ApiAnswer {
+  private route(method: string, url: URL, raw: string, user: string, accept = ''): ApiAnswer {
     const path = url.pathname.replace(/\/+$/, '');
     if (path === '/user' && method === 'GET') return ok(this.userJson(user));
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
@@ -258,6 +265,23 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     const body = (): unknown => parseJson(raw);
     let r: RegExpExecArray | null;
 
+    if ((r = /^\/pulls\/(\d+)$/.exec(rest)) && method === 'GET') {
+      const pull = this.pullRec(repo, Number(r[1]));
+      if (/application\/vnd\.github(\.v3)?\.diff/.test(accept)) return { status: 200, body: pull.diff, headers: { 'content-type': 'application/vnd.github.diff; charset=utf-8' } };
+      return ok(this.issueJson(repo, pull));
+    } else if ((r = /^\/pulls\/(\d+)\/reviews$/.exec(rest))) {
+      const pull = this.pullRec(repo, Number(r[1]));
+      if (method === 'GET') return ok(pull.reviews.map((v) => this.reviewJson(v)));
+      if (method === 'POST') {
+        const b = asObject(body());
+        const event = typeof b.event === 'string' ? b.event : 'PENDING';
+        if (!['APPROVE', 'REQUEST_CHANGES', 'COMMENT', 'PENDING'].includes(event)) throw validationFailed('PullRequestReview', 'event', 'invalid');
+        if ((event === 'REQUEST_CHANGES' || event === 'COMMENT') && !(typeof b.body === 'string' && b.body !== '')) throw validationFailed('PullRequestReview', 'body', 'missing_field');
+        const review: SimReview = { id: this.nextId.comment++, body: typeof b.body === 'string' ? b.body : '', event, author: user };
+        pull.reviews.push(review);
+        return ok(this.reviewJson(review));
+      }
+    }
     if (rest === '/issues') {
       if (method === 'GET') return this.listIssues(repo, url);
       if (method === 'POST') return this.createIssue(repo, asObject(body()), user);
@@ -429,6 +453,8 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
       closedAt: null,
       isPull,
       comments: [],
+      diff: input.diff ?? '',
+      reviews: [],
     };
     this.userId(issue.author);
     repo.issues.set(issue.number, issue);
@@ -730,6 +756,17 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     return this.repoOrCreate(owner, name);
   }
 
+  private pullRec(repo: RepoRec, number: number): IssueRec {
+    const pull = repo.issues.get(number);
+    if (!pull?.isPull) throw new HttpError(404, 'Not Found');
+    return pull;
+  }
+
+  private reviewJson(v: SimReview): Record<string, unknown> {
+    const state = { APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED', COMMENT: 'COMMENTED', PENDING: 'PENDING' }[v.event] ?? v.event;
+    return { id: v.id, body: v.body, state, user: this.userJson(v.author), submitted_at: new Date(this.now()).toISOString() };
+  }
+
   private issueRec(repo: RepoRec, number: number): IssueRec {
     const issue = repo.issues.get(number);
     if (!issue) throw new HttpError(404, 'Not Found');
@@ -778,6 +815,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
 
   private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const common = { 'X-GitHub-Media-Type': 'github.v3; format=json', 'X-GitHub-Request-Id': randomBytes(8).toString('hex').toUpperCase(), ...this.rateHeaders(), ...headers };
+    if (typeof body === 'string' && headers['content-type']?.startsWith('application/vnd.github.diff')) return void res.writeHead(status, common).end(body);
     writeJson(res, status, body, common);
   }
 }

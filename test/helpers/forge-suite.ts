@@ -20,7 +20,8 @@ export interface ForgeSimulator {
   createLabel(owner: string, name: string, label: { name: string; color: string }): unknown;
   labels(owner: string, name: string): { name: string; color: string; description: string }[];
   openIssue(owner: string, name: string, issue: { title: string; body?: string; labels?: string[]; author?: string }): { number: number };
-  openPullRequest(owner: string, name: string, pr: { title: string }): unknown;
+  openPullRequest(owner: string, name: string, pr: { title: string; diff?: string }): { number: number };
+  reviews(owner: string, name: string, number: number): { body: string; event: string; author: string }[];
   closeIssue(owner: string, name: string, number: number): unknown;
   setClock(iso: string | null): void;
   issue(owner: string, name: string, number: number): { labels: string[] };
@@ -200,6 +201,21 @@ export function sharedForgeTests<S extends ForgeSimulator>(target: ForgeTarget<S
       const issue = await forge.createIssue({ title: 'New work', body: 'Details', labels: ['agent:ready'] });
       expect(issue).toMatchObject({ title: 'New work', body: 'Details', labels: ['agent:ready'], author: target.user, state: 'open' });
       expect(bed.sim.issue(OWNER, name, issue.number).labels).toEqual(['agent:ready']);
+    });
+
+    test("reads a pull request's diff and posts reviews on it", async () => {
+      const { name, forge } = freshRepo();
+      const diff = 'diff --git a/app.ts b/app.ts\n--- a/app.ts\n+++ b/app.ts\n@@ -1 +1 @@\n-old\n+new\n';
+      const { number } = bed.sim.openPullRequest(OWNER, name, { title: 'Change', diff });
+      expect(await forge.getPullRequestDiff(number)).toBe(diff);
+      await forge.reviewPullRequest(number, { body: 'Looks good', event: 'approve' });
+      await forge.reviewPullRequest(number, { body: 'Rename this', event: 'requestChanges' });
+      expect(bed.sim.reviews(OWNER, name, number)).toEqual([
+        { id: expect.any(Number), body: 'Looks good', event: expect.stringMatching(/^APPROVED?$/), author: target.user },
+        { id: expect.any(Number), body: 'Rename this', event: 'REQUEST_CHANGES', author: target.user },
+      ]);
+      const { number: issue } = bed.sim.openIssue(OWNER, name, { title: 'Not a pull request' });
+      expect((await bed.forgeErrorOf(forge.getPullRequestDiff(issue))).status).toBe(404);
     });
 
     test('edits what is given of title, body and state; closing is an edit', async () => {

@@ -2,7 +2,7 @@
  * whoosh.forge 1: issues on a monitored repository (Gitea or GitHub, through
  * WHOOSH's adapters and the repository's stored token, or a forgeToken
  * credential). One operation per item: get, create, edit or close an issue,
- * comment, add or remove labels. What WHOOSH writes carries a hidden marker
+ * comment, add or remove labels, read a pull request's diff, review it. What WHOOSH writes carries a hidden marker
  * from the execution, node, run and item, so a retried activity finds its
  * comment or issue instead of writing it twice.
  */
@@ -10,7 +10,8 @@ import { NodeOperationError } from '../errors';
 import type { NodeExecution, NodeType } from '../node-type';
 import type { ForgeNodeActivity, ForgeNodeOperation, ForgeNodeResult, Item, JsonValue } from '../types';
 
-const OPERATIONS = ['getIssue', 'createIssue', 'editIssue', 'closeIssue', 'comment', 'addLabels', 'removeLabels'] as const;
+const OPERATIONS = ['getIssue', 'createIssue', 'editIssue', 'closeIssue', 'comment', 'addLabels', 'removeLabels', 'getPullRequestDiff', 'reviewPullRequest'] as const;
+const REVIEW_EVENTS = ['approve', 'requestChanges', 'comment'] as const;
 const REPO = /^([\w.-]+)\/([\w.-]+)$/;
 
 function labelsOf(raw: unknown): string[] {
@@ -46,6 +47,13 @@ function operationFor(ex: NodeExecution, i: number, marker: string): ForgeNodeOp
     case 'addLabels':
     case 'removeLabels':
       return { op, number: number(), labels: labelsOf(ex.param('labels', i, [])) };
+    case 'getPullRequestDiff':
+      return { op, number: number() };
+    case 'reviewPullRequest': {
+      const event = text('reviewEvent') || 'comment';
+      if (!(REVIEW_EVENTS as readonly string[]).includes(event)) throw new NodeOperationError(`"reviewEvent" must be one of ${REVIEW_EVENTS.join(', ')}`, undefined, i);
+      return { op, number: number(), body: text('body'), event: event as (typeof REVIEW_EVENTS)[number] };
+    }
     default:
       throw new NodeOperationError(`Unknown operation "${op}"`, undefined, i);
   }
@@ -57,7 +65,7 @@ export const whooshForge: NodeType = {
   kind: 'activity',
   inputs: () => 1,
   outputs: () => 1,
-  parameters: ['repository', 'operation', 'issueNumber', 'title', 'body', 'labels', 'state'],
+  parameters: ['repository', 'operation', 'issueNumber', 'title', 'body', 'labels', 'state', 'reviewEvent'],
   check(node) {
     const p = node.parameters ?? {};
     const problems: string[] = [];

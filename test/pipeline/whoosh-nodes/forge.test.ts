@@ -92,3 +92,17 @@ test('a forgeToken credential acts as its own account; a refused operation fails
   expect(missing.body.status).toBe('success');
   expect(missing.body.nodes.Get[0][0].error).toMatch(/404|not found/i);
 });
+
+test("a pull request's diff goes to the next node, which reviews it", async () => {
+  const diff = 'diff --git a/a.ts b/a.ts\n@@ -1 +1 @@\n-x\n+y\n';
+  const { number } = gitea.openPullRequest(owner, repo, { title: 'Change a', diff });
+  const doc = chain([
+    manualTrigger(),
+    forge('Diff', { operation: 'getPullRequestDiff', issueNumber: number }),
+    forge('Review', { operation: 'reviewPullRequest', issueNumber: '={{ $json.pullRequest }}', reviewEvent: 'requestChanges', body: '={{ $json.diff.split("\\n").length }} lines: please add a test' }),
+  ]);
+  const { body } = await s.run(doc);
+  expect(body.status).toBe('success');
+  expect(body.nodes.Diff[0][0]).toEqual({ pullRequest: number, diff });
+  expect(gitea.reviews(owner, repo, number)).toEqual([expect.objectContaining({ event: 'REQUEST_CHANGES', body: '5 lines: please add a test', author: GITEA_SIM_USER })]);
+});
