@@ -35,7 +35,12 @@ export function installApprovalHandlers(): void {
   );
 }
 
-export async function awaitApproval(step: Extract<WhooshStepDescriptor, { kind: 'approval' }>, executionId: string): Promise<ApprovalDecision> {
+/**
+ * The decision, or undefined when the history grew past `tooLong` while
+ * waiting: the run then continues as new from the step before, whose stored
+ * successor is this same approval, and waits on in a fresh history.
+ */
+export async function awaitApproval(step: Extract<WhooshStepDescriptor, { kind: 'approval' }>, executionId: string, tooLong: () => boolean): Promise<ApprovalDecision | undefined> {
   waiting = step.node;
   decided = undefined;
   const marker = (what: string) => `<!-- whoosh:pipeline-approval:${executionId}:${step.seq}:${what} -->`;
@@ -50,6 +55,10 @@ export async function awaitApproval(step: Extract<WhooshStepDescriptor, { kind: 
     const wakeAt = Math.min(nextPoll, nextReminder, step.until ?? Infinity);
     if (await condition(() => decided !== undefined, wakeAt === Infinity ? undefined : Math.max(1, wakeAt - Date.now()))) break;
     const now = Date.now();
+    if (tooLong()) {
+      waiting = undefined;
+      return undefined;
+    }
     if (step.until !== undefined && now >= step.until) {
       decided = { decision: 'timeout', via: 'timer', at: now };
       break;

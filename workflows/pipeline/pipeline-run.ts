@@ -137,10 +137,14 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
           show('running');
           resume = { kind: 'agentWorkflow', node: step.node, result: await runAgentWorkflowStep(step) };
           break;
-        case 'approval':
+        case 'approval': {
           show('waiting');
-          resume = { kind: 'approval', node: step.node, decision: await awaitApproval(step, executionId) };
+          const decision = await awaitApproval(step, executionId, () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > limit);
+          // A long wait goes on in a fresh history: advancing from the step before returns this approval again.
+          if (!decision) await continueAsNew<typeof pipelineRun>({ ...input, seq: step.seq - 1, resume: undefined });
+          resume = { kind: 'approval', node: step.node, decision: decision! };
           break;
+        }
       }
     }
   } catch (err) {

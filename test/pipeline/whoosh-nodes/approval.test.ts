@@ -4,6 +4,7 @@
  * worker process and goes on when the issue's author comments /approve.
  */
 import { randomUUID } from 'node:crypto';
+import { insertExecution } from '../../../activities/pipeline/pipeline-store';
 import type { N8nNode, N8nWorkflow } from '../../../domain/pipeline/types';
 import { GiteaSimulator, GITEA_SIM_TOKEN } from '../../../simulators/gitea';
 import { readJson } from '../../helpers/api-server';
@@ -112,3 +113,17 @@ test('linked issue: request and reminders as comments, waits across a killed wor
   // The request was posted once, even though the workflow replayed on the new worker.
   expect(gitea.comments(owner, repo, issue).filter((c) => c.body.includes('Release v2 is ready.') && !c.body.startsWith('Reminder:'))).toHaveLength(1);
 }, 120_000);
+
+test('a long wait goes on in fresh histories (continue-as-new) and still takes the decision', async () => {
+  const issue = gitea.openIssue(owner, repo, { title: 'Slow decision', body: 'Take your time', labels: [], author: 'carol' }).number;
+  const d = doc({ message: 'Slow one.', issue: `${owner}/${repo}#${issue}`, pollSeconds: 0.2 });
+  const id = randomUUID();
+  const workflowId = `pipeline:approval-long:${id}`;
+  await insertExecution(s.h.pool, { id, workflowId, pipelineKey: 'approval-long', document: d, documentHash: 'approval-long', input: [{ json: { change: 'v3' } }], mode: 'manual' });
+  const first = await s.h.client.workflow.start('pipelineRun', { workflowId, taskQueue: s.h.taskQueue, args: [{ executionId: id, pipelineKey: 'approval-long', historyLimit: 40 }] });
+  await eventually(async () => ((await s.h.client.workflow.getHandle(workflowId, first.firstExecutionRunId).describe()).status.name === 'CONTINUED_AS_NEW' ? true : undefined), 'the run to continue as new');
+  expect(gitea.comments(owner, repo, issue).filter((c) => c.body.includes('Slow one.'))).toHaveLength(1);
+  expect((await decide(id, { decision: 'approve', comment: 'finally' })).status).toBe(200);
+  const done = await ended(id);
+  expect(done.nodes.Yes[0][0]).toMatchObject({ change: 'v3', approval: { decision: 'approve', comment: 'finally' } });
+});
