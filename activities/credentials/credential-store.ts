@@ -71,3 +71,20 @@ export async function openCredential<T extends CredentialType>(db: Queryable, ke
   if (row.type !== ref.type) throw new CredentialNotFound(`The credential with ${named} is a ${row.type}, not a ${ref.type}`);
   return credentialDataSchemas[ref.type].parse(JSON.parse(decrypt(key, row.data, aad(row.id, row.type)))) as CredentialData[T];
 }
+
+/**
+ * Lookups by { id, name, type } answering the data, or undefined when no
+ * credential of that type matches: the shape the Webhook node's
+ * authentication asks its resolver for.
+ */
+export function credentialResolver(db: Queryable, key: () => Buffer) {
+  return async (ref: { readonly id: string | null; readonly name: string | null; readonly type: CredentialType }): Promise<Readonly<Record<string, unknown>> | undefined> => {
+    if (!ref.id && !ref.name) return undefined;
+    try {
+      return await openCredential(db, key(), { type: ref.type, ...(ref.id ? { id: ref.id } : {}), ...(ref.name ? { name: ref.name } : {}) });
+    } catch (err) {
+      if (err instanceof CredentialNotFound) return undefined;
+      throw err;
+    }
+  };
+}

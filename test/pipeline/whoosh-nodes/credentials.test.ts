@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { credentialResolver } from '../../../activities/credentials/credential-store';
 import type { N8nNode } from '../../../domain/pipeline/types';
+import { resolveEncryptionKey } from '../../../infra/encryption-key';
 import { serveApi, type RunningApi } from '../../helpers/api-server';
 import { startHarness, testConfig, type Harness } from '../../helpers/harness';
 import { chain, manualTrigger, startCountingServer, type CountingServer } from '../durable/pipeline-stage';
@@ -138,6 +140,12 @@ test('admins store credentials; nobody reads them back; nodes use them; no secre
   for (const [where, text] of Object.entries(everything)) {
     for (const needle of NEEDLES) expect({ where, leaked: text.includes(needle) }).toEqual({ where, leaked: false });
   }
+
+  // The resolver Webhook nodes' authentication uses: the data of that type, else nothing.
+  const resolve = credentialResolver(h.pool, () => resolveEncryptionKey(h.config));
+  expect(await resolve({ id: `hdr-${u}`, name: null, type: 'httpHeaderAuth' })).toEqual({ name: 'X-API-Key', value: SECRETS.header });
+  expect(await resolve({ id: null, name: `Deploy basic ${u}`, type: 'httpBasicAuth' })).toEqual({ user: 'deploy', password: SECRETS.password });
+  expect(await resolve({ id: `hdr-${u}`, name: null, type: 'httpBasicAuth' })).toBeUndefined();
 
   expect((await call(`/api/v1/credentials/${header.body.id}`, { method: 'DELETE' })).status).toBe(204);
   expect((await call(`/api/v1/credentials/${header.body.id}`, { method: 'DELETE' })).status).toBe(404);
