@@ -36,7 +36,7 @@ import type {
 import { eventCategory, shortEventType } from './event-types';
 import { failureView } from './failures';
 import { type HistoryJson, type Json, type PendingActivityJson, attributesOf, durationMs, field, isObject, isoTime, numeric, stripPrefix, text, timestampMs } from './history-json';
-import { DEFAULT_PREVIEW_CHARS, preview } from './payloads';
+import { DEFAULT_PREVIEW_CHARS, decodePayload, isPayload, preview } from './payloads';
 import { summarize } from './summaries';
 
 export interface TimelineOptions {
@@ -320,14 +320,30 @@ export const onChild: Handler = (b, e) => {
   return item;
 };
 
+/** The SDK records a local activity's completion as this marker; its `data` detail names the activity. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+function localActivityOf(details: Record<string, unknown>): MarkerItem['localActivity'] {
+  const first = field(details.data, 'payloads');
+  if (!Array.isArray(first) || !isPayload(first[0])) return undefined;
+  const data = decodePayload(first[0]).value;
+  const type = text(field(data, 'activity_type'));
+  if (!type) return undefined;
+  const attempt = field(data, 'attempt');
+  return { type, attempt: typeof attempt === 'number' ? attempt : 1 };
+}
+
 export const onMarker: Handler = (b, e) => {
   const name = text(e.attrs.markerName) ?? 'marker';
+  const raw = isObject(e.attrs.details) ? e.attrs.details : {};
   const details: Record<string, PayloadPreview> = {};
-  for (const [key, value] of Object.entries(isObject(e.attrs.details) ? e.attrs.details : {})) {
+  for (const [key, value] of Object.entries(raw)) {
     const p = b.preview(e, `details.${key}`, value);
     if (p) details[key] = p;
   }
-  return b.open<Open<MarkerItem>>({ ...base(e, name), kind: 'marker', status: 'recorded', name, details }, e, true);
+  const localActivity = name === LOCAL_ACTIVITY_MARKER ? localActivityOf(raw) : undefined;
+  const title = localActivity ? localActivity.type : name;
+  return b.open<Open<MarkerItem>>({ ...base(e, title), kind: 'marker', status: 'recorded', name, details, ...optional('localActivity', localActivity) }, e, true);
 };
 
 /** Follow-up events join the item of the event they point at; anything else is an item of its own. */
