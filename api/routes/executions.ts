@@ -10,6 +10,7 @@ import { temporal } from '@temporalio/proto';
 import { z } from 'zod';
 import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY, WHOOSH_STATUS_DETAIL } from '../../domain/search-attributes';
 import type { WhooshKind } from '../../domain/kinds';
+import { executionListView, fullPayloadView } from '../../domain/wire/executions';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
 import { decodePayload, eventPayload, payloadFields, readHistory, timestampMs, type HistoryEventJson, type PayloadJson, type PendingActivityJson } from '../history/timeline';
@@ -269,20 +270,6 @@ const listQuery = z.object({
     .describe('`nextPageToken` of the previous page'),
 });
 
-const executionView = z.object({
-  workflowId: z.string(),
-  runId: z.string(),
-  type: z.string(),
-  status: z.string(),
-  startTime: z.string().nullable(),
-  closeTime: z.string().nullable(),
-  historyLength: z.number(),
-  kind: z.string().nullable(),
-  repository: z.string().nullable(),
-  issue: z.number().nullable(),
-  statusDetail: z.string().nullable(),
-  temporalUiUrl: z.string().optional(),
-});
 
 const runParams = z.object({ workflowId: z.string().min(1).max(1000) });
 const runQuery = z.object({ runId: z.guid().optional().describe('A run of the workflow; omitted = the latest run') });
@@ -374,7 +361,7 @@ export function executionRoutes(ctx: ApiContext) {
       responses: {
         200: {
           description: 'A page of executions; `nextPageToken` is null on the last page',
-          schema: z.object({ executions: z.array(executionView), nextPageToken: z.string().nullable(), query: z.string().describe('The visibility query that was run') }),
+          schema: executionListView,
         },
       },
       handler: async ({ query: { pageSize, pageToken, ...filters } }) => ({ status: 200, body: await listExecutions(ctx, filters, pageSize, pageToken) }),
@@ -401,7 +388,7 @@ export function executionRoutes(ctx: ApiContext) {
       responses: {
         200: {
           description: 'The value; several payloads (a workflow’s arguments) come as an array',
-          schema: z.object({ workflowId: z.string(), runId: z.string(), eventId: z.string(), field: z.string(), encoding: z.string(), sizeBytes: z.number(), value: z.unknown() }),
+          schema: fullPayloadView,
         },
         404: { description: 'No such workflow, run, event or payload' },
       },
