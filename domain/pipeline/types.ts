@@ -156,7 +156,8 @@ export interface Sandbox {
   /** One expression (with its leading '='). */
   evaluate(expression: string, data: DataAccess): unknown;
   /** The Code node (JavaScript). Throws an Error whose message follows n8n's form ("<message> [line N]" / "[line N, for item i]"). */
-  runCode(code: string, mode: 'runOnceForAllItems' | 'runOnceForEachItem', data: DataAccess): CodeResult;
+  /** With continueOnFail once per item, a failed item comes back as `{ json: { error } }` and the others run. */
+  runCode(code: string, mode: 'runOnceForAllItems' | 'runOnceForEachItem', data: DataAccess, options?: { continueOnFail?: boolean }): CodeResult;
   dispose(): void;
 }
 
