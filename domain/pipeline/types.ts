@@ -134,6 +134,10 @@ export interface DataAccess {
   /** $('X').item / .itemMatching(i): walks paired-item lineage from the current input item back to node X; throws n8n's paired-item errors. */
   pairedItem(nodeName: string, itemIndex?: number): Item;
   isExecuted(nodeName: string): boolean;
+  /** A node's parameters as written ($('X').params, $node["X"].parameter); throws if there is no such node. */
+  nodeParameters(nodeName: string): Record<string, unknown>;
+  /** The index of a node's last run ($node["X"].runIndex), or undefined when it has not run. */
+  lastRunIndex(nodeName: string): number | undefined;
   readonly prevNode: { name: string; outputIndex: number; runIndex: number } | undefined;
   readonly workflow: { id: string; name: string; active: boolean };
   readonly execution: { id: string; mode: 'manual' | 'trigger' | 'webhook' | 'integrated' | 'cli'; resumeUrl: string };

@@ -294,3 +294,29 @@ describe('Code once per item with continueOnFail', () => {
     expect(run.error).toMatchObject({ node: 'Code', message: 'two is bad [line 1, for item 1]' });
   });
 });
+
+describe('another node’s parameters and run index', () => {
+  it("$('X').params and $node[\"X\"].parameter are X's parameters as written; runIndex is X's last run", () => {
+    const doc = chain(
+      { name: 'Config', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: '{"a":1}', options: {} } },
+      {
+        name: 'Read',
+        type: 'n8n-nodes-base.code',
+        typeVersion: 2,
+        parameters: {
+          jsCode: "return [{ json: { mode: $('Config').params.mode, raw: $node['Config'].parameter.jsonOutput, run: $node['Config'].runIndex, own: $('Read').params.jsCode.length > 0 } }];",
+        },
+      },
+    );
+    const run = runWorkflow(doc, { sandbox });
+    expect(run.status).toBe('success');
+    expect(run.nodes.Read).toEqual([[{ mode: 'raw', raw: '{"a":1}', run: 0, own: true }]]);
+  });
+
+  it('a node that does not exist is an error, as in n8n', () => {
+    const doc = chain({ name: 'Read', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "return [{ json: { p: $('Nope').params } }];" } });
+    const run = runWorkflow(doc, { sandbox });
+    expect(run.status).toBe('error');
+    expect(run.error?.message).toBe("Referenced node doesn't exist [line 1]");
+  });
+});
