@@ -97,7 +97,8 @@ export function toFlow(doc: N8nWorkflow, catalog: ReadonlyMap<string, NodeTypeEn
       const r = run?.nodes[c.source];
       const count = r ? (r.runs > 1 ? r.totalItems[c.output] : r.items[c.output]) : undefined;
       const carried = count !== undefined ? `${plural(count)}${r && r.runs > 1 ? ` (${r.runs} runs)` : ''}` : '';
-      const label = [name, carried].filter(Boolean).join(' · ');
+      // The handles carry the output names; an edge names its output again only beside what it carried.
+      const label = carried ? [name, carried].filter(Boolean).join(' · ') : '';
       return {
         id: edgeId(c.source, c.output, c.target, c.input),
         source: c.source,

@@ -165,3 +165,22 @@ export function pasteNodes(doc: N8nWorkflow, clip: Clipboard, at?: [number, numb
   const nodes = pasted.nodes.map((n) => ({ ...n, id: newId(), position: [(n.position?.[0] ?? 0) + dx, (n.position?.[1] ?? 0) + dy] as [number, number] }));
   return { doc: { ...doc, nodes: [...doc.nodes, ...nodes], connections: { ...doc.connections, ...pasted.connections } }, names: nodes.map((n) => n.name) };
 }
+
+// ---------------------------------------------------------------- placing new nodes
+
+/** The first of `outputs` outputs of `name` with nothing connected (else 0): a second node added after an If goes to false. */
+export function freeOutput(doc: N8nWorkflow, name: string, outputs: number): number {
+  const main = doc.connections[name]?.main ?? [];
+  for (let o = 0; o < outputs; o++) if ((main[o] ?? []).length === 0) return o;
+  return 0;
+}
+
+/** A spot right of `from` (then below or above it) that no node covers. */
+export function freeSpot(doc: N8nWorkflow, from: readonly [number, number], dx = 240, dy = 120): [number, number] {
+  const taken = (x: number, y: number) => doc.nodes.some((n) => n.position && Math.abs(n.position[0] - x) < 150 && Math.abs(n.position[1] - y) < 80);
+  for (let k = 0; k < 50; k++) {
+    const y = from[1] + (k % 2 === 0 ? 1 : -1) * Math.ceil(k / 2) * dy;
+    if (!taken(from[0] + dx, y)) return [from[0] + dx, y];
+  }
+  return [from[0] + dx, from[1]];
+}

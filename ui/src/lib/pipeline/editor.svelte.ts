@@ -66,12 +66,11 @@ export class EditorState {
     this.selected = new Set(names);
   }
 
-  add(entry: NodeTypeEntry, position: [number, number]): string {
-    // A new node after the selected one is connected to it, as in n8n.
-    const after = this.open ?? [...this.selected][0];
+  /** Adds a node; after `after` (connected from `output`) when given, as n8n does for the node open. */
+  add(entry: NodeTypeEntry, position: [number, number], after?: { name: string; output: number }): string {
     const r = addNode(this.doc, entry, position);
     let next = r.doc;
-    if (after && entry.inputs.length > 0 && next.nodes.some((n) => n.name === after)) next = connect(next, after, 0, r.name, 0);
+    if (after && entry.inputs.length > 0) next = connect(next, after.name, after.output, r.name, 0);
     this.apply(next);
     this.selected = new Set([r.name]);
     this.open = r.name;
