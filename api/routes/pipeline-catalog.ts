@@ -65,11 +65,11 @@ const listQuery = z
   .strict();
 
 /** A 422 naming every problem, in the error shape of the API (`issues` carry the node too). */
-export function notActivatable(id: string, problems: readonly PipelineProblem[]): HttpError {
+export function notActivatable(id: string, problems: readonly PipelineProblem[], message = `Pipeline ${id} has problems and cannot be activated`): HttpError {
   return new HttpError(
     422,
     'invalid_request',
-    `Pipeline ${id} has problems and cannot be activated`,
+    message,
     problems.map((p) => ({ path: p.node === null ? 'document' : `nodes.${p.node}`, node: p.node, message: p.message })),
   );
 }
