@@ -50,8 +50,8 @@ export interface ExecutionView {
   readonly lastNode: string | null;
   readonly error: { readonly node: string; readonly message: string; readonly description?: string } | null;
   readonly temporalUiUrl?: string;
-  readonly pipelineId?: string;
-  readonly version?: number;
+  readonly pipelineId?: string | null;
+  readonly version?: number | null;
 }
 
 export interface CanvasView extends RunOverlay {

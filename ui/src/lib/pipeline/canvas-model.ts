@@ -96,7 +96,8 @@ export function toFlow(doc: N8nWorkflow, catalog: ReadonlyMap<string, NodeTypeEn
       const name = labels.length > 1 ? labels[c.output] ?? String(c.output) : '';
       const r = run?.nodes[c.source];
       const count = r ? (r.runs > 1 ? r.totalItems[c.output] : r.items[c.output]) : undefined;
-      const carried = count !== undefined ? `${plural(count)}${r && r.runs > 1 ? ` (${r.runs} runs)` : ''}` : '';
+      // An output that carried nothing stays quiet, as in n8n.
+      const carried = count ? `${plural(count)}${r && r.runs > 1 ? ` (${r.runs} runs)` : ''}` : '';
       // The handles carry the output names; an edge names its output again only beside what it carried.
       const label = carried ? [name, carried].filter(Boolean).join(' · ') : '';
       return {
