@@ -182,3 +182,17 @@ test('the canvas has as many handles as the engine has inputs and outputs, for e
   }
   expect(checked).toBeGreaterThan(100);
 });
+
+test('the panel shows a field when its controlling siblings say so, and legacy fields only when present', async () => {
+  const { isShown } = await import('../../ui/src/lib/pipeline/fields');
+  const set = entry('set').parameters;
+  const field = (name: string) => set.find((f) => f.name === name)!;
+  expect(isShown(field('assignments'), {}, set)).toBe(true);
+  expect(isShown(field('jsonOutput'), {}, set)).toBe(false);
+  expect(isShown(field('jsonOutput'), { mode: 'raw' }, set)).toBe(true);
+  // include shows only with includeOtherFields on; includeFields only when include is selected.
+  expect(isShown(field('includeFields'), { include: 'selected' }, set)).toBe(false);
+  expect(isShown(field('includeFields'), { includeOtherFields: true, include: 'selected' }, set)).toBe(true);
+  expect(isShown(field('fields'), {}, set)).toBe(false);
+  expect(isShown(field('fields'), { fields: { values: [] } }, set)).toBe(true);
+});

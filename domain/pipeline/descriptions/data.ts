@@ -17,7 +17,7 @@ export const setDescription: NodeDescription = {
     ]),
     bool('duplicateItem', 'Duplicate item', { default: false }),
     num('duplicateCount', 'Duplicate item count', { default: 0, show: { duplicateItem: [true] } }),
-    json('fields', 'Fields to set (version 3.2 and before)'),
+    json('fields', 'Fields to set (version 3.2 and before)', { legacy: true }),
     assignments('assignments', 'Fields to set', { default: { assignments: [] }, show: { mode: ['manual'] } }),
     json('jsonOutput', 'JSON', { default: '{\n  "my_field_1": "value",\n  "my_field_2": 1\n}\n', show: { mode: ['raw'] } }),
     bool('includeOtherFields', 'Include other input fields', { default: false }),

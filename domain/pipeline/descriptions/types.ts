@@ -59,6 +59,8 @@ export interface ParameterField {
   /** Shown only when the named sibling parameters have one of these values. */
   readonly show?: Readonly<Record<string, readonly Scalar[]>>;
   readonly required?: boolean;
+  /** Kept for documents of older type versions: the panel shows it only when the node has it. */
+  readonly legacy?: boolean;
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { ParameterField } from './types';
 
 export function isShown(field: ParameterField, values: Readonly<Record<string, unknown>>, siblings: readonly ParameterField[]): boolean {
+  if (field.legacy && !(field.name in values)) return false;
   if (!field.show) return true;
   return Object.entries(field.show).every(([key, allowed]) => {
     const sibling = siblings.find((s) => s.name === key);
