@@ -12,6 +12,7 @@ import type { N8nWorkflow } from '../../domain/pipeline/types';
 import { toFlow } from '../../ui/src/lib/pipeline/canvas-model';
 import { addNode, connect, connectionList, copyNodes, disconnect, emptyDocument, parseClipboard, pasteNodes, removeNodes, toggleDisabled, uniqueName } from '../../ui/src/lib/pipeline/document';
 import { isExpression, toExpression, toFixed } from '../../ui/src/lib/pipeline/expressions';
+import { isShown } from '../../ui/src/lib/pipeline/fields';
 import { UndoStack } from '../../ui/src/lib/pipeline/history';
 import { autoLayout, needsLayout } from '../../ui/src/lib/pipeline/layout';
 import { inputLabels, outputLabels } from '../../ui/src/lib/pipeline/ports';
@@ -183,8 +184,7 @@ test('the canvas has as many handles as the engine has inputs and outputs, for e
   expect(checked).toBeGreaterThan(100);
 });
 
-test('the panel shows a field when its controlling siblings say so, and legacy fields only when present', async () => {
-  const { isShown } = await import('../../ui/src/lib/pipeline/fields');
+test('the panel shows a field when its controlling siblings say so, and legacy fields only when present', () => {
   const set = entry('set').parameters;
   const field = (name: string) => set.find((f) => f.name === name)!;
   expect(isShown(field('assignments'), {}, set)).toBe(true);
