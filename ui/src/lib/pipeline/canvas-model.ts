@@ -5,6 +5,7 @@
  * with the items it carried). Pure, so 200 nodes map in well under a frame.
  */
 import { connectionList } from './document';
+import { NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { inputLabels, outputLabels } from './ports';
 import type { N8nWorkflow, NodeTypeEntry } from './types';
 
@@ -34,6 +35,9 @@ export interface FlowNode {
   readonly id: string;
   readonly type: 'pipeline';
   readonly position: { x: number; y: number };
+  /** The size a node is drawn at before it is measured, so fit view need not wait for 200 measurements. */
+  readonly initialWidth: number;
+  readonly initialHeight: number;
   readonly data: CanvasNodeData;
   readonly selected?: boolean;
 }
@@ -70,6 +74,8 @@ export function toFlow(doc: N8nWorkflow, catalog: ReadonlyMap<string, NodeTypeEn
       id: n.name,
       type: 'pipeline',
       position: { x: n.position?.[0] ?? 0, y: n.position?.[1] ?? 0 },
+      initialWidth: NODE_WIDTH,
+      initialHeight: NODE_HEIGHT,
       ...(selected.has(n.name) ? { selected: true } : {}),
       data: {
         name: n.name,
