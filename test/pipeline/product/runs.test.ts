@@ -5,6 +5,7 @@
  * failed node does not run the nodes before it again; cancel and delete.
  */
 import type { N8nNode } from '../../../domain/pipeline/types';
+import { ensureRetentionSchedule, PIPELINE_RETENTION_SCHEDULE } from '../../../infra/schedules';
 import { readJson } from '../../helpers/api-server';
 import { eventually } from '../../helpers/eventually';
 import { chain, httpNode, manualTrigger, setNode, startPipelineStage, waitNode, type PipelineStage } from '../durable/pipeline-stage';
@@ -113,4 +114,21 @@ test('cancel stops a waiting run; delete removes an ended one', async () => {
   expect((await post(`/api/v1/pipelines/executions/${started.id}/cancel`)).status).toBe(409);
   expect((await s.call(`/api/v1/pipelines/executions/${started.id}`, { method: 'DELETE' })).status).toBe(204);
   expect((await s.call(`/api/v1/pipelines/executions/${started.id}`)).status).toBe(404);
+});
+
+test('retention: the daily schedule deletes runs that ended more than pipelines.execution_retention_days ago', async () => {
+  const id = await create(chain([manualTrigger(), setNode('S', { a: 1 })]));
+  const old = await json(post(`/api/v1/pipelines/${id}/execute?wait=true`, {}));
+  const recent = await json(post(`/api/v1/pipelines/${id}/execute?wait=true`, {}));
+  await s.h.pool.query(`UPDATE pipeline_executions SET stopped_at = now() - interval '31 days', started_at = now() - interval '31 days' WHERE id = $1`, [old.id]);
+
+  await ensureRetentionSchedule(s.h.client, s.h.config);
+  const schedule = await s.h.client.schedule.getHandle(PIPELINE_RETENTION_SCHEDULE).describe();
+  expect(schedule.action).toMatchObject({ workflowType: 'pipelineRetention', args: [{ days: s.h.config.pipelines.execution_retention_days }] });
+  expect(s.h.config.pipelines.execution_retention_days).toBe(30);
+
+  const result = await s.h.client.workflow.execute('pipelineRetention', { workflowId: `retention-${old.id}`, taskQueue: s.h.taskQueue, args: [{ days: 30 }] });
+  expect(result.deleted).toBeGreaterThanOrEqual(1);
+  expect((await s.call(`/api/v1/pipelines/executions/${old.id}`)).status).toBe(404);
+  expect((await s.call(`/api/v1/pipelines/executions/${recent.id}`)).status).toBe(200);
 });
