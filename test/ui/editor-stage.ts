@@ -6,6 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { ensureUiBuilt, UI_DIST } from '../../infra/ui-build';
+import { PipelineRequestRelay } from '../../api/webhooks/pipeline-relay';
 import { readJson, serveApi, type RunningApi } from '../helpers/api-server';
 import { launchBrowser } from '../helpers/browser';
 import { silentLogger, startHarness, testConfig, type Harness } from '../helpers/harness';
@@ -16,6 +17,8 @@ export interface EditorStage {
   readonly h: Harness;
   readonly api: RunningApi;
   readonly browser: Browser;
+  /** Webhook calls of this pipeline are relayed to runs by this file's relay (other files share the database). */
+  relay(pipelineId: string): void;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   call(path: string, init?: RequestInit): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
@@ -25,18 +28,23 @@ export async function startEditorStage(): Promise<EditorStage> {
   await ensureUiBuilt();
   const config = testConfig({ security: { tokens: [{ name: 'editor-ops', token: OPERATOR, role: 'operator' }] } });
   const h = await startHarness({ config });
-  const api = await serveApi({ config, temporal: h.client, pool: h.pool, logger: silentLogger, version: 'editor-test', temporalUiUrl: 'http://127.0.0.1:8233', uiDir: UI_DIST });
+  const mine: string[] = [];
+  const relay = new PipelineRequestRelay({ pool: h.pool, client: h.client, taskQueue: h.taskQueue, logger: silentLogger, pollMs: 100, pipelineIds: () => mine });
+  relay.start();
+  const api = await serveApi({ config, temporal: h.client, pool: h.pool, logger: silentLogger, version: 'editor-test', temporalUiUrl: 'http://127.0.0.1:8233', uiDir: UI_DIST, pipelineRelay: relay });
   const browser = await launchBrowser();
   return {
     h,
     api,
     browser,
+    relay: (id) => void mine.push(id),
     async call(path, init = {}) {
       const res = await fetch(`${api.url}${path}`, { ...init, headers: { authorization: `Bearer ${OPERATOR}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) } });
       return { status: res.status, body: res.status === 204 ? undefined : await readJson(res) };
     },
     async close() {
       await browser.close();
+      await relay.stop();
       await api.close();
       await h.close();
     },
