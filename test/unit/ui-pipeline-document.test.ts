@@ -159,7 +159,8 @@ test('ports and edge labels: If true/false, Loop done/loop, Switch from its rule
   expect(inputLabels(node('merge', { numberInputs: 3 }), entry('merge'))).toEqual(['input 1', 'input 2', 'input 3']);
   const doc = connect(build(), 'If', 1, 'Webhook', 0);
   const flow = toFlow(doc, catalog, { nodes: { If: { status: 'success', runs: 1, items: [2, 3], totalItems: [2, 3], error: null } }, current: { node: 'Edit Fields', kind: 'activity' } });
-  expect(flow.edges.find((e) => e.source === 'If')!.label).toBe('false · 3 items');
+  expect(flow.edges.find((e) => e.source === 'If')!.label).toBe('3 items');
+  expect(flow.nodes.find((n) => n.id === 'If')!.data.outputs).toEqual(['true', 'false']);
   expect(flow.nodes.find((n) => n.id === 'Edit Fields')!.data.status).toBe('running');
 });
 

@@ -99,13 +99,13 @@ export function toFlow(doc: N8nWorkflow, catalog: ReadonlyMap<string, NodeTypeEn
     .map((c) => {
       const source = byName.get(c.source)!;
       const labels = outputLabels(source, catalog.get(source.type));
-      const name = labels.length > 1 ? labels[c.output] ?? String(c.output) : '';
+      const name = labels.length > 1 ? (labels[c.output] ?? String(c.output)) : '';
       const r = run?.nodes[c.source];
       const count = r ? (r.runs > 1 ? r.totalItems[c.output] : r.items[c.output]) : undefined;
       // An output that carried nothing stays quiet, as in n8n.
       const carried = count ? `${plural(count)}${r && r.runs > 1 ? ` (${r.runs} runs)` : ''}` : '';
-      // The handles carry the output names; an edge names its output again only beside what it carried.
-      const label = carried ? [name, carried].filter(Boolean).join(' · ') : '';
+      // The handles carry the output names (true/false, done/loop…); an edge says what it carried.
+      const label = carried;
       return {
         id: edgeId(c.source, c.output, c.target, c.input),
         source: c.source,
