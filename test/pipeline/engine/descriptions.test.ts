@@ -11,12 +11,16 @@ import { nodeTypes } from '../../../domain/pipeline/registry';
 import { validateWorkflow } from '../../../domain/pipeline/validate';
 import type { N8nWorkflow } from '../../../domain/pipeline/types';
 
-test('every registered node type has a description naming exactly the parameters the engine understands', () => {
+test('every described node type names exactly the parameters the engine understands; every n8n core type is described', () => {
   for (const t of nodeTypes()) {
     const d = describedType(t.type);
-    expect({ type: t.type, described: d !== undefined }).toEqual({ type: t.type, described: true });
-    expect({ type: t.type, names: [...parameterNames(d!)].sort() }).toEqual({ type: t.type, names: [...t.parameters].sort() });
+    // Types added elsewhere (whoosh.*, AI nodes) may come before their description: the editor edits them as JSON.
+    if (t.type.startsWith('n8n-nodes-base.')) expect({ type: t.type, described: d !== undefined }).toEqual({ type: t.type, described: true });
+    if (!d) continue;
+    expect({ type: t.type, names: [...parameterNames(d)].sort() }).toEqual({ type: t.type, names: [...t.parameters].sort() });
   }
+  const generic = nodeCatalog().filter((e) => e.generic);
+  for (const e of generic) expect(e.parameters.every((p) => p.type === 'json')).toBe(true);
   // …and no description is left over for a type the engine does not run.
   const registered = new Set(nodeTypes().map((t) => t.type));
   expect(nodeDescriptions().filter((d) => !registered.has(d.type)).map((d) => d.type)).toEqual([]);
