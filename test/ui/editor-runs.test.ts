@@ -51,14 +51,19 @@ test('a test n8n document imported by paste runs on the canvas; a node’s outpu
   await openNode('Merge');
   const table = page.getByTestId('run-table');
   await table.waitFor();
-  expect(await table.locator('thead th').allTextContents()).toEqual(['#', 'one', 'two']);
+  expect(await table.locator('thead th').allTextContents()).toEqual(['#', 'from', 'one', 'two']);
   expect(await table.locator('tbody tr').count()).toBe(2);
-  expect(await table.locator('tbody tr').nth(1).locator('td').allTextContents()).toEqual(['1', '', '2']);
+  // The second item came from Merge's second input, item 0 (its paired item).
+  expect(await table.locator('tbody tr').nth(1).locator('td').allTextContents()).toEqual(['1', '0 (input 2)', '', '2']);
+  expect(await table.locator('tbody tr').nth(0).locator('td').allTextContents()).toEqual(['0', '0', '1', '']);
   await page.getByTestId('run-json-tab').click();
   expect(JSON.parse(await page.getByTestId('run-json').textContent() ?? '')).toEqual(fixture.expected.nodes.Merge[0]);
-  // Its input: what First and Second sent, the first input shown.
+  // Its input: what First sent, on the first input; the chosen output item highlights the input item it came from.
+  await page.getByTestId('run-json-tab').locator('xpath=..').getByRole('tab', { name: 'Table' }).click();
+  await table.locator('tbody tr').nth(0).click();
   await page.getByTestId('run-input-tab').click();
   await page.getByText('from First').waitFor();
+  expect(await page.getByTestId('run-table').locator('tbody tr.paired').count()).toBe(1);
 
   // An expression in First, previewed against the run: its input is Start's one item.
   await openNode('First');
