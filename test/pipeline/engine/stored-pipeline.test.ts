@@ -2,6 +2,7 @@
 import { retryFromFailedNode } from '../../../domain/pipeline/retry-from-failed';
 import { schedulePlan } from '../../../domain/pipeline/schedule-spec';
 import { pipelineName, pipelineProblems, pipelineTags, pipelineTrigger } from '../../../domain/pipeline/stored-pipeline';
+import { BUILT_IN_TEMPLATES, templatePipeline } from '../../../domain/pipeline/templates';
 import type { EngineState, N8nNode, N8nWorkflow, NodeRun } from '../../../domain/pipeline/types';
 import { lastNodeReply, webhookEndpoints, webhookItem } from '../../../domain/pipeline/webhook-trigger';
 
@@ -85,4 +86,15 @@ test('a retry plan goes on from the failed node on top of the stack, dropping it
   expect(plan.ok && 'error' in plan.state).toBe(false);
   expect(retryFromFailedNode({ ...state, status: 'success' } as never, [failedRun], 'n')).toMatchObject({ ok: false });
   expect(retryFromFailedNode({ ...state, stack: [] } as never, [failedRun], 'n')).toMatchObject({ ok: false, reason: expect.stringMatching(/from the start/) });
+});
+
+test('a template stage runs on a template agent specialised in it; later stages see the one before', () => {
+  const d = templatePipeline('web_development', BUILT_IN_TEMPLATES.web_development, { walnut: 'frontend', ironwood: 'backend', other: 'testing' });
+  const params = (name: string) => d.nodes.find((n) => n.name === name)!.parameters as Record<string, string>;
+  expect(params('Stage: frontend').specialization).toBe('frontend');
+  expect(params('Stage: backend').specialization).toBe('backend');
+  // "other" is not one of the template's agents.
+  expect(params('Stage: testing').specialization).toBeUndefined();
+  expect(params('Stage: backend').prompt).toContain("$('Stage: frontend').first().json.text");
+  expect(pipelineProblems(d).filter((p) => /expression/.test(p.message))).toEqual([]);
 });
