@@ -9,7 +9,8 @@ import type { Pool, PoolClient } from 'pg';
 import type { PipelineProblem } from '../../domain/pipeline/stored-pipeline';
 import type { N8nWorkflow } from '../../domain/pipeline/types';
 import { webhookEndpoints } from '../../domain/pipeline/webhook-trigger';
-import { deletePipeline, inTransaction } from './pipeline-catalog';
+import { inTransaction } from '../transaction';
+import { deletePipeline } from './pipeline-catalog';
 import { applySchedules, deleteSchedules, pauseSchedules, type ScheduleDeps } from './pipeline-schedules';
 
 export interface ActivationDeps extends ScheduleDeps {

@@ -10,6 +10,7 @@ import type { Pool, PoolClient } from 'pg';
 import { pipelineName, pipelineProblems, pipelineTags, pipelineTrigger, type PipelineProblem, type TriggerKind } from '../../domain/pipeline/stored-pipeline';
 import type { ExecutionStatus, N8nWorkflow } from '../../domain/pipeline/types';
 import type { Keyset } from '../newest-first';
+import { inTransaction } from '../transaction';
 
 type Queryable = Pool | PoolClient;
 
@@ -91,21 +92,6 @@ function summaryOf(r: SummaryDbRow): PipelineSummary {
 function describe(doc: N8nWorkflow) {
   const trigger = pipelineTrigger(doc);
   return { name: pipelineName(doc), tags: pipelineTags(doc), trigger: trigger?.kind ?? null, notes: trigger?.notes ?? null, problems: pipelineProblems(doc) };
-}
-
-export async function inTransaction<T>(pool: Pool, work: (c: PoolClient) => Promise<T>): Promise<T> {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    const result = await work(c);
-    await c.query('COMMIT');
-    return result;
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    c.release();
-  }
 }
 
 /** A new pipeline with `doc` as its version 1 (invalid documents are saved too: as drafts). */
