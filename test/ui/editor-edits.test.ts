@@ -106,13 +106,22 @@ test('paste from n8n, connect by dragging, rename with references following, und
   expect(await page.getByTestId('dirty-mark').count()).toBe(0);
 });
 
-test('import a pipeline by paste in the list, and the list at 375 px', async () => {
+test('import a pipeline by paste in the list, create one from a template, and the list at 375 px', async () => {
   await signIn(page, s.api.url, '/pipelines');
   await page.getByTestId('import-paste-toggle').click();
   await page.getByTestId('import-paste').fill(JSON.stringify({ name: 'Pasted import', nodes: N8N_CLIPBOARD.nodes, connections: N8N_CLIPBOARD.connections, settings: { executionOrder: 'v1' }, tags: [{ name: 'demo' }] }));
   await page.getByTestId('import-submit').click();
   await page.waitForURL(/\/pipelines\/pl_/);
   await eventually(async () => ((await names(page)).length === 3 ? true : undefined), 'the imported document on the canvas');
+
+  // From a template: the stored pipeline opens on the canvas.
+  await page.goto(`${s.api.url}/pipelines`);
+  await page.getByRole('button', { name: 'From template: web development' }).click();
+  await page.waitForURL(/\/pipelines\/pl_/);
+  const id = page.url().split('/pipelines/')[1]!;
+  const stored = (await s.call(`/api/v1/pipelines/${id}`)).body.document;
+  await eventually(async () => ((await names(page)).length === stored.nodes.length ? true : undefined), 'the template on the canvas');
+  expect(stored.nodes.length).toBeGreaterThan(2);
 
   await page.setViewportSize({ width: 375, height: 740 });
   await page.goto(`${s.api.url}/pipelines`);
