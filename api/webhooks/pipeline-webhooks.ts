@@ -111,7 +111,7 @@ export function pipelineWebhookRouter(ctx: ApiContext, test: boolean): Router {
 
   async function receive(req: Request, res: Response): Promise<void> {
     const path = normalizeWebhookPath(req.path);
-    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const method = req.method;
     const target = await (test ? findTestWebhook : findActiveWebhook)(ctx.pool, method, path);
     if (!target) throw new HttpError(404, 'not_found', `The requested webhook "${method} ${path}" is not registered`);
     const { endpoint } = target;
