@@ -174,14 +174,19 @@ export async function deletePipeline(db: Queryable, id: string): Promise<boolean
   return (rowCount ?? 0) > 0;
 }
 
-/** The document a run of pipeline `id` uses: `version`, else the active one, else the latest. */
+/**
+ * The document a run of pipeline `id` uses: `version`, else the active one,
+ * else the latest; with its problems as this code sees them (node types
+ * added since it was saved count).
+ */
 export async function documentToRun(db: Queryable, id: string, version?: number): Promise<{ version: number; document: N8nWorkflow; problems: PipelineProblem[] } | undefined> {
-  const { rows } = await db.query<{ version: number; document: N8nWorkflow; problems: PipelineProblem[] }>(
-    `SELECT v.version, v.document, v.problems FROM pipelines p JOIN pipeline_versions v ON v.pipeline_id = p.id
+  const { rows } = await db.query<{ version: number; document: N8nWorkflow }>(
+    `SELECT v.version, v.document FROM pipelines p JOIN pipeline_versions v ON v.pipeline_id = p.id
      AND v.version = COALESCE($2::int, p.active_version, p.latest_version) WHERE p.id = $1`,
     [id, version ?? null],
   );
-  return rows[0];
+  const r = rows[0];
+  return r ? { version: r.version, document: r.document, problems: pipelineProblems(r.document) } : undefined;
 }
 
 /** Active pipelines whose pinned version has an enabled node of `type` (e.g. 'whoosh.forgeTrigger'), with that version's document. */
