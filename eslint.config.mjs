@@ -109,11 +109,11 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['../../../*', '!../../../domain'],
+              group: ['../../../*', '!../../../domain', '../../../../*', '!../../../../domain'],
               message: 'The dashboard imports only the shared types in domain/ (docs/architecture.md).',
             },
             {
-              group: ['../../../domain/**', '!../../../domain/statuses', '!../../../domain/kinds'],
+              group: ['../../../domain/**', '!../../../domain/statuses', '!../../../domain/kinds', '../../../../domain/**'],
               allowTypeImports: true,
               message: 'The dashboard imports domain/ types only, and the plain lists of statuses and kinds; never code.',
             },

@@ -15,6 +15,7 @@ import { createIssueActivities } from './forge/issue-activities';
 import { createAgentWorkflowActivities } from './pipeline/agent-workflow-activities';
 import { createApprovalActivities } from './pipeline/approval-activities';
 import { createPipelineActivities } from './pipeline/pipeline-activities';
+import { createPipelineTriggerActivities } from './pipeline/trigger-activities';
 import { createSyncActivities } from './intake/sync-activities';
 import { createSystemActivities } from './system/system-activities';
 import { createTeamActivities, dockerTarget } from './team/team-activities';
@@ -40,6 +41,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIssueActivities(deps.pool, deps.config),
     ...createTeamActivities(deps.pool, deps.config),
     ...createCouncilActivities(deps.pool, deps.config),
+    ...createPipelineTriggerActivities(deps.pool),
     ...createPipelineActivities(deps.pool, {
       config: deps.config,
       credentialKey: once(() => resolveEncryptionKey(deps.config)),

@@ -3,6 +3,7 @@
  * it (the launcher, `npm run api`, or a test).
  */
 import type { Client } from '@temporalio/client';
+import type { ResolveCredential } from '../activities/pipeline/credentials';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../infra/config';
 import type { DbHealth } from '../infra/db';
@@ -24,6 +25,10 @@ export interface ApiContext {
   readonly forgePipelines?: ForgePipelines;
   /** The webhook relay to wake when a delivery is stored; omitted = another process relays. */
   readonly relay?: { kick(): void };
+  /** The pipeline webhook relay to wake when a request is stored; omitted = another process relays. */
+  readonly pipelineRelay?: { kick(): void };
+  /** Credentials for Webhook nodes' authentication (the credential store); omitted = none resolve. */
+  readonly resolveCredential?: ResolveCredential;
   /** Whether Postgres is reachable; while it is not, the API answers 503 at once. Omitted = not tracked. */
   readonly dbHealth?: DbHealth;
   /** Folder with the built dashboard; omitted = no UI served. */

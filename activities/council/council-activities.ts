@@ -14,8 +14,6 @@ import type { NodeView } from '../../domain/routing/route-call';
 import { routingSnapshot } from '../agents/agent-store';
 import { commentOnce, forgeFailure, forgeFor } from '../forge/issue-activities';
 import {
-  getCouncil,
-  listArtifacts,
   saveCouncil,
   saveMemberOutcome,
   savePlan,
@@ -28,6 +26,7 @@ import {
   type PlanRecord,
   type RoundStart,
 } from './council-store';
+import { getCouncil, listArtifacts } from './council-reads';
 import { nonRetryableFailure } from '../../domain/failures';
 
 export interface CouncilSettings {

@@ -6,7 +6,7 @@
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
-import { getArtifact, getCouncil, listArtifacts, listCouncils, type ArtifactRow, type CouncilRow } from '../../activities/council/council-store';
+import { getArtifact, getCouncil, listArtifacts, listCouncils, type ArtifactRow, type CouncilRow } from '../../activities/council/council-reads';
 import { failureMessage } from '../../domain/failures';
 import { ARTIFACT_TITLES, type Artifact } from '../../domain/council/artifacts';
 import { ackView, artifactView, councilDetailView, councilRowView } from '../../domain/wire/councils';

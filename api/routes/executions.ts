@@ -9,6 +9,8 @@ import { isGrpcServiceError, WorkflowNotFoundError, type WorkflowExecutionDescri
 import { temporal } from '@temporalio/proto';
 import { z } from 'zod';
 import { WHOOSH_ISSUE, WHOOSH_KIND, WHOOSH_REPOSITORY, WHOOSH_STATUS_DETAIL } from '../../domain/search-attributes';
+import type { WhooshKind } from '../../domain/kinds';
+import { executionListView, fullPayloadView } from '../../domain/wire/executions';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
 import { decodePayload, eventPayload, payloadFields, readHistory, timestampMs, type HistoryEventJson, type PayloadJson, type PendingActivityJson } from '../history/timeline';
@@ -39,7 +41,12 @@ export interface ExecutionFilters {
   readonly startedBefore?: string;
   /** A prefix of the workflow id or of the repository. */
   readonly q?: string;
+  /** Background upkeep (health sweeps, repository syncs): left out unless asked for, or a kind or type is named. */
+  readonly background?: 'include' | 'exclude';
 }
+
+/** Kinds that run on a schedule to keep WHOOSH itself going: they would bury a person's work in the lists. */
+export const BACKGROUND_KINDS: readonly WhooshKind[] = ['agent-health', 'repository-sync'];
 
 /**
  * A string literal of the visibility query language. Quotes are escaped;
@@ -58,6 +65,9 @@ export function visibilityQuery(f: ExecutionFilters): string {
   if (f.startedAfter) clauses.push(`StartTime >= ${literal(new Date(f.startedAfter).toISOString())}`);
   if (f.startedBefore) clauses.push(`StartTime < ${literal(new Date(f.startedBefore).toISOString())}`);
   if (f.q) clauses.push(`(WorkflowId STARTS_WITH ${literal(f.q)} OR ${WHOOSH_REPOSITORY.name} STARTS_WITH ${literal(f.q)})`);
+  if (f.background === 'exclude' && !f.kind && !f.type) {
+    clauses.push(`(${WHOOSH_KIND.name} IS NULL OR ${WHOOSH_KIND.name} NOT IN (${BACKGROUND_KINDS.map(literal).join(', ')}))`);
+  }
   return clauses.join(' AND ');
 }
 
@@ -145,6 +155,17 @@ async function listExecutions(ctx: ApiContext, filters: ExecutionFilters, pageSi
       temporalUiUrl: temporalUiLink(ctx, workflowId, runId),
     };
   });
+  // Visibility counts a run's events only once it closes: ask each running one on the page (bounded by pageSize).
+  await Promise.all(
+    executions.map(async (e) => {
+      if (e.status !== 'RUNNING' || e.historyLength > 0) return;
+      e.historyLength = await ctx.temporal.workflow
+        .getHandle(e.workflowId, e.runId)
+        .describe()
+        .then((d) => d.historyLength)
+        .catch(() => 0);
+    }),
+  );
   const next = res.nextPageToken && res.nextPageToken.length > 0 ? encodePageToken(query, res.nextPageToken) : null;
   return { executions, nextPageToken: next, query };
 }
@@ -236,6 +257,10 @@ const listQuery = z.object({
   startedAfter: z.iso.datetime({ offset: true }).optional(),
   startedBefore: z.iso.datetime({ offset: true }).optional(),
   q: filterText.optional().describe('Prefix of the workflow id or of the repository'),
+  background: z
+    .enum(['include', 'exclude'])
+    .default('exclude')
+    .describe('Health sweeps and repository syncs are left out unless `include`, or a kind or type is asked for'),
   pageSize: z.coerce.number().int().min(1).max(1000).default(50),
   pageToken: z
     .string()
@@ -245,20 +270,6 @@ const listQuery = z.object({
     .describe('`nextPageToken` of the previous page'),
 });
 
-const executionView = z.object({
-  workflowId: z.string(),
-  runId: z.string(),
-  type: z.string(),
-  status: z.string(),
-  startTime: z.string().nullable(),
-  closeTime: z.string().nullable(),
-  historyLength: z.number(),
-  kind: z.string().nullable(),
-  repository: z.string().nullable(),
-  issue: z.number().nullable(),
-  statusDetail: z.string().nullable(),
-  temporalUiUrl: z.string().optional(),
-});
 
 const runParams = z.object({ workflowId: z.string().min(1).max(1000) });
 const runQuery = z.object({ runId: z.guid().optional().describe('A run of the workflow; omitted = the latest run') });
@@ -350,7 +361,7 @@ export function executionRoutes(ctx: ApiContext) {
       responses: {
         200: {
           description: 'A page of executions; `nextPageToken` is null on the last page',
-          schema: z.object({ executions: z.array(executionView), nextPageToken: z.string().nullable(), query: z.string().describe('The visibility query that was run') }),
+          schema: executionListView,
         },
       },
       handler: async ({ query: { pageSize, pageToken, ...filters } }) => ({ status: 200, body: await listExecutions(ctx, filters, pageSize, pageToken) }),
@@ -377,7 +388,7 @@ export function executionRoutes(ctx: ApiContext) {
       responses: {
         200: {
           description: 'The value; several payloads (a workflow’s arguments) come as an array',
-          schema: z.object({ workflowId: z.string(), runId: z.string(), eventId: z.string(), field: z.string(), encoding: z.string(), sizeBytes: z.number(), value: z.unknown() }),
+          schema: fullPayloadView,
         },
         404: { description: 'No such workflow, run, event or payload' },
       },

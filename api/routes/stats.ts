@@ -7,8 +7,8 @@ import { readLoadHistory } from '../../activities/agents/load-history';
 import type { ApiContext } from '../context';
 import { route } from '../route';
 import { countExecutions } from '../services/execution-counts';
+import { executionCountsView, loadHistoryView } from '../../domain/wire/executions';
 
-const kindCounts = z.object({ kind: z.string().nullable().describe('null: any other kind, or none'), total: z.number(), byStatus: z.record(z.string(), z.number()) });
 
 export function statsRoutes(ctx: ApiContext) {
   return [
@@ -20,7 +20,7 @@ export function statsRoutes(ctx: ApiContext) {
       auth: 'viewer',
       query: z.object({ hours: z.coerce.number().int().min(1).max(24 * 90).default(24) }).strict(),
       responses: {
-        200: { description: 'Counts', schema: z.object({ closedSince: z.string(), kinds: z.array(kindCounts), total: kindCounts }) },
+        200: { description: 'Counts', schema: executionCountsView },
       },
       handler: async ({ query }) => ({ status: 200, body: await countExecutions(ctx, new Date(Date.now() - query.hours * 3600_000)) }),
     }),
@@ -40,11 +40,7 @@ export function statsRoutes(ctx: ApiContext) {
       responses: {
         200: {
           description: 'Series per node, aligned with `buckets`',
-          schema: z.object({
-            bucketSeconds: z.number(),
-            buckets: z.array(z.string()),
-            nodes: z.array(z.object({ id: z.string(), utilization: z.array(z.number()), tokensPerSecond: z.array(z.number().nullable()), calls: z.array(z.number()) })),
-          }),
+          schema: loadHistoryView,
         },
       },
       handler: async ({ query }) => ({

@@ -5,6 +5,7 @@
  */
 import { WHOOSH_KINDS } from '../../domain/kinds';
 import { WHOOSH_KIND } from '../../domain/search-attributes';
+import type { ExecutionCounts, KindCounts } from '../../domain/wire/executions';
 import type { ApiContext } from '../context';
 import { decodePayload } from '../history/timeline';
 
@@ -20,20 +21,6 @@ const STATUS_NAMES: Record<string, string> = {
   ContinuedAsNew: 'CONTINUED_AS_NEW',
   TimedOut: 'TIMED_OUT',
 };
-
-export interface KindCounts {
-  /** null: executions of any other kind, or without one. */
-  readonly kind: string | null;
-  readonly total: number;
-  readonly byStatus: Record<string, number>;
-}
-
-export interface ExecutionCounts {
-  /** Closed executions are counted from this time on; running ones whenever they started. */
-  readonly closedSince: string;
-  readonly kinds: KindCounts[];
-  readonly total: KindCounts;
-}
 
 export async function countExecutions(ctx: Pick<ApiContext, 'temporal'>, closedSince: Date): Promise<ExecutionCounts> {
   const window = `(ExecutionStatus = 'Running' OR CloseTime >= '${closedSince.toISOString()}')`;

@@ -159,6 +159,16 @@ export function createDataAccess(view: ExecutionView, itemIndex: number): DataAc
       return walk(name, source, Array.isArray(stamp) ? (stamp[0] ?? { item: at }) : stamp, index === undefined || index === itemIndex ? 'item' : 'itemMatching').item;
     },
     isExecuted: (name) => (runData[name]?.length ?? 0) > 0,
+    nodeParameters(name) {
+      ensureExists(name);
+      return doc.nodes.find((n) => n.name === name)?.parameters ?? {};
+    },
+    lastRunIndex(name) {
+      ensureExists(name);
+      if (name === node.name) return view.runIndex;
+      const runs = runData[name]?.length ?? 0;
+      return runs > 0 ? runs - 1 : undefined;
+    },
     prevNode: firstSource
       ? { name: firstSource.previousNode, outputIndex: firstSource.previousNodeOutput ?? 0, runIndex: firstSource.previousNodeRun ?? 0 }
       : undefined,

@@ -135,6 +135,10 @@ export interface DataAccess {
   /** $('X').item / .itemMatching(i): walks paired-item lineage from the current input item back to node X; throws n8n's paired-item errors. */
   pairedItem(nodeName: string, itemIndex?: number): Item;
   isExecuted(nodeName: string): boolean;
+  /** A node's parameters as written ($('X').params, $node["X"].parameter); throws if there is no such node. */
+  nodeParameters(nodeName: string): Record<string, unknown>;
+  /** The index of a node's last run ($node["X"].runIndex), or undefined when it has not run. */
+  lastRunIndex(nodeName: string): number | undefined;
   readonly prevNode: { name: string; outputIndex: number; runIndex: number } | undefined;
   readonly workflow: { id: string; name: string; active: boolean };
   readonly execution: { id: string; mode: 'manual' | 'trigger' | 'webhook' | 'integrated' | 'cli'; resumeUrl: string };
@@ -157,7 +161,8 @@ export interface Sandbox {
   /** One expression (with its leading '='). */
   evaluate(expression: string, data: DataAccess): unknown;
   /** The Code node (JavaScript). Throws an Error whose message follows n8n's form ("<message> [line N]" / "[line N, for item i]"). */
-  runCode(code: string, mode: 'runOnceForAllItems' | 'runOnceForEachItem', data: DataAccess): CodeResult;
+  /** With continueOnFail once per item, a failed item comes back as `{ json: { error } }` and the others run. */
+  runCode(code: string, mode: 'runOnceForAllItems' | 'runOnceForEachItem', data: DataAccess, options?: { continueOnFail?: boolean }): CodeResult;
   dispose(): void;
 }
 
@@ -196,7 +201,11 @@ export type Step =
    * entry; each: one per item); resume with ChildResult, one output per entry
    * (the child's last node's output 0), or nothing to wait for when wait is false.
    */
-  | { readonly kind: 'child'; readonly node: string; readonly workflow: N8nWorkflow; readonly inputs: Item[][]; readonly wait: boolean }
+  /**
+   * Sub-workflow runs: `workflow` given inline, or (source "database") the
+   * stored pipeline `pipelineId`, whose document the durable run looks up.
+   */
+  | { readonly kind: 'child'; readonly node: string; readonly workflow?: N8nWorkflow; readonly pipelineId?: string; readonly inputs: Item[][]; readonly wait: boolean }
   /**
    * LLM calls on the agent network (whoosh.llm, Basic LLM Chain): the durable
    * run routes each with failover; resume with { kind: 'activity', result:

@@ -4,6 +4,7 @@
  * name, broken connection, and the execution order (only "v1" runs).
  */
 import type { ValidationProblem } from './errors';
+import { describedType, parameterNames } from './descriptions';
 import { nodeTypeByName, nodeTypeOf } from './registry';
 import type { N8nWorkflow } from './types';
 
@@ -43,8 +44,11 @@ export function validateWorkflow(doc: N8nWorkflow): ValidationProblem[] {
       });
       continue;
     }
+    // The description the editor draws its panel from names the parameters (a test holds it equal to the registry's list).
+    const described = describedType(node.type);
+    const known = described ? parameterNames(described) : type.parameters;
     for (const key of Object.keys(node.parameters ?? {})) {
-      if (!type.parameters.includes(key)) {
+      if (!known.includes(key)) {
         problems.push({ node: node.name, type: node.type, typeVersion: node.typeVersion, parameter: key, message: `Node "${node.name}": parameter "${key}" is not understood by ${node.type} ${node.typeVersion}` });
       }
     }

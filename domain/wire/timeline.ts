@@ -125,6 +125,8 @@ export interface MarkerItem extends ItemBase {
   readonly status: 'recorded';
   readonly name: string;
   readonly details: Readonly<Record<string, PayloadPreview>>;
+  /** A local activity's completion (the SDK's `core_local_activity` marker): which activity, which attempt. */
+  readonly localActivity?: { readonly type: string; readonly attempt: number };
 }
 
 export interface WorkflowStartItem extends ItemBase {

@@ -127,6 +127,23 @@ describe('listing', () => {
     expect(await ids({ startedBefore: testStart.toISOString() })).toEqual([]);
   });
 
+  test('a running execution shows its events so far; background upkeep is left out unless asked for', async () => {
+    const { executions } = await list({ kind: KIND, status: 'RUNNING' });
+    expect(executions[0].historyLength).toBeGreaterThan(3);
+
+    const sweep = await startSelfCheck(`wf-api:sweep-${U}`, 0, { kind: 'agent-health' });
+    await sweep.result();
+    const ids = async (params: Record<string, string>) => (await list({ q: 'wf-api:', ...params })).executions.map((e: { workflowId: string }) => e.workflowId);
+    const withSweep = await eventually(
+      () => ids({ background: 'include' }),
+      (found) => found.includes(sweep.workflowId),
+    );
+    expect(withSweep).toContain(sweep.workflowId);
+    expect(await ids({})).not.toContain(sweep.workflowId);
+    expect(await ids({})).toContain(running.workflowId);
+    expect(await ids({ kind: 'agent-health' })).toEqual([sweep.workflowId]);
+  });
+
   test('pages through with nextPageToken, never repeating an execution', async () => {
     const seen: string[] = [];
     const sizes: number[] = [];
@@ -180,7 +197,7 @@ describe('listing', () => {
     const doc = await readJson(await call('/api/openapi.json', null));
     const listing = doc.paths['/api/v1/workflows'].get;
     expect(listing.security).toEqual([{ bearer: [] }]);
-    expect(listing.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['kind', 'pageSize', 'pageToken', 'q', 'repository', 'startedAfter', 'startedBefore', 'status', 'type']);
+    expect(listing.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['background', 'kind', 'pageSize', 'pageToken', 'q', 'repository', 'startedAfter', 'startedBefore', 'status', 'type']);
     expect(doc.paths['/api/v1/workflows/{workflowId}/history'].get.responses).toHaveProperty('404');
     expect(doc.paths['/api/v1/workflows/{workflowId}/history/events/{eventId}/payload'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['eventId', 'field', 'runId', 'workflowId']);
   });

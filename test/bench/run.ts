@@ -4,6 +4,7 @@
  * stdout: `{"scenario": name, ...metrics}`.
  */
 import { dashboard } from './scenarios/dashboard';
+import { editor } from './scenarios/editor';
 import { fleet } from './scenarios/fleet';
 import { pipeline } from './scenarios/pipeline';
 import { startup } from './scenarios/startup';
@@ -12,7 +13,7 @@ import { temporalBaseline } from './scenarios/temporal-baseline';
 import { webhook } from './scenarios/webhook';
 import type { Scenario } from './report';
 
-const SCENARIOS: Scenario[] = [startup, temporalBaseline, fleet, webhook, team, dashboard, pipeline];
+const SCENARIOS: Scenario[] = [startup, temporalBaseline, fleet, webhook, team, dashboard, pipeline, editor];
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);

@@ -93,6 +93,17 @@ describe('recorded histories', () => {
     expect(ofKind(timeline.items, 'workflow-start')[0]!.input).toMatchObject({ preview: '{"delayMs":300}', truncated: false, eventId: '1', field: 'input' });
   });
 
+  test('a pipeline run: each local activity is named by its activity type, not by the SDK marker', () => {
+    const { items } = buildTimeline(fixture('pipeline-run-http'));
+    const markers = ofKind(items, 'marker');
+    expect(markers.length).toBeGreaterThan(0);
+    expect(markers.every((m) => m.name === 'core_local_activity')).toBe(true);
+    expect(markers[0]).toMatchObject({ title: 'advancePipeline', localActivity: { type: 'advancePipeline', attempt: 1 } });
+    expect(markers[0]!.details.result).toBeDefined();
+    // The side-effect node the advance stopped at is an ordinary activity beside it.
+    expect(ofKind(items, 'activity').map((a) => a.title)).toContain('runPipelineNode');
+  });
+
   test('a call that found no node: six waits, then a non-retryable failure of the workflow', () => {
     const { items } = buildTimeline(fixture('llm-call-no-eligible-node'));
     const timers = ofKind(items, 'timer');

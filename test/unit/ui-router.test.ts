@@ -35,3 +35,14 @@ test('only plain left clicks on the app’s own pages are taken over', () => {
   expect(isAppNavigation(click, link('http://dash.test/api/docs'), origin)).toBe(false);
   expect(isAppNavigation(click, { ...link('http://dash.test/teams'), hasDownload: true }, origin)).toBe(false);
 });
+
+test('pipelines: the list with its tag filter, a pipeline, a new one, and a past run on its canvas', () => {
+  expect(parseRoute('/pipelines', '?tag=ops')).toEqual({ name: 'pipelines', params: { tag: 'ops' } });
+  expect(parseRoute('/pipelines/new')).toEqual({ name: 'pipeline', id: 'new' });
+  const href = hrefs.pipeline('pl_abc', '0b7c3c1e-2f6d-4a8e-9d55-0d7c1b1e9f00');
+  expect(href).toBe('/pipelines/pl_abc?execution=0b7c3c1e-2f6d-4a8e-9d55-0d7c1b1e9f00');
+  const url = new URL(href, 'http://dash.test');
+  expect(parseRoute(url.pathname, url.search)).toEqual({ name: 'pipeline', id: 'pl_abc', execution: '0b7c3c1e-2f6d-4a8e-9d55-0d7c1b1e9f00' });
+  expect(sectionOf(parseRoute('/pipelines/pl_abc'))).toBe('pipelines');
+  expect(hrefs.pipelines({ tag: 'a b' })).toBe('/pipelines?tag=a+b');
+});

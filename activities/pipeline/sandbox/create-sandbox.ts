@@ -388,7 +388,7 @@ class QuickJsSandbox implements Sandbox {
     return parameters;
   }
 
-  runCode(code: string, mode: 'runOnceForAllItems' | 'runOnceForEachItem', data: DataAccess): CodeResult {
+  runCode(code: string, mode: 'runOnceForAllItems' | 'runOnceForEachItem', data: DataAccess, options: { continueOnFail?: boolean } = {}): CodeResult {
     return this.guarded((vm) =>
       vm.armed(data, () => {
         const ctx = vm.context;
@@ -402,7 +402,7 @@ class QuickJsSandbox implements Sandbox {
           throw vm.limitError(err) ?? this.codeError(err, mode, undefined);
         }
         try {
-          vm.call('startCode', compiled.value, mode, data.timezone, USES_LUXON.test(code));
+          vm.call('startCode', compiled.value, mode, data.timezone, USES_LUXON.test(code), options.continueOnFail === true);
         } finally {
           compiled.value.dispose();
         }
@@ -413,7 +413,7 @@ class QuickJsSandbox implements Sandbox {
             | { state: 'done'; items: { v: Item[] }; console: string[] };
           if (status.state === 'done') {
             this.checkIntact(vm);
-            return { items: status.items.v, console: status.console };
+            return { items: this.itemErrorsAsItems(vm, status.items.v, mode), console: status.console };
           }
           if (status.state === 'failed') {
             const limit = vm.limitError(status.error);
@@ -456,6 +456,21 @@ class QuickJsSandbox implements Sandbox {
       intact = false;
     }
     if (!intact) this.discard();
+  }
+
+  /**
+   * continueOnFail once per item: an item whose run failed is `{ json: { error } }`
+   * with n8n's message, and the others went on. A limit (memory, time) still
+   * stops the node: it is the sandbox's verdict, not the item's.
+   */
+  private itemErrorsAsItems(vm: Vm, items: Item[], mode: 'runOnceForAllItems' | 'runOnceForEachItem'): Item[] {
+    return items.map((item) => {
+      const failed = (item as { __codeError?: SandboxError }).__codeError;
+      if (failed === undefined) return item;
+      const limit = vm.limitError(failed);
+      if (limit) throw limit;
+      return { json: { error: this.codeError(failed, mode, failed.itemIndex).message } };
+    });
   }
 
   /** n8n's form: "<message> [line N]" / "[line N, for item i]". */

@@ -122,14 +122,14 @@ export function answer(data: DataAccess, op: string, args: unknown[]): unknown {
     case 'isExecuted':
       return data.isExecuted(str(args[0], 'node name'));
     case 'nodeParams':
-      return str(args[0], 'node name') === data.node.name ? data.node.parameters : {};
+      return data.nodeParameters(str(args[0], 'node name'));
     case 'nodeContext': {
       // Optional in DataAccess: the engine may expose a node's context (Loop Over Items' noItemsLeft).
       const withContext = data as DataAccess & { nodeContext?: (nodeName: string) => unknown };
       return withContext.nodeContext?.(str(args[0], 'node name')) ?? {};
     }
     case 'nodeRunIndex':
-      return str(args[0], 'node name') === data.node.name ? data.runIndex : undefined;
+      return data.lastRunIndex(str(args[0], 'node name'));
     case 'lib':
       return librarySource(str(args[0], 'library'));
     case 'base64':

@@ -40,7 +40,7 @@ export const code: NodeType = {
     const mode = ex.parameters.mode === 'runOnceForEachItem' ? 'runOnceForEachItem' : 'runOnceForAllItems';
     // One sandbox call runs the code for all items, or once per item (the sandbox loops, pairing each result with its item).
     try {
-      const result = ex.host.sandbox.runCode(source, mode, ex.dataAccess(0));
+      const result = ex.host.sandbox.runCode(source, mode, ex.dataAccess(0), { continueOnFail: ex.continueOnFail });
       ex.console.push(...result.console);
       return [normalize(result.items)];
     } catch (error) {

@@ -269,3 +269,54 @@ describe('start node', () => {
     expect(createExecution(doc, { executionId: 's', mode: 'manual' }).stack[0]!.node).toBe('Manual');
   });
 });
+
+describe('Code once per item with continueOnFail', () => {
+  const codeNode = (settings: Record<string, unknown>) => ({
+    name: 'Code',
+    type: 'n8n-nodes-base.code',
+    typeVersion: 2,
+    ...settings,
+    parameters: { mode: 'runOnceForEachItem', jsCode: "if ($json.n === 2) throw new Error('two is bad');\nreturn { json: { n: $json.n * 10 } };" },
+  });
+  const input = [{ json: { n: 1 } }, { json: { n: 2 } }, { json: { n: 3 } }];
+
+  it('an item that throws becomes { error } and the other items still run, as n8n does', () => {
+    for (const settings of [{ continueOnFail: true }, { onError: 'continueRegularOutput' }]) {
+      const run = runWorkflow(chain(codeNode(settings)), { sandbox, input });
+      expect(run.status).toBe('success');
+      expect(run.nodes.Code).toEqual([[{ n: 10 }, { error: 'two is bad [line 1, for item 1]' }, { n: 30 }]]);
+    }
+  });
+
+  it('without it, the first failing item stops the run with n8n’s message', () => {
+    const run = runWorkflow(chain(codeNode({})), { sandbox, input });
+    expect(run.status).toBe('error');
+    expect(run.error).toMatchObject({ node: 'Code', message: 'two is bad [line 1, for item 1]' });
+  });
+});
+
+describe('another node’s parameters and run index', () => {
+  it("$('X').params and $node[\"X\"].parameter are X's parameters as written; runIndex is X's last run", () => {
+    const doc = chain(
+      { name: 'Config', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: '{"a":1}', options: {} } },
+      {
+        name: 'Read',
+        type: 'n8n-nodes-base.code',
+        typeVersion: 2,
+        parameters: {
+          jsCode: "return [{ json: { mode: $('Config').params.mode, raw: $node['Config'].parameter.jsonOutput, run: $node['Config'].runIndex, own: $('Read').params.jsCode.length > 0 } }];",
+        },
+      },
+    );
+    const run = runWorkflow(doc, { sandbox });
+    expect(run.status).toBe('success');
+    expect(run.nodes.Read).toEqual([[{ mode: 'raw', raw: '{"a":1}', run: 0, own: true }]]);
+  });
+
+  it('a node that does not exist is an error, as in n8n', () => {
+    const doc = chain({ name: 'Read', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: "return [{ json: { p: $('Nope').params } }];" } });
+    const run = runWorkflow(doc, { sandbox });
+    expect(run.status).toBe('error');
+    expect(run.error?.message).toBe("Referenced node doesn't exist [line 1]");
+  });
+});

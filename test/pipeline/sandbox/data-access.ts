@@ -53,6 +53,8 @@ export function dataAccess(input: DataAccessInput = {}): DataAccess {
       return item;
     },
     isExecuted: (name) => (runs[name]?.length ?? 0) > 0,
+    nodeParameters: (name) => (name === 'Current' ? (input.parameters ?? { mode: 'manual' }) : { fromNode: name }),
+    lastRunIndex: (name) => (name === 'Current' ? (input.runIndex ?? 0) : runs[name] && runs[name].length > 0 ? runs[name].length - 1 : undefined),
     prevNode: input.prevNode ?? { name: 'Previous', outputIndex: 0, runIndex: 0 },
     workflow: { id: 'wf-1', name: 'Sandbox test', active: false },
     execution: { id: 'ex-42', mode: 'manual', resumeUrl: 'http://localhost:5678/webhook-waiting/ex-42' },

@@ -4,12 +4,10 @@ import { get, send, type Request } from './api';
 import type { AgentNode, Alert } from '../../../domain/wire/agents';
 
 export type { AgentNode, Alert } from '../../../domain/wire/agents';
+import type { LoadHistory } from '../../../domain/wire/executions';
 
-export interface LoadHistory {
-  readonly bucketSeconds: number;
-  readonly buckets: readonly string[];
-  readonly nodes: readonly { readonly id: string; readonly utilization: readonly number[]; readonly tokensPerSecond: readonly (number | null)[]; readonly calls: readonly number[] }[];
-}
+export type { LoadHistory } from '../../../domain/wire/executions';
+
 
 /** The body of POST/PUT /api/v1/agents, in whoosh.yaml's shape. */
 export interface AgentInput {

@@ -4,20 +4,8 @@
  */
 import { get, type Request } from './api';
 
-export interface Execution {
-  readonly workflowId: string;
-  readonly runId: string;
-  readonly type: string;
-  readonly status: string;
-  readonly startTime: string | null;
-  readonly closeTime: string | null;
-  readonly historyLength: number;
-  readonly kind: string | null;
-  readonly repository: string | null;
-  readonly issue: number | null;
-  readonly statusDetail: string | null;
-  readonly temporalUiUrl?: string;
-}
+export type { ExecutionCounts, ExecutionView as Execution, FullPayloadView as FullPayload } from '../../../domain/wire/executions';
+import type { ExecutionCounts, ExecutionListView, FullPayloadView as FullPayload } from '../../../domain/wire/executions';
 
 export interface ExecutionFilters {
   readonly kind?: string;
@@ -69,22 +57,10 @@ export interface History {
   readonly temporalUiUrl?: string;
 }
 
-export interface FullPayload {
-  readonly eventId: string;
-  readonly field: string;
-  readonly encoding: string;
-  readonly sizeBytes: number;
-  readonly value: unknown;
-}
 
-export interface ExecutionCounts {
-  readonly closedSince: string;
-  readonly kinds: readonly { readonly kind: string | null; readonly total: number; readonly byStatus: Readonly<Record<string, number>> }[];
-  readonly total: { readonly total: number; readonly byStatus: Readonly<Record<string, number>> };
-}
 
 export const listExecutions = (token: string, filters: ExecutionFilters, page: { pageSize: number; pageToken?: string }, request: Request = fetch) =>
-  get<{ executions: Execution[]; nextPageToken: string | null; query: string }>(token, '/api/v1/workflows', { ...filters, ...page }, request);
+  get<ExecutionListView>(token, '/api/v1/workflows', { ...filters, ...page }, request);
 
 const runPath = (workflowId: string) => `/api/v1/workflows/${encodeURIComponent(workflowId)}`;
 

@@ -15,6 +15,9 @@ export type Route =
   | { readonly name: 'execution'; readonly workflowId: string; readonly runId?: string }
   | { readonly name: 'agents' }
   | { readonly name: 'repositories' }
+  | { readonly name: 'pipelines'; readonly params: Readonly<Record<string, string>> }
+  /** id 'new' is a pipeline not saved yet; `execution` opens a past run on the canvas of the version it ran. */
+  | { readonly name: 'pipeline'; readonly id: string; readonly execution?: string }
   | { readonly name: 'not-found'; readonly path: string };
 
 export type RouteName = Route['name'];
@@ -50,6 +53,11 @@ export function parseRoute(pathname: string, search = ''): Route {
     }
     if (section === 'agents' && rest === undefined) return { name: 'agents' };
     if (section === 'repositories' && rest === undefined) return { name: 'repositories' };
+    if (section === 'pipelines' && rest === undefined) return { name: 'pipelines', params: paramsOf(search) };
+    if (section === 'pipelines' && id) {
+      const execution = new URLSearchParams(search).get('execution') || undefined;
+      return { name: 'pipeline', id, ...(execution ? { execution } : {}) };
+    }
   }
   return { name: 'not-found', path: pathname };
 }
@@ -71,10 +79,12 @@ export const hrefs = {
   execution: (workflowId: string, runId?: string) => withQuery(`/executions/${encodeURIComponent(workflowId)}`, { runId }),
   agents: () => '/agents',
   repositories: () => '/repositories',
+  pipelines: (params: Readonly<Record<string, string | number | undefined | null>> = {}) => withQuery('/pipelines', params),
+  pipeline: (id: string, execution?: string) => withQuery(`/pipelines/${encodeURIComponent(id)}`, { execution }),
 };
 
 /** The nav section a route belongs to, for aria-current. */
-export function sectionOf(route: Route): 'overview' | 'teams' | 'councils' | 'executions' | 'agents' | 'repositories' | undefined {
+export function sectionOf(route: Route): 'overview' | 'teams' | 'councils' | 'executions' | 'pipelines' | 'agents' | 'repositories' | undefined {
   switch (route.name) {
     case 'overview':
       return 'overview';
@@ -91,6 +101,9 @@ export function sectionOf(route: Route): 'overview' | 'teams' | 'councils' | 'ex
       return 'agents';
     case 'repositories':
       return 'repositories';
+    case 'pipelines':
+    case 'pipeline':
+      return 'pipelines';
     case 'not-found':
       return undefined;
   }

@@ -119,3 +119,6 @@ const ROUND_TONES: Record<string, Tone> = {
   answered: 'ok',
 };
 export const roundStatusTone = (s: string): Tone => ROUND_TONES[s] ?? 'neutral';
+
+/** A pipeline run's status (success, error, running, waiting, canceled). */
+export const runStatusTone = (status: string): Tone => lookup<'success' | 'error' | 'running' | 'waiting' | 'canceled'>({ success: 'ok', error: 'bad', running: 'busy', waiting: 'warn', canceled: 'neutral' }, status);

@@ -699,13 +699,14 @@
 
   // Settles a Code-node promise: the host drains the job queue between calls.
   let pending = null;
-  function startCode(fn, mode, tz, usesLuxon) {
+  // keepGoing (continueOnFail, once per item): a failed item becomes an error entry and the next item runs.
+  function startCode(fn, mode, tz, usesLuxon, keepGoing) {
     setTimezone(tz);
     loadLib('extensions');
     begin();
     ev.mode = mode;
     consoleLines.length = 0;
-    pending = { state: 'running', mode, fn, results: [], index: 0, count: 0, args: undefined, meta: undefined, usesLuxon: usesLuxon === true };
+    pending = { state: 'running', mode, fn, results: [], index: 0, count: 0, args: undefined, meta: undefined, usesLuxon: usesLuxon === true, keepGoing: keepGoing === true };
     if (mode === 'runOnceForAllItems') {
       callUser(fn, mode);
     } else {
@@ -756,6 +757,15 @@
   }
   function fail(e, fromValidation) {
     if (pending.state !== 'running') return;
+    if (pending.keepGoing && pending.mode === 'runOnceForEachItem') {
+      const err = jsonParse(errorOut(e)).error;
+      err.validation = fromValidation === true;
+      err.itemIndex = pending.index;
+      pending.results.push({ __codeError: err });
+      pending.index++;
+      nextItem();
+      return;
+    }
     pending.state = 'failed';
     pending.error = e;
     pending.fromValidation = fromValidation === true;
