@@ -14,6 +14,9 @@ import type pg from 'pg';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
 import { PipelineRequestRelay } from '../api/webhooks/pipeline-relay';
+import { storedForgePipelines } from '../api/webhooks/stored-forge-pipelines';
+import { credentialResolver } from '../activities/credentials/credential-store';
+import { resolveEncryptionKey } from './encryption-key';
 import { WebhookRelay } from '../api/webhooks/relay';
 import { syncConfigNodes } from '../activities/agents/agent-store';
 import { NodeWorkers } from '../workers/node-workers';
@@ -159,15 +162,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const adminToken = resolveAdminToken(config);
     let apiUrl: string | undefined;
     if (withApi) {
-      const relay = new WebhookRelay({ pool, client, taskQueue: config.temporal.task_queue, logger: logger.child({ component: 'webhook-relay' }) });
+      const forgePipelines = storedForgePipelines({ pool, client, taskQueue: config.temporal.task_queue });
+      const relay = new WebhookRelay({ pool, client, taskQueue: config.temporal.task_queue, logger: logger.child({ component: 'webhook-relay' }), forgePipelines });
       relay.start();
       cleanups.push(['webhook relay', () => relay.stop()]);
       const pipelineRelay = new PipelineRequestRelay({ pool, client, taskQueue: config.temporal.task_queue, logger: logger.child({ component: 'pipeline-webhook-relay' }) });
       pipelineRelay.start();
       cleanups.push(['pipeline webhook relay', () => pipelineRelay.stop()]);
+      let key: Buffer | undefined;
       const app = createApp({
         relay,
         pipelineRelay,
+        forgePipelines,
+        resolveCredential: credentialResolver(pool, () => (key ??= resolveEncryptionKey(config))),
         config,
         temporal: client,
         pool,

@@ -18,7 +18,8 @@ export type PipelineForgeEvent = IssueEvent & { readonly merged?: boolean };
 
 export interface ForgeTriggeredPipeline {
   readonly pipelineId: string;
-  /** The version the triggers run (pinned at activation). */
+  /** The version the triggers run (pinned at activation), and its document. */
+  readonly version: number;
   readonly document: N8nWorkflow;
 }
 
@@ -26,10 +27,10 @@ export interface ForgePipelines {
   /** Active pipelines whose forgeTrigger names this repository and event. */
   findForgeTriggeredPipelines(repo: RepoKey, event: ForgeTriggerEvent): Promise<ForgeTriggeredPipeline[]>;
   /**
-   * Starts the stored pipeline at `triggerNode` with `items`, under `workflowId`;
-   * a workflow id already used answers 'existing' and starts nothing.
+   * Starts the stored pipeline's `version` at `triggerNode` with `items`, as the run
+   * `runKey` names; a key already used answers 'existing' and starts nothing.
    */
-  startStoredPipeline(input: { pipelineId: string; workflowId: string; triggerNode: string; items: Item[]; deliveryId: string }): Promise<'started' | 'existing'>;
+  startStoredPipeline(input: { pipelineId: string; version: number; runKey: string; triggerNode: string; items: Item[]; deliveryId: string }): Promise<'started' | 'existing'>;
 }
 
 /** The event, when some active pipeline takes it (the receiver keeps it with the delivery). */
@@ -41,8 +42,8 @@ export async function eventForPipelines(p: ForgePipelines | undefined, e: Pipeli
   return found.some((f) => f.document.nodes.some((n) => n.type === 'whoosh.forgeTrigger' && forgeTriggerMatches(n, e))) ? e : undefined;
 }
 
-/** The run's workflow id: one per delivery and pipeline. */
-export function forgePipelineWorkflowId(pipelineId: string, deliveryKey: string): string {
+/** The run's key: one per delivery and pipeline. */
+export function forgePipelineRunKey(pipelineId: string, deliveryKey: string): string {
   return `pipeline-forge:${pipelineId}:${createHash('sha256').update(deliveryKey).digest('hex').slice(0, 24)}`;
 }
 
@@ -54,9 +55,9 @@ export async function startForgeTriggeredPipelines(p: ForgePipelines, e: Pipelin
   for (const found of await p.findForgeTriggeredPipelines(e.repo, name)) {
     const trigger = found.document.nodes.find((n) => n.type === 'whoosh.forgeTrigger' && forgeTriggerMatches(n, e));
     if (!trigger) continue;
-    const workflowId = forgePipelineWorkflowId(found.pipelineId, deliveryKey);
-    const status = await p.startStoredPipeline({ pipelineId: found.pipelineId, workflowId, triggerNode: trigger.name, items: [forgeTriggerItem(e)], deliveryId: deliveryKey });
-    outcomes.push(`${status} ${workflowId}`);
+    const runKey = forgePipelineRunKey(found.pipelineId, deliveryKey);
+    const status = await p.startStoredPipeline({ pipelineId: found.pipelineId, version: found.version, runKey, triggerNode: trigger.name, items: [forgeTriggerItem(e)], deliveryId: deliveryKey });
+    outcomes.push(`${status} ${runKey}`);
   }
   return outcomes;
 }

@@ -34,15 +34,19 @@ export function forgeTriggerEventOf(e: IssueEvent & { readonly merged?: boolean 
   return undefined;
 }
 
+/** Whether a forgeTrigger node listens to this event name on this repository (labels aside). */
+export function forgeTriggerListensTo(node: Pick<N8nNode, 'parameters' | 'disabled'>, repo: { readonly owner: string; readonly name: string }, event: ForgeTriggerEvent | undefined): boolean {
+  if (node.disabled || !event) return false;
+  const p = node.parameters ?? {};
+  const own = REPO.exec(String(p.repository ?? ''));
+  if (!own || own[1]!.toLowerCase() !== repo.owner.toLowerCase() || own[2]!.toLowerCase() !== repo.name.toLowerCase()) return false;
+  return Array.isArray(p.events) && p.events.includes(event);
+}
+
 /** Whether a forgeTrigger node takes this event: its repository, one of its events, and all of its labels (if any). */
 export function forgeTriggerMatches(node: Pick<N8nNode, 'parameters' | 'disabled'>, e: IssueEvent & { readonly merged?: boolean }): boolean {
-  if (node.disabled) return false;
+  if (!forgeTriggerListensTo(node, e.repo, forgeTriggerEventOf(e))) return false;
   const p = node.parameters ?? {};
-  const repo = REPO.exec(String(p.repository ?? ''));
-  if (!repo || repo[1]!.toLowerCase() !== e.repo.owner.toLowerCase() || repo[2]!.toLowerCase() !== e.repo.name.toLowerCase()) return false;
-  const event = forgeTriggerEventOf(e);
-  const wanted = Array.isArray(p.events) ? p.events : [];
-  if (!event || !wanted.includes(event)) return false;
   const labels = (Array.isArray(p.labels) ? p.labels : String(p.labels ?? '').split(',')).map((l) => String(l).trim().toLowerCase()).filter(Boolean);
   return labels.every((l) => e.issue.labels.some((x) => x.toLowerCase() === l));
 }

@@ -1,15 +1,16 @@
 /**
  * whoosh.forgeTrigger: the pure event → trigger → item rules, and the intake
  * hook on the real stack — a Gitea simulator's signed webhook, the receiver
- * and the relay — with a pipeline store given inline (the interface the store
- * implements): an issue event starts the pipeline once, however often it is
- * delivered; an event no trigger takes starts nothing.
+ * and the relay — with a stored, activated pipeline: an issue event starts it
+ * once, however often it is delivered; an event no trigger takes starts nothing.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { getExecution, insertExecution } from '../../../activities/pipeline/pipeline-store';
+import { randomUUID } from 'node:crypto';
+import { activatePipeline } from '../../../activities/pipeline/pipeline-activation';
+import { createPipeline } from '../../../activities/pipeline/pipeline-catalog';
+import { getExecution } from '../../../activities/pipeline/pipeline-store';
 import { WebhookRelay } from '../../../api/webhooks/relay';
-import type { ForgePipelines, ForgeTriggeredPipeline } from '../../../api/webhooks/forge-pipelines';
+import type { ForgePipelines } from '../../../api/webhooks/forge-pipelines';
+import { storedForgePipelines } from '../../../api/webhooks/stored-forge-pipelines';
 import type { IssueEvent } from '../../../domain/intake/route-event';
 import { forgeTriggerEventOf, forgeTriggerItem, forgeTriggerMatches } from '../../../domain/pipeline/nodes/whoosh-forge-trigger';
 import type { N8nWorkflow } from '../../../domain/pipeline/types';
@@ -59,8 +60,8 @@ describe('through the intake', () => {
   let gitea: GiteaSimulator;
   const owner = `trig${randomUUID().slice(0, 6)}`;
   const repo = 'app';
-  const pipelineId = `pl_${randomUUID().slice(0, 8)}`;
-  const started: string[] = [];
+  let pipelineId: string;
+  let store: ForgePipelines;
   const mine: number[] = [];
 
   const doc: N8nWorkflow = {
@@ -70,30 +71,16 @@ describe('through the intake', () => {
     settings: { executionOrder: 'v1' },
   };
 
-  /** The store's side of the interface, inline: one active pipeline, started as the store would (execution row, then pipelineRun). */
-  const store: ForgePipelines = {
-    async findForgeTriggeredPipelines(r, e): Promise<ForgeTriggeredPipeline[]> {
-      const t = doc.nodes[0]!.parameters as { events: string[] };
-      return r.owner === owner && r.name === repo && t.events.includes(e) ? [{ pipelineId, document: doc }] : [];
-    },
-    async startStoredPipeline(input) {
-      const hex = createHash('sha256').update(input.workflowId).digest('hex');
-      const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-      if (!(await getExecution(h.pool, id))) await insertExecution(h.pool, { id, workflowId: input.workflowId, pipelineKey: input.pipelineId, document: doc, documentHash: input.pipelineId, input: input.items, mode: 'trigger' });
-      try {
-        await h.client.workflow.start('pipelineRun', { workflowId: input.workflowId, taskQueue: h.taskQueue, args: [{ executionId: id, pipelineKey: input.pipelineId, mode: 'trigger' }], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
-        started.push(id);
-        return 'started';
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return 'existing';
-        throw err;
-      }
-    },
-  };
+  /** The runs the pipeline has had, oldest first. */
+  const runsOfPipeline = async (): Promise<string[]> =>
+    (await h.pool.query<{ id: string }>(`SELECT id FROM pipeline_executions WHERE pipeline_key = $1 ORDER BY started_at`, [pipelineId])).rows.map((r) => r.id);
 
   beforeAll(async () => {
     const config = testConfig({ security: { tokens: [{ name: 'ops', token: 'operator-token-forge-trigger', role: 'operator' }] } });
     h = await startHarness({ config });
+    pipelineId = (await createPipeline(h.pool, doc, 'test')).id;
+    expect(await activatePipeline({ pool: h.pool, client: h.client, taskQueue: h.taskQueue }, pipelineId, 'test')).toEqual({ found: true, problems: [] });
+    store = storedForgePipelines({ pool: h.pool, client: h.client, taskQueue: h.taskQueue });
     gitea = await GiteaSimulator.start();
     relay = new WebhookRelay({ pool: h.pool, client: h.client, taskQueue: h.taskQueue, logger: silentLogger, pollMs: 100, repositoryIds: () => mine, forgePipelines: store });
     relay.start();
@@ -118,13 +105,16 @@ describe('through the intake', () => {
   test('an issue event starts the pipeline once however often it is delivered; other events start nothing', async () => {
     gitea.openIssue(owner, repo, { title: 'Feature idea', labels: [], author: 'alice' });
     const { number } = gitea.openIssue(owner, repo, { title: 'Crash on save', labels: ['bug'], author: 'alice' });
-    await eventually(async () => (started.length === 1 ? true : undefined), 'the pipeline to start');
-    const id = started[0]!;
+    const [id = ''] = await eventually(async () => {
+      const runs = await runsOfPipeline();
+      return runs.length === 1 ? runs : undefined;
+    }, 'the pipeline to start');
     const row = await eventually(async () => {
       const r = await getExecution(h.pool, id);
       return r?.status === 'success' ? r : undefined;
     }, 'the run to finish');
     expect(row.mode).toBe('trigger');
+    expect(row).toMatchObject({ trigger: 'forge', pipelineVersion: 1 });
     const { rows } = await h.pool.query(`SELECT run FROM pipeline_node_runs WHERE execution_id = $1 AND node = 'Seen'`, [id]);
     expect(rows[0].run.data.main[0][0].json).toMatchObject({ event: 'issueOpened', repository: `${owner}/${repo}`, issue: { number, title: 'Crash on save' }, seen: true });
 
@@ -136,8 +126,6 @@ describe('through the intake', () => {
       const { rows: r } = await h.pool.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE delivery_id = $1 AND status <> 'pending'`, [delivery.deliveryId]);
       return r[0].n === 3 ? true : undefined;
     }, 'the redeliveries to be relayed');
-    expect(started).toHaveLength(1);
-    const { rows: runs } = await h.pool.query(`SELECT count(*)::int AS n FROM pipeline_executions WHERE pipeline_key = $1`, [pipelineId]);
-    expect(runs[0].n).toBe(1);
+    expect(await runsOfPipeline()).toEqual([id]);
   });
 });
