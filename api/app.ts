@@ -20,6 +20,7 @@ import { agentRoutes } from './routes/agents';
 import { councilRoutes } from './routes/councils';
 import { EVENTS_PATH, eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
+import { pipelineCatalogRoutes } from './routes/pipeline-catalog';
 import { pipelineRoutes } from './routes/pipelines';
 import { repositoryRoutes } from './routes/repositories';
 import { statsRoutes } from './routes/stats';
@@ -85,7 +86,7 @@ export function createApp(ctx: ApiContext): Express {
   const registry = newRegistry();
   const authenticate = createAuthenticator(config.security, ctx.adminToken);
   const router = express.Router({ caseSensitive: true });
-  const defs = [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx), ...teamRoutes(ctx), ...councilRoutes(ctx), ...pipelineRoutes(ctx), ...executionRoutes(ctx), ...statsRoutes(ctx), ...eventRoutes(ctx)];
+  const defs = [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx), ...teamRoutes(ctx), ...councilRoutes(ctx), ...pipelineRoutes(ctx), ...pipelineCatalogRoutes(ctx), ...executionRoutes(ctx), ...statsRoutes(ctx), ...eventRoutes(ctx)];
   // A known path asked with a method it does not declare: 405 with the ones it does, as the OpenAPI
   // document says. Checked before the routes, and a literal path wins over a parameter
   // (`GET /teams/analyze` is not `GET /teams/:id`).

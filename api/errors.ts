@@ -24,6 +24,8 @@ export type ErrorCode =
 export interface FieldIssue {
   readonly path: string;
   readonly message: string;
+  /** The pipeline node a problem is about (validation of stored pipelines). */
+  readonly node?: string | null;
 }
 
 export class HttpError extends Error {
