@@ -111,12 +111,11 @@ export function createMcpSession(opts: McpSessionOptions): McpSession {
     } catch (err) {
       opts.onError?.(err);
     }
-    if (!stopped) timer = setTimeout(() => void poll(), opts.pollMs ?? 2000);
+    if (!stopped) schedule(opts.pollMs ?? 2000);
   };
-  if (mayRunPipelines) {
-    timer = setTimeout(() => void poll(), 0);
-    timer.unref?.();
-  }
+  // Unreferenced: an open session never keeps the process alive by itself.
+  const schedule = (ms: number) => (timer = setTimeout(() => void poll(), ms)).unref();
+  if (mayRunPipelines) schedule(0);
   const stop = () => {
     stopped = true;
     clearTimeout(timer);

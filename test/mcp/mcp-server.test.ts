@@ -1,0 +1,144 @@
+/**
+ * WHOOSH as an MCP server, through the SDK's own Client over both transports
+ * (Streamable HTTP at /mcp and stdio from `whoosh mcp`): the token's role
+ * decides the tools, an active pipeline becomes a tool and the list change is
+ * announced, tool errors carry the API's message, resources read by URI.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { saveCouncil, savePlan, startRound } from '../../activities/council/council-store';
+import { samplePlan } from '../../simulators/ollama/council-answers';
+import { eventually } from '../helpers/eventually';
+import { greeterDoc, OPERATOR, startMcpStage, VIEWER, type McpStage, type TransportKind } from './mcp-stage';
+
+let s: McpStage;
+beforeAll(async () => {
+  s = await startMcpStage();
+});
+afterAll(async () => {
+  await s.close();
+});
+
+const READ_TOOLS = ['analyze_task', 'get_agent', 'get_council', 'get_execution', 'get_team', 'list_agents', 'list_councils', 'list_executions', 'list_teams'];
+const OPERATOR_TOOLS = ['approve_council', 'cancel_team', 'revise_council', 'run_self_check'];
+const names = async (c: Client) => (await c.listTools()).tools.map((t) => t.name).sort();
+const textOf = (r: CallToolResult) => (r.content[0] as { text: string }).text;
+
+describe.each<TransportKind>(['http', 'stdio'])('over %s', (kind) => {
+  test('viewers get the read tools; operators also the steering tools', async () => {
+    const viewer = await s.connect(kind, VIEWER);
+    expect(viewer.getServerCapabilities()?.tools?.listChanged).toBe(true);
+    expect(await names(viewer)).toEqual(READ_TOOLS);
+    const refused = (await viewer.callTool({ name: 'run_self_check', arguments: {} })) as CallToolResult;
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toContain('No tool "run_self_check" for the viewer role');
+
+    const operator = await s.connect(kind, OPERATOR);
+    const ops = await names(operator);
+    expect(ops).toEqual(expect.arrayContaining([...READ_TOOLS, ...OPERATOR_TOOLS]));
+    const tools = (await operator.listTools()).tools;
+    expect(tools.find((t) => t.name === 'list_agents')!.annotations?.readOnlyHint).toBe(true);
+    expect(tools.find((t) => t.name === 'revise_council')!.inputSchema).toMatchObject({ type: 'object', required: expect.arrayContaining(['id', 'feedback']) });
+  });
+
+  test('own tools answer with the API’s JSON; a failing call is a tool error with the API’s message', async () => {
+    const viewer = await s.connect(kind, VIEWER);
+    const analyzed = (await viewer.callTool({ name: 'analyze_task', arguments: { title: 'Fix the login form CSS on mobile', labels: ['bug'] } })) as CallToolResult;
+    expect(analyzed.isError).toBeFalsy();
+    expect(JSON.parse(textOf(analyzed)).classification).toMatchObject({ type: expect.any(String), domains: expect.arrayContaining(['frontend']) });
+
+    const missing = (await viewer.callTool({ name: 'get_team', arguments: { id: randomUUID() } })) as CallToolResult;
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toMatch(/^No team /);
+    const invalid = (await viewer.callTool({ name: 'get_team', arguments: { id: 'not-a-uuid' } })) as CallToolResult;
+    expect(invalid.isError).toBe(true);
+    expect(textOf(invalid)).toContain('must be a team id');
+    const badArgs = (await viewer.callTool({ name: 'analyze_task', arguments: {} })) as CallToolResult;
+    expect(badArgs.isError).toBe(true);
+    expect(textOf(badArgs)).toContain('invalid arguments');
+  });
+
+  test('activating a pipeline announces tools/list_changed and adds a tool with the trigger’s inputs; viewers never see it', async () => {
+    const operator = await s.connect(kind, OPERATOR);
+    const viewer = await s.connect(kind, VIEWER);
+    let changes = 0;
+    operator.setNotificationHandler(ToolListChangedNotificationSchema, () => void changes++);
+    const before = await names(operator);
+
+    const tag = randomUUID().slice(0, 6);
+    const id = await s.importPipeline(greeterDoc(`Greeter ${kind} ${tag}`, 'Greets someone a number of times'));
+    expect((await s.call(`/api/v1/pipelines/${id}/activate`, { method: 'POST' })).status).toBe(200);
+    await eventually(async () => (changes > 0 ? true : undefined), 'tools/list_changed after activation', 20_000);
+
+    const tool = (await operator.listTools()).tools.find((t) => t.name === `greeter_${kind}_${tag}`);
+    expect(tool).toMatchObject({
+      description: 'Greets someone a number of times',
+      inputSchema: { type: 'object', properties: { who: { type: 'string' }, times: { type: 'number' } }, required: ['who', 'times'] },
+    });
+    expect(await names(viewer)).toEqual(READ_TOOLS);
+
+    const seen = changes;
+    expect((await s.call(`/api/v1/pipelines/${id}/deactivate`, { method: 'POST' })).status).toBe(200);
+    await eventually(async () => (changes > seen ? true : undefined), 'tools/list_changed after deactivation', 20_000);
+    expect(await names(operator)).toEqual(before);
+  });
+
+  test('resources: pipeline documents and council artifacts (Markdown) by URI', async () => {
+    const tag = randomUUID().slice(0, 6);
+    const doc = greeterDoc(`Doc ${tag}`, 'notes');
+    const id = await s.importPipeline(doc);
+    const councilId = randomUUID();
+    const artifactId = randomUUID();
+    const seats = [{ role: 'product_manager' as const, title: 'Product manager', core: true, reasons: ['always'] }];
+    await saveCouncil(s.h.pool, {
+      councilId,
+      workflowId: `council:mcp/${tag}#1`,
+      runId: randomUUID(),
+      repositoryId: 0,
+      repository: `mcp/${tag}`,
+      forge: 'gitea',
+      issue: { number: 1, title: 'Design Brief: search', url: 'http://x/1' },
+      status: 'awaiting_decision',
+      quorum: 'core_only',
+      composition: { members: seats, skipped: [] },
+    });
+    await startRound(s.h.pool, { councilId, round: 1, members: seats });
+    await savePlan(s.h.pool, { councilId, round: 1, artifactId, plan: samplePlan([]), nodeId: 'n', model: 'm' });
+
+    const viewer = await s.connect(kind, VIEWER);
+    const { resources } = await viewer.listResources();
+    expect(resources.map((r) => r.uri)).toEqual(expect.arrayContaining([`whoosh://pipelines/${id}`, `whoosh://councils/${councilId}/artifacts/${artifactId}`]));
+    const templates = (await viewer.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate);
+    expect(templates).toEqual(['whoosh://councils/{councilId}/artifacts/{artifactId}', 'whoosh://pipelines/{pipelineId}']);
+
+    const pipeline = await viewer.readResource({ uri: `whoosh://pipelines/${id}` });
+    expect(JSON.parse((pipeline.contents[0] as { text: string }).text)).toEqual(doc);
+    const artifact = await viewer.readResource({ uri: `whoosh://councils/${councilId}/artifacts/${artifactId}` });
+    expect(artifact.contents[0]).toMatchObject({ mimeType: 'text/markdown' });
+    expect((artifact.contents[0] as { text: string }).text).toMatch(/^#+ /m);
+    await expect(viewer.readResource({ uri: `whoosh://pipelines/pl_nope` })).rejects.toThrow(/No resource/);
+  });
+});
+
+test('HTTP: no token or a bad one is refused with 401; a session is bound to the token that opened it', async () => {
+  const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+  const post = (token: string | undefined, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${s.api.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: JSON.stringify(body),
+    });
+  const none = await post(undefined, init);
+  expect(none.status).toBe(401);
+  expect(none.headers.get('www-authenticate')).toBe('Bearer');
+  expect((await post('wrong-token-wrong-token', init)).status).toBe(401);
+
+  const opened = await post(VIEWER, init);
+  expect(opened.status).toBe(200);
+  const session = opened.headers.get('mcp-session-id')!;
+  await opened.body?.cancel();
+  const list = { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} };
+  expect((await post(OPERATOR, list, { 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' })).status).toBe(403);
+  expect((await post(VIEWER, list, { 'mcp-session-id': 'no-such-session' })).status).toBe(404);
+});
