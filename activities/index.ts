@@ -31,7 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIssueActivities(deps.pool, deps.config),
     ...createTeamActivities(deps.pool, deps.config),
     ...createCouncilActivities(deps.pool, deps.config),
-    ...createPipelineActivities(deps.pool),
+    ...createPipelineActivities(deps.pool, { mcpServers: deps.config.mcp_servers }),
   };
 }
 

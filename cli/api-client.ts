@@ -99,7 +99,7 @@ export interface PipelineSummary {
 /** An n8n workflow document, as stored; read by field where needed. */
 export interface PipelineDocument {
   name?: string;
-  nodes: { name: string; type: string; parameters?: Record<string, unknown>; notes?: string; disabled?: boolean }[];
+  nodes: { name: string; type: string; typeVersion?: number; parameters?: Record<string, unknown>; notes?: string; disabled?: boolean }[];
   [key: string]: unknown;
 }
 export type PipelineDetail = PipelineSummary & { document: PipelineDocument };

@@ -20,6 +20,7 @@ export interface ToolPipeline {
 
 export interface TriggerNode {
   readonly type: string;
+  readonly typeVersion?: number;
   readonly parameters?: Record<string, unknown>;
   readonly disabled?: boolean;
 }
@@ -83,6 +84,8 @@ export function toolTriggerNode<N extends TriggerNode>(nodes: readonly N[]): N |
 export function inputSchema(trigger: TriggerNode | undefined): JsonSchema {
   if (!trigger || !trigger.type.endsWith('.executeWorkflowTrigger')) return FREE;
   const p = trigger.parameters ?? {};
+  // Version 1 always passes its input through, as n8n's does.
+  if ((trigger.typeVersion ?? 1.1) < 1.1) return FREE;
   if (p.inputSource === 'passthrough' || p.inputSource === 'jsonExample') return FREE;
   const values = (p.workflowInputs as { values?: unknown } | undefined)?.values;
   if (!Array.isArray(values) || values.length === 0) return FREE;

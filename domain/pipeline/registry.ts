@@ -15,6 +15,7 @@ import { set } from './nodes/set';
 import { splitInBatches } from './nodes/split-in-batches';
 import { aggregate, itemLists, limit, removeDuplicates, renameKeys, sort, splitOut, summarize } from './nodes/transform';
 import { wait } from './nodes/wait';
+import { whooshMcpTool } from './nodes/whoosh-mcp-tool';
 import type { N8nNode } from './types';
 
 const ALL: readonly NodeType[] = [
@@ -45,6 +46,7 @@ const ALL: readonly NodeType[] = [
   itemLists,
   dateTime,
   crypto,
+  whooshMcpTool,
 ];
 
 const byType = new Map(ALL.map((t) => [t.type, t]));

@@ -32,6 +32,7 @@ test('the input schema comes from the Execute Workflow Trigger’s fields, else 
   });
   const free = { type: 'object', additionalProperties: true };
   expect(inputSchema({ ...trigger, parameters: { inputSource: 'passthrough' } })).toEqual(free);
+  expect(inputSchema({ ...trigger, typeVersion: 1 })).toEqual(free);
   expect(inputSchema({ type: 'n8n-nodes-base.webhook', parameters: { path: 'x' } })).toEqual(free);
   expect(inputSchema(undefined)).toEqual(free);
 });
