@@ -11,6 +11,7 @@ import { createRoutingActivities } from './agents/routing-activities';
 import { createCouncilActivities } from './council/council-activities';
 import { createIssueActivities } from './forge/issue-activities';
 import { createPipelineActivities } from './pipeline/pipeline-activities';
+import { createPipelineTriggerActivities } from './pipeline/trigger-activities';
 import { createSyncActivities } from './intake/sync-activities';
 import { createSystemActivities } from './system/system-activities';
 import { createTeamActivities } from './team/team-activities';
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTeamActivities(deps.pool, deps.config),
     ...createCouncilActivities(deps.pool, deps.config),
     ...createPipelineActivities(deps.pool, { mcpServers: deps.config.mcp_servers }),
+    ...createPipelineTriggerActivities(deps.pool),
   };
 }
 

@@ -21,12 +21,14 @@ import { councilRoutes } from './routes/councils';
 import { EVENTS_PATH, eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { pipelineCatalogRoutes } from './routes/pipeline-catalog';
+import { pipelineRunRoutes } from './routes/pipeline-runs';
 import { pipelineRoutes } from './routes/pipelines';
 import { repositoryRoutes } from './routes/repositories';
 import { statsRoutes } from './routes/stats';
 import { systemRoutes } from './routes/system';
 import { executionRoutes } from './routes/executions';
 import { teamRoutes } from './routes/teams';
+import { pipelineWebhookRouter } from './webhooks/pipeline-webhooks';
 import { refuseNonUtf8, webhookRouter } from './webhooks/receiver';
 
 /** `url` with the value of every `access_token` query parameter (any case) replaced: tokens never reach a log. */
@@ -62,6 +64,9 @@ export function createApp(ctx: ApiContext): Express {
   app.use(['/api', '/health'], cors({ origin: config.security.cors_origins, credentials: false, maxAge: 600 }));
   // Webhooks read their raw bytes (for the signature), so they come before the JSON parser.
   app.use('/webhooks', webhookRouter(ctx));
+  // Pipelines' own Webhook nodes, outside /api (n8n's addresses); the body is theirs to read.
+  app.use('/webhook', pipelineWebhookRouter(ctx, false));
+  app.use('/webhook-test', pipelineWebhookRouter(ctx, true));
   app.use('/api/v1', whileDbDown(ctx.dbHealth));
   app.use((req, _res, next) => {
     refuseNonUtf8(req);
@@ -86,7 +91,7 @@ export function createApp(ctx: ApiContext): Express {
   const registry = newRegistry();
   const authenticate = createAuthenticator(config.security, ctx.adminToken);
   const router = express.Router({ caseSensitive: true });
-  const defs = [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx), ...teamRoutes(ctx), ...councilRoutes(ctx), ...pipelineRoutes(ctx), ...pipelineCatalogRoutes(ctx), ...executionRoutes(ctx), ...statsRoutes(ctx), ...eventRoutes(ctx)];
+  const defs = [...healthRoutes(ctx), ...systemRoutes(ctx), ...agentRoutes(ctx), ...repositoryRoutes(ctx), ...teamRoutes(ctx), ...councilRoutes(ctx), ...pipelineRoutes(ctx), ...pipelineCatalogRoutes(ctx), ...pipelineRunRoutes(ctx), ...executionRoutes(ctx), ...statsRoutes(ctx), ...eventRoutes(ctx)];
   // A known path asked with a method it does not declare: 405 with the ones it does, as the OpenAPI
   // document says. Checked before the routes, and a literal path wins over a parameter
   // (`GET /teams/analyze` is not `GET /teams/:id`).
@@ -113,7 +118,7 @@ export function createApp(ctx: ApiContext): Express {
   const document = openApiDocument(registry, ctx.version);
   app.get('/api/openapi.json', (_req, res) => void res.json(document));
   app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'WHOOSH API' }));
-  app.use(['/api', '/health', '/webhooks'], notFound);
+  app.use(['/api', '/health', '/webhooks', '/webhook', '/webhook-test'], notFound);
 
   if (ctx.uiDir && existsSync(path.join(ctx.uiDir, 'index.html'))) {
     const index = path.join(ctx.uiDir, 'index.html');

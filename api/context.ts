@@ -3,6 +3,7 @@
  * it (the launcher, `npm run api`, or a test).
  */
 import type { Client } from '@temporalio/client';
+import type { ResolveCredential } from '../activities/pipeline/credentials';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../infra/config';
 import type { DbHealth } from '../infra/db';
@@ -20,6 +21,10 @@ export interface ApiContext {
   readonly temporalUiUrl?: string;
   /** The webhook relay to wake when a delivery is stored; omitted = another process relays. */
   readonly relay?: { kick(): void };
+  /** The pipeline webhook relay to wake when a request is stored; omitted = another process relays. */
+  readonly pipelineRelay?: { kick(): void };
+  /** Credentials for Webhook nodes' authentication (the credential store); omitted = none resolve. */
+  readonly resolveCredential?: ResolveCredential;
   /** Whether Postgres is reachable; while it is not, the API answers 503 at once. Omitted = not tracked. */
   readonly dbHealth?: DbHealth;
   /** How often MCP sessions look for pipelines being (de)activated; omitted = 2 s. */

@@ -33,6 +33,33 @@ export async function ensureSchedules(client: Client, config: WhooshConfig): Pro
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     await client.schedule.getHandle(AGENT_HEALTH_SCHEDULE).update((prev) => ({ ...prev, spec, action }));
   }
+  await ensureRetentionSchedule(client, config);
+}
+
+export const PIPELINE_RETENTION_SCHEDULE = 'whoosh-pipeline-retention';
+
+/** Daily: deletes pipeline runs that ended more than pipelines.execution_retention_days ago. */
+export async function ensureRetentionSchedule(client: Client, config: WhooshConfig): Promise<void> {
+  const spec = { intervals: [{ every: '1d' }] };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'pipelineRetention',
+    taskQueue: config.temporal.task_queue,
+    args: [{ days: config.pipelines.execution_retention_days }],
+    workflowRunTimeout: '30m',
+  };
+  try {
+    await client.schedule.create({
+      scheduleId: PIPELINE_RETENTION_SCHEDULE,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
+      state: { note: `Deletes pipeline runs that ended more than ${config.pipelines.execution_retention_days} days ago` },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(PIPELINE_RETENTION_SCHEDULE).update((prev) => ({ ...prev, spec, action }));
+  }
 }
 
 export const repositoryScheduleId = (repositoryId: number): string => `whoosh-sync-${repositoryId}`;

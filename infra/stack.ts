@@ -13,6 +13,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import type pg from 'pg';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
+import { PipelineRequestRelay } from '../api/webhooks/pipeline-relay';
 import { WebhookRelay } from '../api/webhooks/relay';
 import { syncConfigNodes } from '../activities/agents/agent-store';
 import { NodeWorkers } from '../workers/node-workers';
@@ -161,8 +162,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       const relay = new WebhookRelay({ pool, client, taskQueue: config.temporal.task_queue, logger: logger.child({ component: 'webhook-relay' }) });
       relay.start();
       cleanups.push(['webhook relay', () => relay.stop()]);
+      const pipelineRelay = new PipelineRequestRelay({ pool, client, taskQueue: config.temporal.task_queue, logger: logger.child({ component: 'pipeline-webhook-relay' }) });
+      pipelineRelay.start();
+      cleanups.push(['pipeline webhook relay', () => pipelineRelay.stop()]);
       const app = createApp({
         relay,
+        pipelineRelay,
         config,
         temporal: client,
         pool,

@@ -7,3 +7,5 @@ export { repositorySync } from './repository-sync';
 export { selfCheck } from './self-check';
 export { teamFormation } from './team/team-formation';
 export { pipelineRun } from './pipeline/pipeline-run';
+export { pipelineScheduled } from './pipeline/pipeline-scheduled';
+export { pipelineRetention } from './pipeline/pipeline-retention';

@@ -28,6 +28,7 @@ import type {
   Step,
 } from '../../domain/pipeline/types';
 import { runCrypto } from './crypto';
+import { documentToRun } from './pipeline-catalog';
 import { isFailure, runHttpRequests } from './http-request';
 import { runMcpToolCalls, type McpServers } from './mcp-tool';
 import { MCP_TOOL_TYPE, type McpToolActivity, type McpToolResult } from '../../domain/pipeline/nodes/whoosh-mcp-tool';
@@ -100,6 +101,8 @@ export interface AdvanceInput {
 interface StoredStepInfo {
   readonly step: Step;
   readonly children?: ChildRef[];
+  /** A stored sub-workflow that could not be run (missing, or a draft): each child run fails with this. */
+  readonly unresolved?: { readonly message: string; readonly runs: number };
 }
 
 export interface PipelineActivityOptions {
@@ -179,7 +182,7 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
     if (seq === 0) {
       const source = await getExecutionSource(pool, executionId);
       if (!source) throw nonRetryableFailure(ENGINE_ERROR, `no pipeline execution ${executionId}`);
-      return createExecution(source.document, { executionId, mode: source.mode, ...(source.input ? { input: source.input } : {}) });
+      return createExecution(source.document, { executionId, mode: source.mode, ...(source.input ? { input: source.input } : {}), ...(source.startNode ? { startNode: source.startNode } : {}) });
     }
     const stored = await getStep<Omit<EngineState, 'runData'>, StoredStepInfo>(pool, executionId, seq);
     if (!stored) throw nonRetryableFailure(ENGINE_ERROR, `pipeline execution ${executionId} has no step ${seq}`);
@@ -201,6 +204,9 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
       case 'children': {
         const info = await getStepDescriptor<StoredStepInfo>(pool, executionId, seq);
         if (!info || info.step.kind !== 'child') throw nonRetryableFailure(ENGINE_ERROR, `step ${seq} of ${executionId} started no sub-workflow`);
+        const { unresolved } = info;
+        const node = info.step.node;
+        if (unresolved) return { kind: 'child', node, outputs: Array.from({ length: Math.max(1, unresolved.runs) }, () => ({ error: { node, message: unresolved.message } })) };
         if (!info.step.wait) return { kind: 'child', node: info.step.node, outputs: [] };
         const outputs: (Item[] | { error: NodeErrorInfo })[] = [];
         for (const child of info.children ?? []) {
@@ -215,6 +221,19 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
         return { kind: 'child', node: info.step.node, outputs };
       }
     }
+  }
+
+  /** The document a sub-workflow step runs: inline, or a stored pipeline's active (else latest) version. */
+  async function subWorkflowTarget(step: Extract<Step, { kind: 'child' }>): Promise<{ document: N8nWorkflow; key: string; hash: string; version?: number } | { message: string }> {
+    if (step.workflow) {
+      const hash = documentHash(step.workflow);
+      return { document: step.workflow, key: hash, hash };
+    }
+    const id = step.pipelineId ?? '';
+    const stored = await documentToRun(pool, id);
+    if (!stored) return { message: `No stored pipeline "${id}" to run as a sub-workflow` };
+    if (stored.problems.length > 0) return { message: `The sub-workflow "${id}" (version ${stored.version}) cannot run: ${stored.problems.map((p) => p.message).join('; ')}` };
+    return { document: stored.document, key: id, hash: documentHash(stored.document), version: stored.version };
   }
 
   return {
@@ -260,17 +279,23 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
       let children: ChildRef[] | undefined;
       let childRows: NewExecution[] = [];
       let storedStep: Step = step;
+      let unresolved: StoredStepInfo['unresolved'];
       if (step.kind === 'child') {
-        const key = documentHash(step.workflow);
-        childRows = step.inputs.map((items) => {
-          const id = randomUUID();
-          return { id, workflowId: pipelineWorkflowId(key, id), pipelineKey: key, document: step.workflow, documentHash: key, input: items, mode: 'integrated', parentExecutionId: executionId, parentNode: step.node };
-        });
-        children = childRows.map((c) => ({ executionId: c.id, workflowId: c.workflowId, pipelineKey: c.pipelineKey }));
+        const target = await subWorkflowTarget(step);
+        if ('message' in target) {
+          unresolved = { message: target.message, runs: step.inputs.length };
+          children = [];
+        } else {
+          childRows = step.inputs.map((items) => {
+            const id = randomUUID();
+            return { id, workflowId: pipelineWorkflowId(target.key, id), pipelineKey: target.key, document: target.document, documentHash: target.hash, input: items, mode: 'integrated', parentExecutionId: executionId, parentNode: step.node, ...(target.version !== undefined ? { pipelineVersion: target.version } : {}) };
+          });
+          children = childRows.map((c) => ({ executionId: c.id, workflowId: c.workflowId, pipelineKey: c.pipelineKey }));
+        }
         // The children's items are in their own rows.
         storedStep = { ...step, inputs: [] };
       }
-      const info: StoredStepInfo = { step: storedStep, ...(children ? { children } : {}) };
+      const info: StoredStepInfo = { step: storedStep, ...(children ? { children } : {}), ...(unresolved ? { unresolved } : {}) };
       const stored = await storeStep(pool, {
         executionId,
         seq: next,

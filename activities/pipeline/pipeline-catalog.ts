@@ -93,7 +93,7 @@ function describe(doc: N8nWorkflow) {
   return { name: pipelineName(doc), tags: pipelineTags(doc), trigger: trigger?.kind ?? null, notes: trigger?.notes ?? null, problems: pipelineProblems(doc) };
 }
 
-async function inTransaction<T>(pool: Pool, work: (c: PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: Pool, work: (c: PoolClient) => Promise<T>): Promise<T> {
   const c = await pool.connect();
   try {
     await c.query('BEGIN');
@@ -181,21 +181,6 @@ export async function listPipelineVersions(db: Queryable, id: string): Promise<O
     [id],
   );
   return rows.map((r) => ({ version: r.version, createdAt: r.created_at.toISOString(), createdBy: r.created_by, name: r.name }));
-}
-
-/**
- * Activation pins the latest version, unless it has problems: then nothing
- * changes and the problems are the answer. Deactivation clears the pin.
- */
-export async function setPipelineActive(pool: Pool, id: string, active: boolean, by: string): Promise<{ found: false } | { found: true; problems: PipelineProblem[]; version: number }> {
-  return inTransaction(pool, async (c) => {
-    const { rows } = await c.query<{ latest_version: number; problems: PipelineProblem[] }>('SELECT latest_version, problems FROM pipelines WHERE id = $1 FOR UPDATE', [id]);
-    const row = rows[0];
-    if (!row) return { found: false };
-    if (active && row.problems.length > 0) return { found: true, problems: row.problems, version: row.latest_version };
-    await c.query('UPDATE pipelines SET active = $2, active_version = $3, updated_by = $4, updated_at = now() WHERE id = $1', [id, active, active ? row.latest_version : null, by]);
-    return { found: true, problems: [], version: row.latest_version };
-  });
 }
 
 export async function deletePipeline(db: Queryable, id: string): Promise<boolean> {

@@ -20,6 +20,14 @@ export interface NewExecution {
   readonly mode: PipelineMode;
   readonly parentExecutionId?: string;
   readonly parentNode?: string;
+  /** A stored pipeline's run: the version it is pinned to. */
+  readonly pipelineVersion?: number;
+  /** The node to start from; by default the engine's choice (a Manual Trigger first). */
+  readonly startNode?: string;
+  /** What started it: manual, webhook, schedule, executeWorkflow, forge, retry. */
+  readonly trigger?: string;
+  /** The execution this one retries. */
+  readonly retryOf?: string;
 }
 
 export interface ExecutionRow {
@@ -36,6 +44,9 @@ export interface ExecutionRow {
   readonly error: NodeErrorInfo | null;
   readonly startedAt: string;
   readonly stoppedAt: string | null;
+  readonly pipelineVersion: number | null;
+  readonly trigger: string | null;
+  readonly retryOf: string | null;
 }
 
 export interface ExecutionSource {
@@ -43,6 +54,7 @@ export interface ExecutionSource {
   readonly input: Item[] | null;
   readonly mode: PipelineMode;
   readonly workflowId: string;
+  readonly startNode: string | null;
 }
 
 /** A node run as stored: which node, which of its runs, when the node first ran among the others. */
@@ -55,14 +67,28 @@ export interface StoredNodeRun {
 
 export async function insertExecution(db: Queryable, e: NewExecution): Promise<void> {
   await db.query(
-    `INSERT INTO pipeline_executions (id, workflow_id, pipeline_key, document, document_hash, input, mode, parent_execution_id, parent_node, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'running')
+    `INSERT INTO pipeline_executions (id, workflow_id, pipeline_key, document, document_hash, input, mode, parent_execution_id, parent_node, status, pipeline_version, start_node, trigger, retry_of)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'running', $10, $11, $12, $13)
      ON CONFLICT (id) DO NOTHING`,
-    [e.id, e.workflowId, e.pipelineKey, JSON.stringify(e.document), e.documentHash, e.input === undefined ? null : JSON.stringify(e.input), e.mode, e.parentExecutionId ?? null, e.parentNode ?? null],
+    [
+      e.id,
+      e.workflowId,
+      e.pipelineKey,
+      JSON.stringify(e.document),
+      e.documentHash,
+      e.input === undefined ? null : JSON.stringify(e.input),
+      e.mode,
+      e.parentExecutionId ?? null,
+      e.parentNode ?? null,
+      e.pipelineVersion ?? null,
+      e.startNode ?? null,
+      e.trigger ?? null,
+      e.retryOf ?? null,
+    ],
   );
 }
 
-interface ExecutionDbRow {
+export interface ExecutionDbRow {
   id: string;
   workflow_id: string;
   pipeline_key: string;
@@ -76,11 +102,14 @@ interface ExecutionDbRow {
   error: NodeErrorInfo | null;
   started_at: Date;
   stopped_at: Date | null;
+  pipeline_version: number | null;
+  trigger: string | null;
+  retry_of: string | null;
 }
 
-const EXECUTION_COLUMNS = 'id, workflow_id, pipeline_key, document_hash, mode, parent_execution_id, status, current_seq, wait_till, last_node, error, started_at, stopped_at';
+export const EXECUTION_COLUMNS = 'id, workflow_id, pipeline_key, document_hash, mode, parent_execution_id, status, current_seq, wait_till, last_node, error, started_at, stopped_at, pipeline_version, trigger, retry_of';
 
-function executionOf(r: ExecutionDbRow): ExecutionRow {
+export function executionOf(r: ExecutionDbRow): ExecutionRow {
   return {
     id: r.id,
     workflowId: r.workflow_id,
@@ -95,6 +124,9 @@ function executionOf(r: ExecutionDbRow): ExecutionRow {
     error: r.error,
     startedAt: r.started_at.toISOString(),
     stoppedAt: r.stopped_at?.toISOString() ?? null,
+    pipelineVersion: r.pipeline_version,
+    trigger: r.trigger,
+    retryOf: r.retry_of,
   };
 }
 
@@ -104,12 +136,12 @@ export async function getExecution(db: Queryable, id: string): Promise<Execution
 }
 
 export async function getExecutionSource(db: Queryable, id: string): Promise<ExecutionSource | undefined> {
-  const { rows } = await db.query<{ document: N8nWorkflow; input: Item[] | null; mode: PipelineMode; workflow_id: string }>(
-    'SELECT document, input, mode, workflow_id FROM pipeline_executions WHERE id = $1',
+  const { rows } = await db.query<{ document: N8nWorkflow; input: Item[] | null; mode: PipelineMode; workflow_id: string; start_node: string | null }>(
+    'SELECT document, input, mode, workflow_id, start_node FROM pipeline_executions WHERE id = $1',
     [id],
   );
   const r = rows[0];
-  return r ? { document: r.document, input: r.input, mode: r.mode, workflowId: r.workflow_id } : undefined;
+  return r ? { document: r.document, input: r.input, mode: r.mode, workflowId: r.workflow_id, startNode: r.start_node } : undefined;
 }
 
 export interface ExecutionUpdate {
@@ -201,6 +233,7 @@ const childRecords = (children: readonly NewExecution[]) =>
       mode: e.mode,
       parent_execution_id: e.parentExecutionId ?? null,
       parent_node: e.parentNode ?? null,
+      pipeline_version: e.pipelineVersion ?? null,
     })),
   );
 
@@ -209,9 +242,9 @@ const INSERT_RUNS = `INSERT INTO pipeline_node_runs (execution_id, node, run_ind
   FROM json_to_recordset($3::json) AS r(node text, run_index int, first_order int, status text, start_time double precision, execution_ms int, error json, run json)
   ON CONFLICT (execution_id, node, run_index) DO NOTHING`;
 
-const INSERT_CHILDREN = `INSERT INTO pipeline_executions (id, workflow_id, pipeline_key, document, document_hash, input, mode, parent_execution_id, parent_node, status)
-  SELECT c.id, c.workflow_id, c.pipeline_key, c.document, c.document_hash, c.input, c.mode, c.parent_execution_id, c.parent_node, 'running'
-  FROM json_to_recordset($1::json) AS c(id text, workflow_id text, pipeline_key text, document json, document_hash text, input json, mode text, parent_execution_id text, parent_node text)
+const INSERT_CHILDREN = `INSERT INTO pipeline_executions (id, workflow_id, pipeline_key, document, document_hash, input, mode, parent_execution_id, parent_node, status, pipeline_version, trigger)
+  SELECT c.id, c.workflow_id, c.pipeline_key, c.document, c.document_hash, c.input, c.mode, c.parent_execution_id, c.parent_node, 'running', c.pipeline_version, 'executeWorkflow'
+  FROM json_to_recordset($1::json) AS c(id text, workflow_id text, pipeline_key text, document json, document_hash text, input json, mode text, parent_execution_id text, parent_node text, pipeline_version int)
   ON CONFLICT (id) DO NOTHING`;
 
 /** Up to this much JSON, a step is stored by one statement (one round trip); past it, by a transaction of chunks. */
@@ -240,9 +273,9 @@ export async function storeStep(pool: Pool, s: StepRecord): Promise<boolean> {
          WHERE EXISTS (SELECT 1 FROM s)
          ON CONFLICT (execution_id, node, run_index) DO NOTHING
        ), c AS (
-         INSERT INTO pipeline_executions (id, workflow_id, pipeline_key, document, document_hash, input, mode, parent_execution_id, parent_node, status)
-         SELECT c.id, c.workflow_id, c.pipeline_key, c.document, c.document_hash, c.input, c.mode, c.parent_execution_id, c.parent_node, 'running'
-         FROM json_to_recordset($6::json) AS c(id text, workflow_id text, pipeline_key text, document json, document_hash text, input json, mode text, parent_execution_id text, parent_node text)
+         INSERT INTO pipeline_executions (id, workflow_id, pipeline_key, document, document_hash, input, mode, parent_execution_id, parent_node, status, pipeline_version, trigger)
+         SELECT c.id, c.workflow_id, c.pipeline_key, c.document, c.document_hash, c.input, c.mode, c.parent_execution_id, c.parent_node, 'running', c.pipeline_version, 'executeWorkflow'
+         FROM json_to_recordset($6::json) AS c(id text, workflow_id text, pipeline_key text, document json, document_hash text, input json, mode text, parent_execution_id text, parent_node text, pipeline_version int)
          WHERE EXISTS (SELECT 1 FROM s)
          ON CONFLICT (id) DO NOTHING
        ), u AS (

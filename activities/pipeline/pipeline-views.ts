@@ -20,6 +20,11 @@ export interface ExecutionView {
   readonly lastNode: string | null;
   readonly error: { readonly node: string; readonly message: string; readonly description?: string } | null;
   readonly parentExecutionId: string | null;
+  /** A stored pipeline's run: its id and the version it was pinned to (null for inline documents). */
+  readonly pipelineId: string | null;
+  readonly version: number | null;
+  readonly trigger: string | null;
+  readonly retryOf: string | null;
   readonly nodes: NodesOutput;
 }
 
@@ -58,6 +63,10 @@ export async function executionView(pool: Pool, id: string): Promise<ExecutionVi
     lastNode: row.lastNode,
     error: errorView(row),
     parentExecutionId: row.parentExecutionId,
+    pipelineId: row.pipelineVersion !== null ? row.pipelineKey : null,
+    version: row.pipelineVersion,
+    trigger: row.trigger,
+    retryOf: row.retryOf,
     nodes,
   };
 }

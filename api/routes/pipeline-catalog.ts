@@ -6,14 +6,13 @@
 import { z } from 'zod';
 import {
   createPipeline,
-  deletePipeline,
   getPipeline,
   getPipelineVersion,
   listPipelines,
   listPipelineVersions,
   savePipelineVersion,
-  setPipelineActive,
 } from '../../activities/pipeline/pipeline-catalog';
+import { activatePipeline, deactivatePipeline, removePipeline, type ActivationDeps } from '../../activities/pipeline/pipeline-activation';
 import type { PipelineProblem } from '../../domain/pipeline/stored-pipeline';
 import type { N8nWorkflow } from '../../domain/pipeline/types';
 import type { ApiContext } from '../context';
@@ -65,16 +64,17 @@ const listQuery = z
   .strict();
 
 /** A 422 naming every problem, in the error shape of the API (`issues` carry the node too). */
-export function notActivatable(id: string, problems: readonly PipelineProblem[]): HttpError {
+export function notActivatable(id: string, problems: readonly PipelineProblem[], message = `Pipeline ${id} has problems and cannot be activated`): HttpError {
   return new HttpError(
     422,
     'invalid_request',
-    `Pipeline ${id} has problems and cannot be activated`,
+    message,
     problems.map((p) => ({ path: p.node === null ? 'document' : `nodes.${p.node}`, node: p.node, message: p.message })),
   );
 }
 
 export function pipelineCatalogRoutes(ctx: ApiContext) {
+  const deps: ActivationDeps = { pool: ctx.pool, client: ctx.temporal, taskQueue: ctx.config.temporal.task_queue };
   const by = (principal: { name: string } | undefined) => principal?.name ?? 'anonymous';
   const summary = async (id: string) => {
     const s = await getPipeline(ctx.pool, id);
@@ -157,8 +157,8 @@ export function pipelineCatalogRoutes(ctx: ApiContext) {
       params: pipelineIdParams,
       responses: { 204: { description: 'Deleted' }, 404: { description: 'No such pipeline' } },
       handler: async ({ params, principal }) => {
-        await setPipelineActive(ctx.pool, params.id, false, by(principal));
-        if (!(await deletePipeline(ctx.pool, params.id))) throw new HttpError(404, 'not_found', `No pipeline ${params.id}`);
+        if (!(await deactivatePipeline(deps, params.id, by(principal)))) throw new HttpError(404, 'not_found', `No pipeline ${params.id}`);
+        await removePipeline(deps, params.id);
         return { status: 204 };
       },
     }),
@@ -218,7 +218,7 @@ export function pipelineCatalogRoutes(ctx: ApiContext) {
       params: pipelineIdParams,
       responses: { 200: { description: 'Active', schema: pipelineSummarySchema }, 404: { description: 'No such pipeline' }, 422: { description: 'The latest version has problems (in `issues`)' } },
       handler: async ({ params, principal }) => {
-        const r = await setPipelineActive(ctx.pool, params.id, true, by(principal));
+        const r = await activatePipeline(deps, params.id, by(principal));
         if (!r.found) throw new HttpError(404, 'not_found', `No pipeline ${params.id}`);
         if (r.problems.length > 0) throw notActivatable(params.id, r.problems);
         return { status: 200, body: await summary(params.id) };
@@ -233,8 +233,7 @@ export function pipelineCatalogRoutes(ctx: ApiContext) {
       params: pipelineIdParams,
       responses: { 200: { description: 'Inactive', schema: pipelineSummarySchema }, 404: { description: 'No such pipeline' } },
       handler: async ({ params, principal }) => {
-        const r = await setPipelineActive(ctx.pool, params.id, false, by(principal));
-        if (!r.found) throw new HttpError(404, 'not_found', `No pipeline ${params.id}`);
+        if (!(await deactivatePipeline(deps, params.id, by(principal)))) throw new HttpError(404, 'not_found', `No pipeline ${params.id}`);
         return { status: 200, body: await summary(params.id) };
       },
     }),

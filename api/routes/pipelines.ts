@@ -4,16 +4,13 @@
  * every unsupported node named). The run is the `pipelineRun` workflow; its
  * records in Postgres are what these routes answer with.
  */
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createExecution } from '../../domain/pipeline';
 import { WorkflowValidationError } from '../../domain/pipeline/errors';
 import type { N8nWorkflow } from '../../domain/pipeline/types';
-import { documentHash, pipelineWorkflowId } from '../../activities/pipeline/pipeline-activities';
-import { insertExecution, updateExecution } from '../../activities/pipeline/pipeline-store';
+import { documentHash } from '../../activities/pipeline/pipeline-activities';
 import { executionView, nodeRunsView } from '../../activities/pipeline/pipeline-views';
-import type { PipelineRunInput } from '../../workflows/pipeline/pipeline-run';
-import { WHOOSH_KIND, WHOOSH_PIPELINE, WHOOSH_STATUS_DETAIL, WHOOSH_TRIGGER } from '../../domain/search-attributes';
+import { awaitRun, startPipelineRun, type PipelineStartDeps } from '../../activities/pipeline/start-pipeline';
 import type { ApiContext } from '../context';
 import { HttpError, type FieldIssue } from '../errors';
 import { route } from '../route';
@@ -37,7 +34,7 @@ const workflowSchema = z
   })
   .describe('An n8n workflow as n8n exports it (nodes, connections, settings; other fields are kept)');
 
-const itemSchema = z.looseObject({ json: z.record(z.string(), z.unknown()) });
+export const itemSchema = z.looseObject({ json: z.record(z.string(), z.unknown()) });
 
 const startBody = z
   .object({
@@ -46,14 +43,14 @@ const startBody = z
   })
   .strict();
 
-const startQuery = z
+export const startQuery = z
   .object({
     wait: z.enum(['true', 'false']).default('false').describe('true: answer when the run ends (up to timeoutSeconds)'),
     timeoutSeconds: z.coerce.number().int().min(1).max(300).default(60),
   })
   .strict();
 
-const executionViewSchema = z.object({
+export const executionViewSchema = z.object({
   id: z.string(),
   workflowId: z.string(),
   pipeline: z.string().describe('The stored pipeline id, or the document’s content hash'),
@@ -65,6 +62,10 @@ const executionViewSchema = z.object({
   lastNode: z.string().nullable(),
   error: z.object({ node: z.string(), message: z.string(), description: z.string().optional() }).nullable(),
   parentExecutionId: z.string().nullable(),
+  pipelineId: z.string().nullable().describe('The stored pipeline run (null: an inline document)'),
+  version: z.number().nullable().describe('The stored pipeline version the run was pinned to'),
+  trigger: z.string().nullable().describe('What started the run: manual, webhook, schedule, executeWorkflow, forge, retry'),
+  retryOf: z.string().nullable().describe('The execution this run retries'),
   nodes: z.record(z.string(), z.array(z.array(z.unknown()))).describe('Each node’s last run: a list of outputs, each a list of the items’ json; keys in the order the nodes first ran'),
   temporalUiUrl: z.string().optional(),
 });
@@ -102,13 +103,19 @@ function problemsOf(doc: N8nWorkflow, input: unknown[] | undefined): FieldIssue[
   }
 }
 
+/** The execution view the API answers with (404 when there is no such run). */
+export async function executionViewOf(ctx: ApiContext, id: string) {
+  const v = await executionView(ctx.pool, id);
+  if (!v) throw new HttpError(404, 'not_found', `No pipeline execution ${id}`);
+  const link = temporalUiLink(ctx, v.workflowId);
+  return { ...v, ...(link ? { temporalUiUrl: link } : {}) };
+}
+
+/** What starting a pipeline run needs, from the API's context. */
+export const deps = (ctx: ApiContext): PipelineStartDeps => ({ pool: ctx.pool, client: ctx.temporal, taskQueue: ctx.config.temporal.task_queue });
+
 export function pipelineRoutes(ctx: ApiContext) {
-  const view = async (id: string) => {
-    const v = await executionView(ctx.pool, id);
-    if (!v) throw new HttpError(404, 'not_found', `No pipeline execution ${id}`);
-    const link = temporalUiLink(ctx, v.workflowId);
-    return { ...v, ...(link ? { temporalUiUrl: link } : {}) };
-  };
+  const view = (id: string) => executionViewOf(ctx, id);
 
   return [
     route({
@@ -129,40 +136,11 @@ export function pipelineRoutes(ctx: ApiContext) {
         const problems = problemsOf(doc, body.input);
         if (problems.length > 0) throw new HttpError(400, 'invalid_request', 'The workflow cannot run', problems);
 
-        const id = randomUUID();
         const key = documentHash(doc);
-        const workflowId = pipelineWorkflowId(key, id);
-        await insertExecution(ctx.pool, { id, workflowId, pipelineKey: key, document: doc, documentHash: key, ...(body.input ? { input: body.input as never } : {}), mode: 'manual' });
-        let handle;
-        try {
-          handle = await ctx.temporal.workflow.start('pipelineRun', {
-            workflowId,
-            taskQueue: ctx.config.temporal.task_queue,
-            args: [{ executionId: id, pipelineKey: key, mode: 'manual' } satisfies PipelineRunInput],
-            typedSearchAttributes: [
-              { key: WHOOSH_KIND, value: 'pipeline' },
-              { key: WHOOSH_PIPELINE, value: key },
-              { key: WHOOSH_TRIGGER, value: 'manual' },
-              { key: WHOOSH_STATUS_DETAIL, value: 'running' },
-            ],
-          });
-        } catch (err) {
-          await updateExecution(ctx.pool, id, { status: 'error', stoppedAt: Date.now(), error: { node: '', message: `the run could not start: ${err instanceof Error ? err.message : String(err)}` } });
-          throw err;
-        }
-        if (query.wait === 'false') return { status: 201, body: await view(id) };
-
-        let timer: NodeJS.Timeout | undefined;
-        const ended = await Promise.race([
-          // A failed run is an answer too: its record says how it failed.
-          handle.result().then(
-            () => true,
-            () => true,
-          ),
-          new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), query.timeoutSeconds * 1000))),
-        ]);
-        clearTimeout(timer);
-        const v = await view(id);
+        const { executionId, workflowId } = await startPipelineRun(deps(ctx), { pipelineKey: key, document: doc, mode: 'manual', trigger: 'manual', ...(body.input ? { input: body.input as never } : {}) });
+        if (query.wait === 'false') return { status: 201, body: await view(executionId) };
+        const ended = await awaitRun(ctx.temporal, workflowId, query.timeoutSeconds * 1000);
+        const v = await view(executionId);
         return { status: ended && v.status !== 'running' && v.status !== 'waiting' ? 200 : 202, body: v };
       },
     }),

@@ -1,15 +1,14 @@
 /**
- * The outbox relay: carries accepted webhook deliveries over to Temporal.
- * Kicked right after a delivery is stored (so the usual delay is one start
- * call), and sweeping every `pollMs` for deliveries whose earlier attempt
- * failed — Temporal down or slow — with exponential backoff. Claims are
- * leases in Postgres, so several API processes can relay side by side.
+ * The outbox relay of forge deliveries: carries accepted webhook deliveries
+ * over to Temporal (start or signal the workflow), retrying with exponential
+ * backoff while Temporal is down or slow.
  */
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { claimDue, completeDelivery, retryDelivery, type Delivery } from '../../activities/intake/delivery-store';
 import { carryOut } from '../../activities/intake/intake-starter';
 import type { Logger } from '../../infra/logger';
+import { backoffSeconds, OutboxRelay } from './outbox-relay';
 
 export interface RelayOptions {
   readonly pool: Pool;
@@ -27,47 +26,28 @@ export interface RelayOptions {
   readonly repositoryIds?: () => readonly number[];
 }
 
-const BATCH = 50;
 const LEASE_SECONDS = 30;
 
 export class WebhookRelay {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = false;
+  private readonly outbox: OutboxRelay<Delivery>;
 
-  constructor(private readonly opts: RelayOptions) {}
+  constructor(private readonly opts: RelayOptions) {
+    this.outbox = new OutboxRelay<Delivery>({
+      what: 'webhook',
+      logger: opts.logger,
+      ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+      claim: (limit) => claimDue(opts.pool, limit, LEASE_SECONDS, opts.repositoryIds?.()),
+      carry: (d) => this.relay(d),
+    });
+  }
 
   start(): void {
-    this.timer = setInterval(() => this.kick(), this.opts.pollMs ?? 500);
-    this.kick();
+    this.outbox.start();
   }
 
   /** Process due deliveries now (coalesces with a pass already running). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((err: unknown) => this.opts.logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'webhook relay pass failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
-  }
-
-  private async drain(): Promise<void> {
-    for (;;) {
-      const due = await claimDue(this.opts.pool, BATCH, LEASE_SECONDS, this.opts.repositoryIds?.());
-      if (due.length === 0) return;
-      await Promise.all(due.map((d) => this.relay(d)));
-      if (due.length < BATCH || this.stopped) return;
-    }
+    this.outbox.kick();
   }
 
   private async relay(d: Delivery): Promise<void> {
@@ -80,7 +60,7 @@ export class WebhookRelay {
       );
       await completeDelivery(this.opts.pool, d.id, outcome);
     } catch (err) {
-      const delay = Math.min(60, 2 ** Math.min(d.attempts, 6));
+      const delay = backoffSeconds(d.attempts);
       const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
       this.opts.logger.warn({ delivery: d.id, attempt: d.attempts, retryInSeconds: delay, error: message }, 'Temporal did not take the delivery; will retry');
       await retryDelivery(this.opts.pool, d.id, message, delay);
@@ -88,8 +68,6 @@ export class WebhookRelay {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.outbox.stop();
   }
 }

@@ -5,6 +5,8 @@
  * node, whose `notes` describe the pipeline to MCP clients).
  */
 import { parameterExpressionProblems } from './expression-syntax';
+import { schedulePlan } from './schedule-spec';
+import { WEBHOOK_TYPE, webhookProblems } from './webhook-trigger';
 import type { N8nNode, N8nWorkflow } from './types';
 import { validateWorkflow } from './validate';
 
@@ -32,6 +34,9 @@ export function pipelineProblems(doc: N8nWorkflow): PipelineProblem[] {
     for (const p of parameterExpressionProblems(node.parameters ?? {})) {
       problems.push({ node: node.name, message: `Node "${node.name}": parameter "${p.parameter}": ${p.message}` });
     }
+    if (node.disabled) continue;
+    const own = node.type === WEBHOOK_TYPE ? webhookProblems(node) : node.type === 'n8n-nodes-base.scheduleTrigger' ? schedulePlan(node).problems : [];
+    for (const m of own) problems.push({ node: node.name, message: `Node "${node.name}": ${m}` });
   }
   return problems;
 }

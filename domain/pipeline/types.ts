@@ -195,7 +195,11 @@ export type Step =
    * entry; each: one per item); resume with ChildResult, one output per entry
    * (the child's last node's output 0), or nothing to wait for when wait is false.
    */
-  | { readonly kind: 'child'; readonly node: string; readonly workflow: N8nWorkflow; readonly inputs: Item[][]; readonly wait: boolean };
+  /**
+   * Sub-workflow runs: `workflow` given inline, or (source "database") the
+   * stored pipeline `pipelineId`, whose document the durable run looks up.
+   */
+  | { readonly kind: 'child'; readonly node: string; readonly workflow?: N8nWorkflow; readonly pipelineId?: string; readonly inputs: Item[][]; readonly wait: boolean };
 
 export type ResumeResult =
   | { readonly kind: 'activity'; readonly node: string; readonly result: JsonValue }

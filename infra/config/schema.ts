@@ -283,6 +283,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    pipelines: z
+      .object({
+        /** Ended runs of pipelines older than this are deleted by the retention schedule (daily). */
+        execution_retention_days: z.number().int().min(1).max(36_500).default(30),
+      })
+      .strict()
+      .prefault({}),
     monitoring: z
       .object({
         health_check_interval: z.number().positive().default(10),

@@ -1,15 +1,41 @@
 /**
- * Execute Sub-workflow 1–1.2 with the workflow given inline (source:
- * parameter): mode once (one child run with every item) or each (one child run
- * per item), waiting for the result or not. The child runs as a child workflow
- * (the child step); its last node's output comes back as this node's output,
- * paired with the items it was called with.
+ * Execute Sub-workflow 1–1.3 with the workflow given inline (source:
+ * parameter) or a stored pipeline by id (source: database, `workflowId` a
+ * string or n8n's resource locator { __rl, value, mode }; the durable run looks
+ * up its active, else latest, version): mode once (one child run with every
+ * item) or each (one child run per item), waiting for the result or not. The
+ * child runs as a child workflow (the child step); its last node's output
+ * comes back as this node's output, paired with the items it was called with.
  */
 import { NodeOperationError } from '../errors';
 import type { NodeType } from '../node-type';
 import type { Item, JsonObject, JsonValue, N8nWorkflow, PairedItem } from '../types';
 import { validateWorkflow } from '../validate';
 import { isObject, toJson } from '../values';
+
+/** The id in a workflowId parameter: a string, or the value of n8n's resource locator. */
+function storedId(raw: unknown): string {
+  const value = isObject(raw) && raw.__rl === true ? raw.value : raw;
+  return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+}
+
+function subWorkflowOf(ex: Parameters<NonNullable<NodeType['start']>>[0]): { workflow: N8nWorkflow } | { pipelineId: string } {
+  if ((ex.parameters.source ?? 'database') === 'database') {
+    const id = storedId(ex.param<unknown>('workflowId', 0, ''));
+    if (id === '') throw new NodeOperationError('No sub-workflow to run: "workflowId" is empty');
+    return { pipelineId: id };
+  }
+  const raw = ex.param<unknown>('workflowJson', 0, '');
+  let workflow: N8nWorkflow;
+  try {
+    workflow = (typeof raw === 'string' ? JSON.parse(raw) : raw) as N8nWorkflow;
+  } catch {
+    throw new NodeOperationError('The workflow JSON is not valid JSON', 'Check the "Workflow JSON" parameter');
+  }
+  const problems = validateWorkflow(workflow);
+  if (problems.length) throw new NodeOperationError(`The sub-workflow cannot run: ${problems.map((p) => p.message).join('; ')}`);
+  return { workflow };
+}
 
 interface Pending {
   mode: 'once' | 'each';
@@ -24,23 +50,21 @@ export const executeWorkflow: NodeType = {
   outputs: () => 1,
   parameters: ['operation', 'source', 'workflowId', 'workflowPath', 'workflowJson', 'workflowUrl', 'workflowInputs', 'mode', 'options', 'executionNotice', 'outdatedVersionWarning'],
   check(node) {
+    const problems: string[] = [];
     const source = node.parameters?.source ?? 'database';
-    if (source !== 'parameter') return [`parameter "source" "${String(source)}" is not supported yet: give the sub-workflow inline (source "parameter", "workflowJson")`];
+    if (source === 'database') {
+      if (storedId(node.parameters?.workflowId) === '') problems.push('parameter "workflowId" is empty: name the stored pipeline to run');
+    } else if (source !== 'parameter') {
+      problems.push(`parameter "source" "${String(source)}" is not supported: give the sub-workflow inline (source "parameter") or by id (source "database")`);
+    }
     const mode = node.parameters?.mode ?? 'once';
-    return mode === 'once' || mode === 'each' ? [] : [`parameter "mode" has an unsupported value "${String(mode)}"`];
+    if (mode !== 'once' && mode !== 'each') problems.push(`parameter "mode" has an unsupported value "${String(mode)}"`);
+    return problems;
   },
   start(ex) {
     const mode = ex.node.typeVersion >= 1.1 && ex.parameters.mode === 'each' ? 'each' : 'once';
     const wait = ex.param<Record<string, unknown>>('options', 0, {}).waitForSubWorkflow !== false;
-    const raw = ex.param<unknown>('workflowJson', 0, '');
-    let workflow: N8nWorkflow;
-    try {
-      workflow = (typeof raw === 'string' ? JSON.parse(raw) : raw) as N8nWorkflow;
-    } catch {
-      throw new NodeOperationError('The workflow JSON is not valid JSON', 'Check the "Workflow JSON" parameter');
-    }
-    const problems = validateWorkflow(workflow);
-    if (problems.length) throw new NodeOperationError(`The sub-workflow cannot run: ${problems.map((p) => p.message).join('; ')}`);
+    const target = subWorkflowOf(ex);
     const mapping = ex.parameters.workflowInputs as { mappingMode?: string; value?: unknown } | undefined;
     const childItem = (item: Item, i: number): Item => {
       if (mapping?.mappingMode === 'defineBelow' && mapping.value !== undefined) {
@@ -52,7 +76,7 @@ export const executeWorkflow: NodeType = {
     const items = ex.items.map(childItem);
     const inputs = mode === 'once' ? [items] : items.map((i) => [i]);
     const pending: Pending = { mode, wait };
-    return { step: { kind: 'child', node: ex.node.name, workflow, inputs, wait }, pending: pending as unknown as JsonValue };
+    return { step: { kind: 'child', node: ex.node.name, ...target, inputs, wait }, pending: pending as unknown as JsonValue };
   },
   finish(ex, raw, resume) {
     const pending = raw as unknown as Pending;

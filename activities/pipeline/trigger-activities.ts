@@ -1,0 +1,59 @@
+/**
+ * Activities of the pipeline triggers that run inside Temporal: recording the
+ * run a Schedule Trigger fires (pinned to the active version at that moment,
+ * with an execution id derived from the firing, so a retried activity is the
+ * same run), and the retention prune.
+ */
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import { pipelineWorkflowId, documentHash } from './pipeline-activities';
+import { documentToRun } from './pipeline-catalog';
+import { pruneExecutions } from './pipeline-executions';
+import { insertExecution } from './pipeline-store';
+
+/** A UUID (v4 layout) derived from `key`: the same firing, the same execution id. */
+export function derivedUuid(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export interface ScheduledRun {
+  readonly executionId: string;
+  readonly workflowId: string;
+  readonly pipelineKey: string;
+}
+
+export function createPipelineTriggerActivities(pool: Pool) {
+  return {
+    /** The run a schedule fired, recorded; null when the pipeline is no longer active (a schedule left behind fires for nothing). */
+    async recordScheduledRun(input: { pipelineId: string; node: string; firedBy: string; firedAt: number }): Promise<ScheduledRun | null> {
+      const { rows } = await pool.query<{ active: boolean }>('SELECT active FROM pipelines WHERE id = $1', [input.pipelineId]);
+      if (!rows[0]?.active) return null;
+      const stored = await documentToRun(pool, input.pipelineId);
+      if (!stored || stored.problems.length > 0) return null;
+      const executionId = derivedUuid(input.firedBy);
+      const workflowId = pipelineWorkflowId(input.pipelineId, executionId);
+      const at = new Date(input.firedAt);
+      await insertExecution(pool, {
+        id: executionId,
+        workflowId,
+        pipelineKey: input.pipelineId,
+        document: stored.document,
+        documentHash: documentHash(stored.document),
+        pipelineVersion: stored.version,
+        mode: 'trigger',
+        trigger: 'schedule',
+        startNode: input.node,
+        input: [{ json: { timestamp: at.toISOString(), 'Readable date': at.toUTCString(), Timezone: stored.document.settings?.timezone ?? 'UTC' } }],
+      });
+      return { executionId, workflowId, pipelineKey: input.pipelineId };
+    },
+
+    /** Deletes ended runs older than `days`; the number deleted. */
+    async prunePipelineExecutions(input: { days: number }): Promise<number> {
+      return pruneExecutions(pool, input.days);
+    },
+  };
+}
+
+export type PipelineTriggerActivities = ReturnType<typeof createPipelineTriggerActivities>;
