@@ -15,6 +15,8 @@ import { samplePlan } from '../../simulators/ollama/council-answers';
 import { serveApi } from '../helpers/api-server';
 import { silentLogger } from '../helpers/harness';
 import { OPERATOR_TOKEN, startTeamStage, VIEWER_TOKEN, type TeamStage } from '../team/team-fixture';
+import { eventually } from '../helpers/eventually';
+import { failingDoc, greeterDoc } from '../mcp/mcp-stage';
 import { runCli } from './run-cli';
 
 let s: TeamStage;
@@ -245,4 +247,30 @@ test('pipelines: import (one or many), list, export, activate, deactivate; a dra
   expect(refused.stderr).toContain('Bad');
   expect((await runCli(['pipelines', 'deactivate', ok!.id, '--json'], ops)).json()).toMatchObject({ id: ok!.id, active: false });
   expect((await runCli(['pipelines', 'import', path.join(tmp, 'missing.json')], ops)).code).toBe(2);
+});
+
+test('pipelines run: --input and --wait answer with the result (exit 0); a failed run exits 1; without --wait it only starts', async () => {
+  const tag = randomUUID().slice(0, 6);
+  const ok = (await s.call('/api/v1/pipelines', { method: 'POST', body: JSON.stringify(greeterDoc(`Run ${tag}`, 'greets')) }).then((r) => r.json())) as { id: string };
+  const bad = (await s.call('/api/v1/pipelines', { method: 'POST', body: JSON.stringify(failingDoc(`Fail ${tag}`)) }).then((r) => r.json())) as { id: string };
+  const input = path.join(tmp, 'input.json');
+  writeFileSync(input, JSON.stringify({ who: 'Ada', times: 3 }));
+
+  const run = await runCli(['pipelines', 'run', ok.id, '--input', input, '--wait', '--json'], ops);
+  expect(run.code).toBe(0);
+  expect(run.json()).toMatchObject({ status: 'success', pipelineId: ok.id, nodes: { Greet: [[{ greeting: 'hello Ada x3' }]] } });
+  const human = await runCli(['pipelines', 'run', ok.id, '--input', '-', '--wait'], ops, { stdin: JSON.stringify([{ json: { who: 'Bo', times: 1 } }]) });
+  expect(human.code).toBe(0);
+  expect(human.stdout).toMatch(/status:\s+success/);
+  expect(human.stdout).toContain('hello Bo x1');
+
+  const failed = await runCli(['pipelines', 'run', bad.id, '--input', input, '--wait'], ops);
+  expect(failed.code).toBe(1);
+  expect(failed.stdout).toContain('Refuse: cannot greet Ada');
+
+  const started = await runCli(['pipelines', 'run', ok.id, '--input', input, '--json'], ops);
+  expect(started.code).toBe(0);
+  const { id } = started.json();
+  await eventually(async () => ((await (await s.call(`/api/v1/pipelines/executions/${id}`)).json()) as { status: string }).status === 'success' || undefined, 'the started run', 30_000);
+  expect((await runCli(['pipelines', 'run', ok.id, '--input', path.join(tmp, 'nope.json')], ops)).code).toBe(2);
 });

@@ -10,7 +10,7 @@ import { ToolListChangedNotificationSchema, type CallToolResult } from '@modelco
 import { saveCouncil, savePlan, startRound } from '../../activities/council/council-store';
 import { samplePlan } from '../../simulators/ollama/council-answers';
 import { eventually } from '../helpers/eventually';
-import { greeterDoc, OPERATOR, startMcpStage, VIEWER, type McpStage, type TransportKind } from './mcp-stage';
+import { failingDoc, greeterDoc, OPERATOR, startMcpStage, VIEWER, type McpStage, type TransportKind } from './mcp-stage';
 
 let s: McpStage;
 beforeAll(async () => {
@@ -82,6 +82,31 @@ describe.each<TransportKind>(['http', 'stdio'])('over %s', (kind) => {
     expect((await s.call(`/api/v1/pipelines/${id}/deactivate`, { method: 'POST' })).status).toBe(200);
     await eventually(async () => (changes > seen ? true : undefined), 'tools/list_changed after deactivation', 20_000);
     expect(await names(operator)).toEqual(before);
+  });
+
+  test('a pipeline tool runs the pipeline and answers with its result, reporting progress; a failing one is a tool error', async () => {
+    const tag = randomUUID().slice(0, 6);
+    const okId = await s.importPipeline(greeterDoc(`Hello ${kind} ${tag}`, 'Greets'));
+    const badId = await s.importPipeline(failingDoc(`Refuse ${kind} ${tag}`));
+    for (const id of [okId, badId]) expect((await s.call(`/api/v1/pipelines/${id}/activate`, { method: 'POST' })).status).toBe(200);
+    const operator = await s.connect(kind, OPERATOR);
+    await eventually(async () => ((await names(operator)).includes(`refuse_${kind}_${tag}`) ? true : undefined), 'the pipeline tools', 20_000);
+
+    const result = (await operator.callTool({ name: `hello_${kind}_${tag}`, arguments: { who: 'Ada', times: 2 } })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    expect(JSON.parse(textOf(result))).toEqual([{ greeting: 'hello Ada x2' }]);
+    expect(result.structuredContent).toMatchObject({ status: 'success', output: [{ greeting: 'hello Ada x2' }] });
+
+    const progress: { progress: number; total?: number }[] = [];
+    const tracked = (await operator.callTool({ name: `hello_${kind}_${tag}`, arguments: { who: 'Bo', times: 1 } }, undefined, { onprogress: (p) => void progress.push(p) })) as CallToolResult;
+    expect(JSON.parse(textOf(tracked))).toEqual([{ greeting: 'hello Bo x1' }]);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatchObject({ progress: 2, total: 2 });
+
+    const failed = (await operator.callTool({ name: `refuse_${kind}_${tag}`, arguments: { who: 'Cy', times: 1 } })) as CallToolResult;
+    expect(failed.isError).toBe(true);
+    expect(textOf(failed)).toMatch(/failed at node "Refuse": cannot greet Cy/);
+    for (const id of [okId, badId]) await s.call(`/api/v1/pipelines/${id}/deactivate`, { method: 'POST' });
   });
 
   test('resources: pipeline documents and council artifacts (Markdown) by URI', async () => {

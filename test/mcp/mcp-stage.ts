@@ -93,3 +93,13 @@ export function greeterDoc(name: string, notes: string) {
     settings: { executionOrder: 'v1' },
   };
 }
+
+/** A pipeline tool that always fails: Stop and Error with a message from its input. */
+export function failingDoc(name: string) {
+  const doc = greeterDoc(name, 'Fails on purpose');
+  return {
+    ...doc,
+    nodes: [doc.nodes[0]!, { name: 'Refuse', type: 'n8n-nodes-base.stopAndError', typeVersion: 1, position: [200, 0], parameters: { errorMessage: '={{ "cannot greet " + $json.who }}' } }],
+    connections: { 'When called': { main: [[{ node: 'Refuse', type: 'main', index: 0 }]] } },
+  };
+}
