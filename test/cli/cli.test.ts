@@ -9,11 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { saveCouncil, savePlan, startRound } from '../../activities/council/council-store';
 import { freePort } from '../../infra/ports';
-import { samplePlan } from '../../simulators/ollama/council-answers';
 import { serveApi } from '../helpers/api-server';
 import { silentLogger } from '../helpers/harness';
+import { seedCouncil } from '../helpers/seed-council';
 import { OPERATOR_TOKEN, startTeamStage, VIEWER_TOKEN, type TeamStage } from '../team/team-fixture';
 import { eventually } from '../helpers/eventually';
 import { failingDoc, greeterDoc } from '../mcp/mcp-stage';
@@ -146,22 +145,7 @@ test('teams: list, show, reform and cancel a team the real workflow formed', asy
 });
 
 test('councils: list, show; approve and revise reach the council (409 when its workflow is gone)', async () => {
-  const councilId = randomUUID();
-  const seats = [{ role: 'product_manager' as const, title: 'Product manager', core: true, reasons: ['always'] }];
-  await saveCouncil(s.h.pool, {
-    councilId,
-    workflowId: `council:${s.owner}/${s.repo}#900`,
-    runId: randomUUID(),
-    repositoryId: s.repositoryId,
-    repository: `${s.owner}/${s.repo}`,
-    forge: 'gitea',
-    issue: { number: 900, title: 'Design Brief: invoices', url: 'http://x/900' },
-    status: 'awaiting_decision',
-    quorum: 'core_only',
-    composition: { members: seats, skipped: [] },
-  });
-  await startRound(s.h.pool, { councilId, round: 1, members: seats });
-  await savePlan(s.h.pool, { councilId, round: 1, artifactId: randomUUID(), plan: samplePlan([]), nodeId: 'n', model: 'm' });
+  const { councilId } = await seedCouncil(s.h.pool, { repository: `${s.owner}/${s.repo}`, repositoryId: s.repositoryId, issue: 900, title: 'Design Brief: invoices' });
 
   const list = await runCli(['councils', 'list', '--repository', `${s.owner}/${s.repo}`, '--json'], viewer);
   expect(list.json()).toEqual([expect.objectContaining({ id: councilId, status: 'awaiting_decision' })]);

@@ -7,9 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { saveCouncil, savePlan, startRound } from '../../activities/council/council-store';
-import { samplePlan } from '../../simulators/ollama/council-answers';
 import { eventually } from '../helpers/eventually';
+import { seedCouncil } from '../helpers/seed-council';
 import { failingDoc, greeterDoc, OPERATOR, startMcpStage, VIEWER, type McpStage, type TransportKind } from './mcp-stage';
 
 let s: McpStage;
@@ -100,8 +99,11 @@ describe.each<TransportKind>(['http', 'stdio'])('over %s', (kind) => {
     const progress: { progress: number; total?: number }[] = [];
     const tracked = (await operator.callTool({ name: `hello_${kind}_${tag}`, arguments: { who: 'Bo', times: 1 } }, undefined, { onprogress: (p) => void progress.push(p) })) as CallToolResult;
     expect(JSON.parse(textOf(tracked))).toEqual([{ greeting: 'hello Bo x1' }]);
+    // The last notification may reach the SDK's client after the result it precedes (it dispatches
+    // notifications a microtask later and drops progress for answered requests), so only the first is certain.
     expect(progress.length).toBeGreaterThan(0);
-    expect(progress.at(-1)).toMatchObject({ progress: 2, total: 2 });
+    expect(progress[0]).toMatchObject({ progress: 0, total: 2 });
+    expect(progress.map((p) => p.progress)).toEqual([...progress.map((p) => p.progress)].sort());
 
     const failed = (await operator.callTool({ name: `refuse_${kind}_${tag}`, arguments: { who: 'Cy', times: 1 } })) as CallToolResult;
     expect(failed.isError).toBe(true);
@@ -113,23 +115,7 @@ describe.each<TransportKind>(['http', 'stdio'])('over %s', (kind) => {
     const tag = randomUUID().slice(0, 6);
     const doc = greeterDoc(`Doc ${tag}`, 'notes');
     const id = await s.importPipeline(doc);
-    const councilId = randomUUID();
-    const artifactId = randomUUID();
-    const seats = [{ role: 'product_manager' as const, title: 'Product manager', core: true, reasons: ['always'] }];
-    await saveCouncil(s.h.pool, {
-      councilId,
-      workflowId: `council:mcp/${tag}#1`,
-      runId: randomUUID(),
-      repositoryId: 0,
-      repository: `mcp/${tag}`,
-      forge: 'gitea',
-      issue: { number: 1, title: 'Design Brief: search', url: 'http://x/1' },
-      status: 'awaiting_decision',
-      quorum: 'core_only',
-      composition: { members: seats, skipped: [] },
-    });
-    await startRound(s.h.pool, { councilId, round: 1, members: seats });
-    await savePlan(s.h.pool, { councilId, round: 1, artifactId, plan: samplePlan([]), nodeId: 'n', model: 'm' });
+    const { councilId, artifactId } = await seedCouncil(s.h.pool, { repository: `mcp/${tag}`, issue: 1, title: 'Design Brief: search' });
 
     const viewer = await s.connect(kind, VIEWER);
     const { resources } = await viewer.listResources();
