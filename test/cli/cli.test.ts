@@ -66,6 +66,9 @@ test('an unreachable API and a refused token exit 3 with a message', async () =>
   expect(bad.code).toBe(3);
   expect(bad.stderr).toContain('unauthorized');
   expect(bad.stdout).toBe('');
+  const mcp = await runCli(['mcp'], { WHOOSH_URL: s.api.url, WHOOSH_TOKEN: 'not-a-valid-token-at-all' });
+  expect(mcp.code).toBe(3);
+  expect(mcp.stdout).toBe('');
 
   const forbidden = await runCli(['agents', 'add', 'nope', '--endpoint', 'http://127.0.0.1:9', '--model', 'm'], viewer);
   expect(forbidden.code).toBe(3);

@@ -5,8 +5,11 @@
  * announced, tool errors carry the API's message, resources read by URI.
  */
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { createMcpSession } from '../../api/mcp/whoosh-mcp';
+import { WhooshClient } from '../../cli/api-client';
 import { eventually } from '../helpers/eventually';
 import { seedCouncil } from '../helpers/seed-council';
 import { failingDoc, greeterDoc, OPERATOR, startMcpStage, VIEWER, type McpStage, type TransportKind } from './mcp-stage';
@@ -152,4 +155,35 @@ test('HTTP: no token or a bad one is refused with 401; a session is bound to the
   const list = { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} };
   expect((await post(OPERATOR, list, { 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' })).status).toBe(403);
   expect((await post(VIEWER, list, { 'mcp-session-id': 'no-such-session' })).status).toBe(404);
+});
+
+test('a pipeline still running when the wait ends answers with its execution id and a dashboard link, not an error', async () => {
+  const tag = randomUUID().slice(0, 6);
+  const doc = greeterDoc(`Slow ${tag}`, 'Takes its time');
+  const slow = {
+    ...doc,
+    nodes: [doc.nodes[0]!, { name: 'Pause', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [200, 0], webhookId: `pause-${tag}`, parameters: { amount: 30, unit: 'seconds' } }],
+    connections: { 'When called': { main: [[{ node: 'Pause', type: 'main', index: 0 }]] } },
+  };
+  const id = await s.importPipeline(slow);
+  expect((await s.call(`/api/v1/pipelines/${id}/activate`, { method: 'POST' })).status).toBe(200);
+  // The core in-process over the SDK's in-memory transport, with a short wait (the transports' is 300 s).
+  const session = createMcpSession({ client: new WhooshClient({ baseUrl: s.api.url, token: OPERATOR }), role: 'operator', dashboardUrl: 'http://dash.test/', runWaitSeconds: 1, pollMs: 60_000 });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await session.server.connect(serverSide);
+  const client = new Client({ name: 'in-memory', version: '1' });
+  await client.connect(clientSide);
+  try {
+    const result = (await client.callTool({ name: `slow_${tag}`, arguments: { who: 'Di', times: 1 } })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    const { executionId, status, url } = result.structuredContent as { executionId: string; status: string; url: string };
+    expect(status).toBe('waiting');
+    expect(url).toMatch(/^http:\/\/dash\.test\/executions\/pipeline%3A/);
+    expect(textOf(result)).toContain(`execution ${executionId}`);
+    await s.call(`/api/v1/pipelines/executions/${executionId}/cancel`, { method: 'POST' });
+  } finally {
+    await client.close();
+    session.stop();
+    await s.call(`/api/v1/pipelines/${id}/deactivate`, { method: 'POST' });
+  }
 });
