@@ -2,13 +2,23 @@
  * Temporal Schedules WHOOSH keeps: created at start, updated when the config
  * changes their interval, so a restart never duplicates them.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { listRepositories, type Repository } from '../activities/intake/repository-store';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { WhooshKind } from '../domain/kinds';
 import { WHOOSH_KIND, WHOOSH_REPOSITORY } from '../domain/search-attributes';
 import type { WhooshConfig } from './config';
+
+/** Creates the schedule, or updates its spec and action when it exists (a restart never duplicates it). */
+export async function upsertSchedule(client: Client, options: ScheduleOptions): Promise<void> {
+  try {
+    await client.schedule.create(options);
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(options.scheduleId).update((prev) => ({ ...prev, spec: options.spec, action: options.action }));
+  }
+}
 
 export const AGENT_HEALTH_SCHEDULE = 'whoosh-agent-health';
 
@@ -21,18 +31,13 @@ export async function ensureSchedules(client: Client, config: WhooshConfig): Pro
     workflowRunTimeout: '1m',
     typedSearchAttributes: new TypedSearchAttributes([{ key: WHOOSH_KIND, value: 'agent-health' satisfies WhooshKind }]),
   };
-  try {
-    await client.schedule.create({
-      scheduleId: AGENT_HEALTH_SCHEDULE,
-      spec,
-      action,
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' },
-      state: { note: 'Checks every agent node: /api/version, /api/tags, /api/ps' },
-    });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(AGENT_HEALTH_SCHEDULE).update((prev) => ({ ...prev, spec, action }));
-  }
+  await upsertSchedule(client, {
+    scheduleId: AGENT_HEALTH_SCHEDULE,
+    spec,
+    action,
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' },
+    state: { note: 'Checks every agent node: /api/version, /api/tags, /api/ps' },
+  });
   await ensureRetentionSchedule(client, config);
 }
 
@@ -48,18 +53,13 @@ export async function ensureRetentionSchedule(client: Client, config: WhooshConf
     args: [{ days: config.pipelines.execution_retention_days }],
     workflowRunTimeout: '30m',
   };
-  try {
-    await client.schedule.create({
-      scheduleId: PIPELINE_RETENTION_SCHEDULE,
-      spec,
-      action,
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
-      state: { note: `Deletes pipeline runs that ended more than ${config.pipelines.execution_retention_days} days ago` },
-    });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(PIPELINE_RETENTION_SCHEDULE).update((prev) => ({ ...prev, spec, action }));
-  }
+  await upsertSchedule(client, {
+    scheduleId: PIPELINE_RETENTION_SCHEDULE,
+    spec,
+    action,
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
+    state: { note: `Deletes pipeline runs that ended more than ${config.pipelines.execution_retention_days} days ago` },
+  });
 }
 
 export const repositoryScheduleId = (repositoryId: number): string => `whoosh-sync-${repositoryId}`;
@@ -83,18 +83,13 @@ export async function ensureRepositorySchedule(client: Client, config: WhooshCon
       { key: WHOOSH_REPOSITORY, value: `${repo.owner}/${repo.name}` },
     ]),
   };
-  try {
-    await client.schedule.create({
-      scheduleId,
-      spec,
-      action,
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' },
-      state: { note: `Issue sync of ${repo.kind}:${repo.owner}/${repo.name}` },
-    });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
-  }
+  await upsertSchedule(client, {
+    scheduleId,
+    spec,
+    action,
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' },
+    state: { note: `Issue sync of ${repo.kind}:${repo.owner}/${repo.name}` },
+  });
 }
 
 export async function deleteRepositorySchedule(client: Client, repositoryId: number): Promise<void> {

@@ -4,6 +4,7 @@
  * summary comment. Every write is an upsert keyed by ids the workflow chose,
  * so a retried activity writes the same rows again rather than new ones.
  */
+import { inTransaction } from '../transaction';
 import type { Pool, PoolClient } from 'pg';
 import type { Artifact, ArtifactKind, KickoffPlan, MemberArtifact } from '../../domain/council/artifacts';
 import type { CouncilRoleId } from '../../domain/council/compose-council';
@@ -80,21 +81,6 @@ export interface CouncilStatusPatch {
   readonly error?: string;
   readonly decision?: CouncilDecision;
   readonly tasks?: readonly TaskIssueRef[];
-}
-
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }
 
 export async function saveCouncil(db: Queryable, c: CouncilRecord): Promise<void> {

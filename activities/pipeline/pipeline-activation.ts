@@ -6,10 +6,11 @@
  * deleting removes the schedules too.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { PipelineProblem } from '../../domain/pipeline/stored-pipeline';
+import { pipelineProblems, type PipelineProblem } from '../../domain/pipeline/stored-pipeline';
 import type { N8nWorkflow } from '../../domain/pipeline/types';
 import { webhookEndpoints } from '../../domain/pipeline/webhook-trigger';
-import { deletePipeline, inTransaction } from './pipeline-catalog';
+import { inTransaction } from '../transaction';
+import { deletePipeline } from './pipeline-catalog';
 import { applySchedules, deleteSchedules, pauseSchedules, type ScheduleDeps } from './pipeline-schedules';
 
 export interface ActivationDeps extends ScheduleDeps {
@@ -61,8 +62,14 @@ export async function activatePipeline(deps: ActivationDeps, id: string, by: str
   return inTransaction<ActivationResult>(deps.pool, async (c) => {
     const row = await lock(c, id);
     if (!row) return { found: false };
-    if (row.problems.length > 0) return { found: true, problems: row.problems };
     const doc = (await documentOf(c, id, row.latest_version))!;
+    // Checked again with this code's node types (a draft saved before an upgrade may be fine now), and kept.
+    const problems = pipelineProblems(doc);
+    if (JSON.stringify(problems) !== JSON.stringify(row.problems)) {
+      await c.query('UPDATE pipelines SET problems = $2 WHERE id = $1', [id, JSON.stringify(problems)]);
+      await c.query('UPDATE pipeline_versions SET problems = $3 WHERE pipeline_id = $1 AND version = $2', [id, row.latest_version, JSON.stringify(problems)]);
+    }
+    if (problems.length > 0) return { found: true, problems };
     const conflicts = await registerWebhooks(c, id, doc);
     if (conflicts.length > 0) throw new ActivationConflict(conflicts);
     await c.query('UPDATE pipelines SET active = true, active_version = $2, updated_by = $3, updated_at = now() WHERE id = $1', [id, row.latest_version, by]);

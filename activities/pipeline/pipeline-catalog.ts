@@ -10,6 +10,7 @@ import type { Pool, PoolClient } from 'pg';
 import { pipelineName, pipelineProblems, pipelineTags, pipelineTrigger, type PipelineProblem, type TriggerKind } from '../../domain/pipeline/stored-pipeline';
 import type { ExecutionStatus, N8nWorkflow } from '../../domain/pipeline/types';
 import type { Keyset } from '../newest-first';
+import { inTransaction } from '../transaction';
 
 type Queryable = Pool | PoolClient;
 
@@ -93,21 +94,6 @@ function describe(doc: N8nWorkflow) {
   return { name: pipelineName(doc), tags: pipelineTags(doc), trigger: trigger?.kind ?? null, notes: trigger?.notes ?? null, problems: pipelineProblems(doc) };
 }
 
-export async function inTransaction<T>(pool: Pool, work: (c: PoolClient) => Promise<T>): Promise<T> {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    const result = await work(c);
-    await c.query('COMMIT');
-    return result;
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    c.release();
-  }
-}
-
 /** A new pipeline with `doc` as its version 1 (invalid documents are saved too: as drafts). */
 export async function createPipeline(pool: Pool, doc: N8nWorkflow, by: string, id = newPipelineId()): Promise<SavedVersion> {
   const d = describe(doc);
@@ -188,14 +174,19 @@ export async function deletePipeline(db: Queryable, id: string): Promise<boolean
   return (rowCount ?? 0) > 0;
 }
 
-/** The document a run of pipeline `id` uses: `version`, else the active one, else the latest. */
+/**
+ * The document a run of pipeline `id` uses: `version`, else the active one,
+ * else the latest; with its problems as this code sees them (node types
+ * added since it was saved count).
+ */
 export async function documentToRun(db: Queryable, id: string, version?: number): Promise<{ version: number; document: N8nWorkflow; problems: PipelineProblem[] } | undefined> {
-  const { rows } = await db.query<{ version: number; document: N8nWorkflow; problems: PipelineProblem[] }>(
-    `SELECT v.version, v.document, v.problems FROM pipelines p JOIN pipeline_versions v ON v.pipeline_id = p.id
+  const { rows } = await db.query<{ version: number; document: N8nWorkflow }>(
+    `SELECT v.version, v.document FROM pipelines p JOIN pipeline_versions v ON v.pipeline_id = p.id
      AND v.version = COALESCE($2::int, p.active_version, p.latest_version) WHERE p.id = $1`,
     [id, version ?? null],
   );
-  return rows[0];
+  const r = rows[0];
+  return r ? { version: r.version, document: r.document, problems: pipelineProblems(r.document) } : undefined;
 }
 
 /** Active pipelines whose pinned version has an enabled node of `type` (e.g. 'whoosh.forgeTrigger'), with that version's document. */

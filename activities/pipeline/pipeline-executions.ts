@@ -9,6 +9,7 @@ import type { Pool } from 'pg';
 import { retryFromFailedNode } from '../../domain/pipeline/retry-from-failed';
 import type { EngineState, ExecutionStatus } from '../../domain/pipeline/types';
 import type { Keyset } from '../newest-first';
+import { inTransaction } from '../transaction';
 import { pipelineWorkflowId } from './pipeline-activities';
 import { EXECUTION_COLUMNS, executionOf, getExecution, getExecutionSource, getNodeRuns, getStep, insertExecution, type ExecutionDbRow, type ExecutionRow, type NewExecution, type StoredNodeRun } from './pipeline-store';
 import { PipelineNotFoundError, startPipelineRun, startRecordedRun, type PipelineStartDeps, type StartedRun } from './start-pipeline';
@@ -65,9 +66,7 @@ export async function seedRetryFromFailedNode(pool: Pool, failedId: string, exec
   const plan = retryFromFailedNode(stored.state, runs.filter((r) => r.node === failedNode).map((r) => r.run), execution.id);
   if (!plan.ok) return plan;
   const kept = runs.filter((r) => !(r.node === plan.drop.node && r.runIndex === plan.drop.runIndex));
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
+  await inTransaction(pool, async (c) => {
     await insertExecution(c, execution);
     await c.query(`INSERT INTO pipeline_states (execution_id, seq, state, step) VALUES ($1, 1, $2, $3)`, [execution.id, JSON.stringify(plan.state), JSON.stringify({ step: { kind: 'retry', of: failedId, node: plan.drop.node } })]);
     await c.query(
@@ -77,13 +76,7 @@ export async function seedRetryFromFailedNode(pool: Pool, failedId: string, exec
       [execution.id, failedId, kept.map((r: StoredNodeRun) => r.node), kept.map((r) => r.runIndex)],
     );
     await c.query(`UPDATE pipeline_executions SET current_seq = 1, last_node = $2 WHERE id = $1`, [execution.id, plan.state.lastNodeExecuted ?? null]);
-    await c.query('COMMIT');
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    c.release();
-  }
+  });
   return { ok: true, execution };
 }
 

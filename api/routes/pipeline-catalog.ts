@@ -14,6 +14,7 @@ import {
 } from '../../activities/pipeline/pipeline-catalog';
 import { activatePipeline, deactivatePipeline, removePipeline, type ActivationDeps } from '../../activities/pipeline/pipeline-activation';
 import type { PipelineProblem } from '../../domain/pipeline/stored-pipeline';
+import { BUILT_IN_TEMPLATES, TEMPLATE_NAMES, templatePipeline } from '../../domain/pipeline/templates';
 import type { N8nWorkflow } from '../../domain/pipeline/types';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
@@ -117,6 +118,21 @@ export function pipelineCatalogRoutes(ctx: ApiContext) {
         const items = [];
         for (const doc of raw) items.push(await createPipeline(ctx.pool, doc, by(principal)));
         return { status: 201, body: { items } };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/pipelines/from-template',
+      summary: 'Create a pipeline from a shipped template (workflows.templates): an LLM step per stage, an approval between stages',
+      tag: 'pipelines',
+      auth: 'operator',
+      body: z.object({ template: z.enum(TEMPLATE_NAMES), name: z.string().trim().min(1).max(200).optional() }).strict(),
+      responses: { 201: { description: 'Stored as version 1', schema: savedSchema } },
+      handler: async ({ body, principal }) => {
+        const template = ctx.config.workflows.templates[body.template] ?? BUILT_IN_TEMPLATES[body.template];
+        const specializations = Object.fromEntries(Object.entries(ctx.config.agents).map(([id, a]) => [id, a.specialization]));
+        const doc = templatePipeline(body.template, template, specializations, body.name);
+        return { status: 201, body: await createPipeline(ctx.pool, doc, by(principal)) };
       },
     }),
     route({

@@ -9,14 +9,14 @@ import { z } from 'zod';
 import { deleteExecution, listPipelineExecutions, retryExecution, RetryRefusedError } from '../../activities/pipeline/pipeline-executions';
 import { getPipeline } from '../../activities/pipeline/pipeline-catalog';
 import { getExecution } from '../../activities/pipeline/pipeline-store';
-import { awaitRun, PipelineNotFoundError, PipelineNotRunnableError, startStoredPipeline, type StartedRun } from '../../activities/pipeline/start-pipeline';
+import { PipelineNotFoundError, PipelineNotRunnableError, startStoredPipeline, type StartedRun } from '../../activities/pipeline/start-pipeline';
 import type { Item } from '../../domain/pipeline/types';
 import type { ApiContext } from '../context';
 import { HttpError } from '../errors';
 import { cursorSchema, nextCursor } from '../pagination';
 import { route } from '../route';
 import { notActivatable, pipelineIdParams } from './pipeline-catalog';
-import { deps, executionViewOf, executionViewSchema, itemSchema, startQuery } from './pipelines';
+import { deps, executionViewOf, executionViewSchema, itemSchema, runAnswer, startQuery } from './pipelines';
 
 const STATUSES = ['success', 'error', 'waiting', 'running', 'canceled'] as const;
 const TRIGGERS = ['manual', 'webhook', 'schedule', 'executeWorkflow', 'forge', 'retry'] as const;
@@ -45,13 +45,7 @@ const executionSummarySchema = z.object({
 });
 
 export function pipelineRunRoutes(ctx: ApiContext) {
-  /** The run as the API shows it, once it ended or after `wait` seconds; 201 when not waited for, 202 while still running. */
-  const answer = async (started: StartedRun, wait: boolean, timeoutSeconds: number) => {
-    if (!wait) return { status: 201, body: await executionViewOf(ctx, started.executionId) };
-    const ended = await awaitRun(ctx.temporal, started.workflowId, timeoutSeconds * 1000);
-    const v = await executionViewOf(ctx, started.executionId);
-    return { status: ended && v.status !== 'running' && v.status !== 'waiting' ? 200 : 202, body: v };
-  };
+  const answer = (started: StartedRun, wait: boolean, timeoutSeconds: number) => runAnswer(ctx, started, wait, timeoutSeconds);
 
   return [
     route({

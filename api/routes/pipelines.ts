@@ -10,7 +10,7 @@ import { WorkflowValidationError } from '../../domain/pipeline/errors';
 import type { N8nWorkflow } from '../../domain/pipeline/types';
 import { documentHash } from '../../activities/pipeline/pipeline-activities';
 import { executionView, nodeRunsView } from '../../activities/pipeline/pipeline-views';
-import { awaitRun, startPipelineRun, type PipelineStartDeps } from '../../activities/pipeline/start-pipeline';
+import { awaitRun, startPipelineRun, type PipelineStartDeps, type StartedRun } from '../../activities/pipeline/start-pipeline';
 import type { ApiContext } from '../context';
 import { HttpError, type FieldIssue } from '../errors';
 import { route } from '../route';
@@ -111,6 +111,14 @@ export async function executionViewOf(ctx: ApiContext, id: string) {
   return { ...v, ...(link ? { temporalUiUrl: link } : {}) };
 }
 
+/** A started run as the API answers: 201 at once, or (wait) 200 once it ended within the timeout, else 202 with the run so far. */
+export async function runAnswer(ctx: ApiContext, started: StartedRun, wait: boolean, timeoutSeconds: number) {
+  if (!wait) return { status: 201, body: await executionViewOf(ctx, started.executionId) };
+  const ended = await awaitRun(ctx.temporal, started.workflowId, timeoutSeconds * 1000);
+  const v = await executionViewOf(ctx, started.executionId);
+  return { status: ended && v.status !== 'running' && v.status !== 'waiting' ? 200 : 202, body: v };
+}
+
 /** What starting a pipeline run needs, from the API's context. */
 export const deps = (ctx: ApiContext): PipelineStartDeps => ({ pool: ctx.pool, client: ctx.temporal, taskQueue: ctx.config.temporal.task_queue });
 
@@ -137,11 +145,8 @@ export function pipelineRoutes(ctx: ApiContext) {
         if (problems.length > 0) throw new HttpError(400, 'invalid_request', 'The workflow cannot run', problems);
 
         const key = documentHash(doc);
-        const { executionId, workflowId } = await startPipelineRun(deps(ctx), { pipelineKey: key, document: doc, mode: 'manual', trigger: 'manual', ...(body.input ? { input: body.input as never } : {}) });
-        if (query.wait === 'false') return { status: 201, body: await view(executionId) };
-        const ended = await awaitRun(ctx.temporal, workflowId, query.timeoutSeconds * 1000);
-        const v = await view(executionId);
-        return { status: ended && v.status !== 'running' && v.status !== 'waiting' ? 200 : 202, body: v };
+        const started = await startPipelineRun(deps(ctx), { pipelineKey: key, document: doc, mode: 'manual', trigger: 'manual', ...(body.input ? { input: body.input as never } : {}) });
+        return runAnswer(ctx, started, query.wait === 'true', query.timeoutSeconds);
       },
     }),
     route({

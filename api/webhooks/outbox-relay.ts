@@ -5,7 +5,20 @@
  * leases in Postgres (the claim function's), so several processes can relay
  * side by side; what a relay does with each claimed row is `carry`'s.
  */
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
 import type { Logger } from '../../infra/logger';
+
+/** What a relay that carries rows over to Temporal is given. */
+export interface RelayBaseOptions {
+  readonly pool: Pool;
+  readonly client: Client;
+  readonly taskQueue: string;
+  readonly logger: Logger;
+  readonly pollMs?: number;
+  /** Deadline of one call to Temporal. */
+  readonly callTimeoutMs?: number;
+}
 
 export interface OutboxOptions<T> {
   /** Claims up to `limit` due rows (leased, so no other relay takes them meanwhile). */

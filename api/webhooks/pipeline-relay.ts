@@ -5,22 +5,11 @@
  * crash is the same run. While Temporal is away the request waits and is
  * tried again with backoff; a request whose pipeline is gone fails for good.
  */
-import type { Client } from '@temporalio/client';
-import type { Pool } from 'pg';
 import { claimDueRequests, failRequest, markRequestStarted, retryRequest, type StoredRequest } from '../../activities/pipeline/pipeline-requests';
 import { PipelineNotFoundError, PipelineNotRunnableError, startStoredPipeline } from '../../activities/pipeline/start-pipeline';
-import type { Logger } from '../../infra/logger';
-import { backoffSeconds, OutboxRelay } from './outbox-relay';
+import { backoffSeconds, OutboxRelay, type RelayBaseOptions } from './outbox-relay';
 
-export interface PipelineRelayOptions {
-  readonly pool: Pool;
-  readonly client: Client;
-  readonly taskQueue: string;
-  readonly logger: Logger;
-  readonly pollMs?: number;
-  /** Deadline of one start call to Temporal. */
-  readonly callTimeoutMs?: number;
-  /** Relay only these pipelines' requests (tests that share the outbox); a production relay takes all. */
+export interface PipelineRelayOptions extends RelayBaseOptions {  /** Relay only these pipelines' requests (tests that share the outbox); a production relay takes all. */
   readonly pipelineIds?: () => readonly string[];
 }
 

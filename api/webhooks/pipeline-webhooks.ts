@@ -9,6 +9,7 @@
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { Pool } from 'pg';
 import { noCredentials, type ResolveCredential } from '../../activities/pipeline/credentials';
 import { findActiveWebhook, findTestWebhook, recordRequest } from '../../activities/pipeline/pipeline-requests';
@@ -28,8 +29,9 @@ const same = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-async function authorized(auth: WebhookAuth, req: Request, resolve: ResolveCredential): Promise<void> {
-  if (auth.kind === 'none') return;
+/** Checks the call against the node's credential; the header that carried the secret, which must not reach run data. */
+async function authorized(auth: WebhookAuth, req: Request, resolve: ResolveCredential): Promise<string | undefined> {
+  if (auth.kind === 'none') return undefined;
   const credential = auth.credentialId ? await resolve(auth.credentialId) : undefined;
   // A credential that cannot be read is the server's problem, not the caller's: n8n answers 500 too.
   if (!credential) throw new HttpError(500, 'internal', 'No authentication data is available for this webhook');
@@ -38,11 +40,12 @@ async function authorized(auth: WebhookAuth, req: Request, resolve: ResolveCrede
     const [user, ...rest] = match ? Buffer.from(match[1]!, 'base64').toString('utf8').split(':') : [];
     const ok = user !== undefined && same(user, String(credential.data.user ?? '')) && same(rest.join(':'), String(credential.data.password ?? ''));
     if (!ok) throw new HttpError(401, 'unauthorized', 'Authorization is required');
-    return;
+    return 'authorization';
   }
   const name = String(credential.data.name ?? '').toLowerCase();
   const given = req.headers[name];
   if (name === '' || typeof given !== 'string' || !same(given, String(credential.data.value ?? ''))) throw new HttpError(403, 'forbidden', 'Authorization data is wrong');
+  return name;
 }
 
 function bodyOf(req: Request): JsonValue {
@@ -87,6 +90,19 @@ function send(res: Response, reply: NonNullable<Reply>): void {
 
 export function pipelineWebhookRouter(ctx: ApiContext, test: boolean): Router {
   const router = express.Router({ caseSensitive: true });
+  // Anyone may call a webhook, and each call is a row: a limit per client, as for the API.
+  router.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: ctx.config.security.rate_limit_per_minute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, res, next) => {
+        res.setHeader('Retry-After', '60');
+        next(new HttpError(429, 'rate_limited', 'Too many webhook calls from this client; retry later'));
+      },
+    }),
+  );
   router.use(whileDbDown(ctx.dbHealth));
   router.use(express.raw({ type: () => true, limit: ctx.config.server.body_limit }));
   router.use((req, res, next) => {
@@ -99,7 +115,8 @@ export function pipelineWebhookRouter(ctx: ApiContext, test: boolean): Router {
     const target = await (test ? findTestWebhook : findActiveWebhook)(ctx.pool, method, path);
     if (!target) throw new HttpError(404, 'not_found', `The requested webhook "${method} ${path}" is not registered`);
     const { endpoint } = target;
-    await authorized(endpoint.auth, req, ctx.resolveCredential ?? noCredentials);
+    const secretHeader = await authorized(endpoint.auth, req, ctx.resolveCredential ?? noCredentials);
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== secretHeader));
     const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}/${path}`;
     const executionId = randomUUID();
     // Stored before anything is answered: from here on the call is not lost.
@@ -109,7 +126,7 @@ export function pipelineWebhookRouter(ctx: ApiContext, test: boolean): Router {
       node: endpoint.node,
       test,
       executionId,
-      input: [webhookItem({ method, headers: req.headers, query: req.query as Record<string, unknown>, body: bodyOf(req), url, test })],
+      input: [webhookItem({ method, headers, query: req.query as Record<string, unknown>, body: bodyOf(req), url, test })],
     });
     ctx.pipelineRelay?.kick();
     res.setHeader('x-whoosh-execution-id', executionId);

@@ -3,22 +3,11 @@
  * over to Temporal (start or signal the workflow), retrying with exponential
  * backoff while Temporal is down or slow.
  */
-import type { Client } from '@temporalio/client';
-import type { Pool } from 'pg';
 import { claimDue, completeDelivery, retryDelivery, type Delivery } from '../../activities/intake/delivery-store';
 import { carryOut } from '../../activities/intake/intake-starter';
-import type { Logger } from '../../infra/logger';
-import { backoffSeconds, OutboxRelay } from './outbox-relay';
+import { backoffSeconds, OutboxRelay, type RelayBaseOptions } from './outbox-relay';
 
-export interface RelayOptions {
-  readonly pool: Pool;
-  readonly client: Client;
-  readonly taskQueue: string;
-  readonly logger: Logger;
-  readonly pollMs?: number;
-  /** Deadline of one call to Temporal. */
-  readonly callTimeoutMs?: number;
-  /**
+export interface RelayOptions extends RelayBaseOptions {  /**
    * Relay only the deliveries of these repositories (read on every pass).
    * For tests, where relays of several files share one outbox but serve
    * different task queues; a production relay takes every delivery.

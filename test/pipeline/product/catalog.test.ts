@@ -125,3 +125,27 @@ test('the list pages newest first and filters by active and tag; delete removes 
   expect((await s.call('/api/v1/pipelines/not-an-id')).status).toBe(400);
   expect((await post('/api/v1/pipelines', { name: 'no nodes' })).status).toBe(400);
 });
+
+test('a pipeline from a shipped template: an LLM step per stage, an approval between stages', async () => {
+  const res = await post('/api/v1/pipelines/from-template', { template: 'web_development', name: 'Feature X' });
+  expect(res.status).toBe(201);
+  const { id } = await readJson(res);
+  const detail = await get(`/api/v1/pipelines/${id}`);
+  expect(detail).toMatchObject({ name: 'Feature X', tags: ['template', 'web_development'], trigger: 'manual' });
+  expect(detail.document.nodes.map((n: { name: string; type: string }) => `${n.type}:${n.name}`)).toEqual([
+    'n8n-nodes-base.manualTrigger:Start',
+    'whoosh.llm:Stage: planning',
+    'whoosh.approval:Approve planning',
+    'whoosh.llm:Stage: frontend',
+    'whoosh.approval:Approve frontend',
+    'whoosh.llm:Stage: backend',
+    'whoosh.approval:Approve backend',
+    'whoosh.llm:Stage: integration',
+    'whoosh.approval:Approve integration',
+    'whoosh.llm:Stage: testing',
+  ]);
+  expect(detail.document.connections['Approve planning']).toEqual({ main: [[{ node: 'Stage: frontend', type: 'main', index: 0 }]] });
+  const infra = await readJson(await post('/api/v1/pipelines/from-template', { template: 'infrastructure' }));
+  expect((await get(`/api/v1/pipelines/${infra.id}`)).name).toBe('Infrastructure');
+  expect((await post('/api/v1/pipelines/from-template', { template: 'nope' })).status).toBe(400);
+});

@@ -100,6 +100,17 @@ test('header and basic authentication use the node’s credential', async () => 
   expect((await hook(`/webhook/${b}`, { body: '{}', headers: auth('ann', 'nope') })).status).toBe(401);
   expect(await readJson(await hook(`/webhook/${b}`, { body: '{}', headers: auth('ann', 'pa:ss') }))).toEqual({ ok: true });
 
+  // The secret the caller presented never reaches run data.
+  for (const id of [header, basic]) {
+    const { items } = await readJson(await s.call(`/api/v1/pipelines/${id}/executions`));
+    const run = await readJson(await s.call(`/api/v1/pipelines/executions/${items[0].id}`));
+    const { headers } = run.nodes.Hook[0][0];
+    expect(headers['content-type']).toBe('application/json');
+    expect(headers).not.toHaveProperty('authorization');
+    expect(headers).not.toHaveProperty('x-api-key');
+    expect(JSON.stringify(run)).not.toMatch(/sesame|YW5uOnBhOnNz|pa:ss/);
+  }
+
   // A node that needs a credential but names none is a draft.
   const draft = await s.create(chain([webhookNode(uniquePath(), { authentication: 'basicAuth' }), setNode('Ok', { ok: true })]));
   expect((await s.post(`/api/v1/pipelines/${draft}/activate`)).status).toBe(422);
