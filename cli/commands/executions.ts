@@ -10,6 +10,8 @@ import { act, whole, type Out } from '../context';
 import { readSse } from '../sse';
 import { ago, CliError, EXIT, fields, table } from '../output';
 
+/** Wait before listening again after the stream ended (the API's own `retry`). */
+const RECONNECT_MS = 2000;
 const FAILED = new Set(['FAILED', 'TERMINATED', 'TIMED_OUT', 'CANCELED']);
 const row = (i: TimelineItem) => [ago(i.start), i.kind, i.title, i.status, i.durationMs === null ? null : `${i.durationMs} ms`, i.failure?.message];
 const HEAD = ['START', 'KIND', 'STEP', 'STATUS', 'TOOK', 'FAILURE'];
@@ -34,13 +36,27 @@ async function follow(client: WhooshClient, out: Out, workflowId: string, timeou
   const abort = new AbortController();
   const timer = timeoutSeconds > 0 ? setTimeout(() => abort.abort(), timeoutSeconds * 1000) : undefined;
   try {
-    const res = await client.raw('GET', '/api/v1/events', { query: { topic: `execution:${workflowId}` }, accept: 'text/event-stream', signal: abort.signal });
-    if (!res.ok || !res.body) throw new ApiError(res.status, `the live feed answered ${res.status}`);
-    for await (const ev of readSse(res.body)) {
-      if (ev.event !== 'change' && ev.event !== 'ready') continue;
-      history = await client.history(workflowId);
-      print(history);
+    // The stream ends when the API restarts: read the run again and listen anew, as EventSource would.
+    while (history.status === 'RUNNING') {
+      try {
+        const res = await client.raw('GET', '/api/v1/events', { query: { topic: `execution:${workflowId}` }, accept: 'text/event-stream', signal: abort.signal });
+        if (res.status === 401 || res.status === 403 || res.status === 400) throw new ApiError(res.status, `the live feed answered ${res.status}`);
+        if (res.ok && res.body) {
+          for await (const ev of readSse(res.body)) {
+            if (ev.event !== 'change' && ev.event !== 'ready') continue;
+            history = await client.history(workflowId);
+            print(history);
+            if (history.status !== 'RUNNING') break;
+          }
+        }
+      } catch (err) {
+        if (abort.signal.aborted || err instanceof ApiError) throw err;
+      }
       if (history.status !== 'RUNNING') break;
+      await new Promise((r) => setTimeout(r, RECONNECT_MS));
+      if (abort.signal.aborted) throw abort.signal.reason;
+      history = await client.history(workflowId).catch(() => history);
+      print(history);
     }
   } catch (err) {
     if (!abort.signal.aborted) throw err;

@@ -9,6 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../api/app';
 import { freePort } from '../../infra/ports';
 import { serveApi } from '../helpers/api-server';
 import { silentLogger } from '../helpers/harness';
@@ -194,6 +197,34 @@ test('executions: list, show, and tail follows a run live until it completes', a
   expect(show.stdout).toMatch(/status:\s+COMPLETED/);
   expect(show.stdout).toContain('START');
   expect((await runCli(['executions', 'show', 'no-such-workflow'], viewer)).code).toBe(2);
+});
+
+test('tail keeps following across an API restart', async () => {
+  const app = createApp({ config: s.config, temporal: s.h.client, pool: s.h.pool, logger: silentLogger, version: 'restart' });
+  const listen = (port: number) => new Promise<Server>((resolve, reject) => void app.listen(port, '127.0.0.1', function (this: Server) { resolve(this); }).once('error', reject));
+  let server = await listen(0);
+  const port = (server.address() as AddressInfo).port;
+  const started = await s.call('/api/v1/system/self-check', { method: 'POST', body: JSON.stringify({ delaySeconds: 4, waitSeconds: 0 }) });
+  const { workflowId } = (await started.json()) as { workflowId: string };
+  let printed = '';
+  const tail = runCli(['executions', 'tail', workflowId, '--json', '--timeout', '60'], { WHOOSH_URL: `http://127.0.0.1:${port}`, WHOOSH_TOKEN: VIEWER_TOKEN }, { onStdout: (all) => (printed = all) });
+  // Following: it has printed the run's first rows (and then opens the live feed).
+  await eventually(async () => (printed.includes('workflow-start') ? true : undefined), 'the first rows of tail', 30_000);
+  await new Promise((r) => setTimeout(r, 300));
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  await new Promise((r) => setTimeout(r, 1000));
+  server = await listen(port);
+  try {
+    const r = await tail;
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toMatchObject({ workflowId, status: 'COMPLETED' });
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
 });
 
 test('pipelines: import (one or many), list, export, activate, deactivate; a draft cannot be activated', async () => {

@@ -19,12 +19,15 @@ export interface CliResult {
   json(): any;
 }
 
-export function runCli(args: string[], env: Record<string, string>, opts: { stdin?: string; via?: 'tsx' | 'bin'; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string>, opts: { stdin?: string; via?: 'tsx' | 'bin'; cwd?: string; onStdout?: (all: string) => void } = {}): Promise<CliResult> {
   const argv = opts.via === 'bin' ? [path.join(ROOT, 'bin', 'whoosh.mjs'), ...args] : ['--import', TSX, path.join(ROOT, 'cli', 'main.ts'), ...args];
   const child = spawn(process.execPath, argv, { cwd: opts.cwd ?? ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    opts.onStdout?.(stdout);
+  });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdin.end(opts.stdin ?? '');
   return new Promise((resolve, reject) => {
