@@ -265,4 +265,5 @@ export class WhooshClient {
 
 const enc = encodeURIComponent;
 
-export const ENDED_RUN = new Set(['success', 'error', 'canceled', 'crashed']);
+/** Pipeline run statuses that will not change again. */
+export const ENDED_RUN = new Set(['success', 'error', 'canceled']);
