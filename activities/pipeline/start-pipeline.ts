@@ -7,7 +7,7 @@
  * is refused a second run, so a re-start never runs the pipeline twice.
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { PipelineProblem } from '../../domain/pipeline/stored-pipeline';
 import type { Item, N8nWorkflow } from '../../domain/pipeline/types';
@@ -36,6 +36,16 @@ export class PipelineNotRunnableError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * A UUID (v4 layout) derived from `key`, for idempotent starts: the same event
+ * (a schedule firing, a forge delivery) gives the same execution id, so
+ * starting it twice is one run.
+ */
+export function derivedUuid(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export interface RunRequest {

@@ -4,18 +4,12 @@
  * with an execution id derived from the firing, so a retried activity is the
  * same run), and the retention prune.
  */
-import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { pipelineWorkflowId, documentHash } from './pipeline-activities';
 import { documentToRun } from './pipeline-catalog';
 import { pruneExecutions } from './pipeline-executions';
 import { insertExecution } from './pipeline-store';
-
-/** A UUID (v4 layout) derived from `key`: the same firing, the same execution id. */
-export function derivedUuid(key: string): string {
-  const h = createHash('sha256').update(key).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+import { derivedUuid } from './start-pipeline';
 
 export interface ScheduledRun {
   readonly executionId: string;

@@ -32,19 +32,19 @@ const same = (a: string, b: string): boolean => {
 /** Checks the call against the node's credential; the header that carried the secret, which must not reach run data. */
 async function authorized(auth: WebhookAuth, req: Request, resolve: ResolveCredential): Promise<string | undefined> {
   if (auth.kind === 'none') return undefined;
-  const credential = auth.credentialId ? await resolve(auth.credentialId) : undefined;
+  const data = await resolve(auth.credential);
   // A credential that cannot be read is the server's problem, not the caller's: n8n answers 500 too.
-  if (!credential) throw new HttpError(500, 'internal', 'No authentication data is available for this webhook');
+  if (!data) throw new HttpError(500, 'internal', 'No authentication data is available for this webhook');
   if (auth.kind === 'basicAuth') {
     const match = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     const [user, ...rest] = match ? Buffer.from(match[1]!, 'base64').toString('utf8').split(':') : [];
-    const ok = user !== undefined && same(user, String(credential.data.user ?? '')) && same(rest.join(':'), String(credential.data.password ?? ''));
+    const ok = user !== undefined && same(user, String(data.user ?? '')) && same(rest.join(':'), String(data.password ?? ''));
     if (!ok) throw new HttpError(401, 'unauthorized', 'Authorization is required');
     return 'authorization';
   }
-  const name = String(credential.data.name ?? '').toLowerCase();
+  const name = String(data.name ?? '').toLowerCase();
   const given = req.headers[name];
-  if (name === '' || typeof given !== 'string' || !same(given, String(credential.data.value ?? ''))) throw new HttpError(403, 'forbidden', 'Authorization data is wrong');
+  if (name === '' || typeof given !== 'string' || !same(given, String(data.value ?? ''))) throw new HttpError(403, 'forbidden', 'Authorization data is wrong');
   return name;
 }
 
@@ -111,7 +111,7 @@ export function pipelineWebhookRouter(ctx: ApiContext, test: boolean): Router {
 
   async function receive(req: Request, res: Response): Promise<void> {
     const path = normalizeWebhookPath(req.path);
-    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const method = req.method;
     const target = await (test ? findTestWebhook : findActiveWebhook)(ctx.pool, method, path);
     if (!target) throw new HttpError(404, 'not_found', `The requested webhook "${method} ${path}" is not registered`);
     const { endpoint } = target;

@@ -8,7 +8,9 @@ import type { Item, JsonObject, JsonValue, N8nNode, N8nWorkflow } from './types'
 
 export const WEBHOOK_TYPE = 'n8n-nodes-base.webhook';
 
-export type WebhookAuth = { readonly kind: 'none' } | { readonly kind: 'basicAuth' | 'headerAuth'; readonly credentialId: string | null };
+export type WebhookAuth =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'basicAuth' | 'headerAuth'; readonly credential: { readonly id: string | null; readonly name: string | null; readonly type: 'httpBasicAuth' | 'httpHeaderAuth' } };
 
 export interface WebhookEndpoint {
   readonly node: string;
@@ -24,20 +26,22 @@ export interface WebhookEndpoint {
 /** A webhook path as stored and matched: no leading or trailing slashes. */
 export const normalizeWebhookPath = (path: string): string => path.trim().replace(/^\/+|\/+$/g, '');
 
-const CREDENTIAL_TYPE: Record<string, string> = { basicAuth: 'httpBasicAuth', headerAuth: 'httpHeaderAuth' };
+const CREDENTIAL_TYPE: Record<string, 'httpBasicAuth' | 'httpHeaderAuth'> = { basicAuth: 'httpBasicAuth', headerAuth: 'httpHeaderAuth' };
 
 function endpointOf(node: N8nNode): WebhookEndpoint {
   const p = (node.parameters ?? {}) as Record<string, unknown>;
   const options = (p.options ?? {}) as Record<string, unknown>;
   const authName = String(p.authentication ?? 'none');
-  const credentials = (node as { credentials?: Record<string, { id?: unknown }> }).credentials ?? {};
-  const credentialId = CREDENTIAL_TYPE[authName] ? credentials[CREDENTIAL_TYPE[authName]]?.id : undefined;
+  const credentials = (node as { credentials?: Record<string, { id?: unknown; name?: unknown }> }).credentials ?? {};
+  const type = CREDENTIAL_TYPE[authName];
+  const ref = type ? credentials[type] : undefined;
+  const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
   const mode = String(p.responseMode ?? 'onReceived');
   return {
     node: node.name,
     method: String(p.httpMethod ?? 'GET').toUpperCase(),
     path: normalizeWebhookPath(String(p.path ?? '')),
-    auth: authName === 'basicAuth' || authName === 'headerAuth' ? { kind: authName, credentialId: typeof credentialId === 'string' ? credentialId : null } : { kind: 'none' },
+    auth: (authName === 'basicAuth' || authName === 'headerAuth') && type ? { kind: authName, credential: { id: text(ref?.id), name: text(ref?.name), type } } : { kind: 'none' },
     responseMode: mode === 'lastNode' || mode === 'responseNode' ? mode : 'onReceived',
     responseCode: Number(p.responseCode ?? options.responseCode ?? 200) || 200,
     responseData: String(p.responseData ?? options.responseData ?? (mode === 'lastNode' ? 'firstEntryJson' : '')),
@@ -58,7 +62,7 @@ export function webhookProblems(node: N8nNode): string[] {
   if (/[?#]/.test(e.path) || e.path.split('/').some((s) => s.startsWith(':'))) problems.push(`path "${e.path}" has a query, fragment or ":parameter" segment, which WHOOSH does not serve`);
   const auth = String(node.parameters?.authentication ?? 'none');
   if (!['none', 'basicAuth', 'headerAuth'].includes(auth)) problems.push(`authentication "${auth}" is not supported (none, basicAuth, headerAuth)`);
-  else if (e.auth.kind !== 'none' && e.auth.credentialId === null) problems.push(`authentication "${auth}" needs a ${CREDENTIAL_TYPE[auth]} credential`);
+  else if (e.auth.kind !== 'none' && e.auth.credential.id === null && e.auth.credential.name === null) problems.push(`authentication "${auth}" needs a ${CREDENTIAL_TYPE[auth]} credential`);
   if (Array.isArray(node.parameters?.httpMethod) || node.parameters?.multipleMethods === true) problems.push('several HTTP methods on one node are not supported');
   return problems;
 }

@@ -37,7 +37,7 @@ test('webhook and schedule problems are named with their node', () => {
 
 test('webhook endpoints: method, path without slashes, auth credential, response mode', () => {
   const [e] = webhookEndpoints(doc([node('Hook', 'n8n-nodes-base.webhook', { path: '/a/b/', httpMethod: 'post', authentication: 'headerAuth', responseMode: 'lastNode', options: { responseCode: 202 } }, { credentials: { httpHeaderAuth: { id: 'c1', name: 'k' } } } as never)]));
-  expect(e).toEqual({ node: 'Hook', method: 'POST', path: 'a/b', auth: { kind: 'headerAuth', credentialId: 'c1' }, responseMode: 'lastNode', responseCode: 202, responseData: 'firstEntryJson' });
+  expect(e).toEqual({ node: 'Hook', method: 'POST', path: 'a/b', auth: { kind: 'headerAuth', credential: { id: 'c1', name: 'k', type: 'httpHeaderAuth' } }, responseMode: 'lastNode', responseCode: 202, responseData: 'firstEntryJson' });
   expect(webhookEndpoints(doc([node('Off', 'n8n-nodes-base.webhook', { path: 'x' }, { disabled: true })]))).toEqual([]);
   const item = webhookItem({ method: 'POST', headers: { a: '1', b: ['x', 'y'] }, query: { q: '1' }, body: { n: 1 }, url: 'http://h/webhook/x', test: true });
   expect(item.json).toEqual({ headers: { a: '1', b: 'x, y' }, params: {}, query: { q: '1' }, body: { n: 1 }, webhookUrl: 'http://h/webhook/x', executionMode: 'test' });

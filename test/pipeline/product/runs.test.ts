@@ -132,3 +132,16 @@ test('retention: the daily schedule deletes runs that ended more than pipelines.
   expect((await s.call(`/api/v1/pipelines/executions/${old.id}`)).status).toBe(404);
   expect((await s.call(`/api/v1/pipelines/executions/${recent.id}`)).status).toBe(200);
 });
+
+test('a run keeps the version it started with when a new one is saved while it runs', async () => {
+  const version = (v: number) => chain([manualTrigger(), waitNode('Pause', 1), setNode('Which', { v })]);
+  const id = await create(version(1));
+  const started = await json(post(`/api/v1/pipelines/${id}/execute`, {}));
+  await s.call(`/api/v1/pipelines/${id}`, { method: 'PUT', body: JSON.stringify(version(2)) });
+  const ended = await eventually(async () => {
+    const v = await json(s.call(`/api/v1/pipelines/executions/${started.id}`));
+    return v.status === 'success' ? v : undefined;
+  }, 'the run');
+  expect(ended).toMatchObject({ version: 1 });
+  expect(ended.nodes.Which).toEqual([[{ v: 1 }]]);
+});

@@ -5,7 +5,8 @@
  */
 import type { ApiContext } from '../../../api/context';
 import { PipelineRequestRelay } from '../../../api/webhooks/pipeline-relay';
-import type { ResolvedCredential } from '../../../activities/pipeline/credentials';
+import type { ResolveCredential } from '../../../activities/pipeline/credentials';
+
 import type { N8nNode } from '../../../domain/pipeline/types';
 import { readJson, serveApi, type RunningApi } from '../../helpers/api-server';
 import { silentLogger } from '../../helpers/harness';
@@ -13,7 +14,8 @@ import { startPipelineStage, type PipelineStage } from '../durable/pipeline-stag
 
 export interface TriggerStage extends PipelineStage {
   readonly hooks: RunningApi;
-  readonly credentials: Map<string, ResolvedCredential>;
+  /** Credentials by id, with their type: what the credential store would hold. */
+  readonly credentials: Map<string, { type: string; data: Record<string, unknown> }>;
   /** Imports a document; its requests are relayed by this file's relay. */
   create(doc: unknown): Promise<string>;
   post(path: string, body?: unknown): Promise<Response>;
@@ -22,10 +24,14 @@ export interface TriggerStage extends PipelineStage {
 export async function startTriggerStage(): Promise<TriggerStage> {
   const s = await startPipelineStage();
   const mine: string[] = [];
-  const credentials = new Map<string, ResolvedCredential>();
+  const credentials = new Map<string, { type: string; data: Record<string, unknown> }>();
   const relay = new PipelineRequestRelay({ pool: s.h.pool, client: s.h.client, taskQueue: s.h.taskQueue, logger: silentLogger, pollMs: 100, pipelineIds: () => mine });
   relay.start();
-  const ctx: ApiContext = { config: s.h.config, temporal: s.h.client, pool: s.h.pool, logger: silentLogger, version: 'test', pipelineRelay: relay, resolveCredential: async (id) => credentials.get(id) };
+  const resolveCredential: ResolveCredential = async (ref) => {
+    const c = ref.id ? credentials.get(ref.id) : undefined;
+    return c?.type === ref.type ? c.data : undefined;
+  };
+  const ctx: ApiContext = { config: s.h.config, temporal: s.h.client, pool: s.h.pool, logger: silentLogger, version: 'test', pipelineRelay: relay, resolveCredential };
   const hooks = await serveApi(ctx);
   const post = (path: string, body?: unknown) => s.call(path, { method: 'POST', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   return {
