@@ -45,6 +45,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPipelineActivities(deps.pool, {
       config: deps.config,
       credentialKey: once(() => resolveEncryptionKey(deps.config)),
+      mcpServers: deps.config.mcp_servers,
       jobRunner: once(() => createJobRunner(dockerTarget(deps.config.docker.host), deps.config.docker.api_version ? { apiVersion: deps.config.docker.api_version } : {})),
     }),
     ...createApprovalActivities(deps.pool, deps.config),

@@ -14,6 +14,7 @@ import { createAuthenticator } from './auth';
 import type { ApiContext } from './context';
 import { errorHandler, HttpError, notFound, whileDbDown } from './errors';
 import { newRegistry, openApiDocument } from './openapi';
+import { MCP_PATH, mcpRouter } from './mcp/mcp-http';
 import { mountRoute } from './route';
 import { agentRoutes } from './routes/agents';
 import { councilRoutes } from './routes/councils';
@@ -114,6 +115,8 @@ export function createApp(ctx: ApiContext): Express {
   });
   for (const def of defs) mountRoute(router, registry, authenticate, def);
   app.use(router);
+  // MCP for AI assistants: the same tokens and roles as the REST API (api/mcp/).
+  app.use(MCP_PATH, mcpRouter(ctx, authenticate, { pollMs: ctx.mcpPollMs }));
 
   const document = openApiDocument(registry, ctx.version);
   app.get('/api/openapi.json', (_req, res) => void res.json(document));

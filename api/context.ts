@@ -31,6 +31,8 @@ export interface ApiContext {
   readonly resolveCredential?: ResolveCredential;
   /** Whether Postgres is reachable; while it is not, the API answers 503 at once. Omitted = not tracked. */
   readonly dbHealth?: DbHealth;
+  /** How often MCP sessions look for pipelines being (de)activated; omitted = 2 s. */
+  readonly mcpPollMs?: number;
   /** Folder with the built dashboard; omitted = no UI served. */
   readonly uiDir?: string;
 }

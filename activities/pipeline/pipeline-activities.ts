@@ -37,6 +37,8 @@ import { runForgeNode } from './forge-node';
 import { withCredential } from './node-credentials';
 import { documentToRun } from './pipeline-catalog';
 import { isFailure, runHttpRequests } from './http-request';
+import { runMcpToolCalls, type McpServers } from './mcp-tool';
+import { MCP_TOOL_TYPE, type McpToolActivity, type McpToolResult } from '../../domain/pipeline/nodes/whoosh-mcp-tool';
 import {
   getExecution,
   getExecutionSource,
@@ -129,6 +131,8 @@ export interface PipelineActivityOptions {
   readonly jobRunner?: () => JobRunner;
   /** Forge tokens by base URL, for the whoosh.forge node. */
   readonly config?: WhooshConfig;
+  /** whoosh.yaml's mcp_servers, for the whoosh.mcpTool node. */
+  readonly mcpServers?: McpServers;
 }
 
 /** The engine failed in a way retrying cannot fix: the run fails with it. */
@@ -378,6 +382,20 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
         }
       } else if (step.nodeType === FORGE_TYPE) {
         result = (await runForgeNode(pool, step.request as unknown as ForgeNodeActivity, { config: opts.config, credentialKey: opts.credentialKey })) as unknown as JsonValue;
+      } else if (step.nodeType === MCP_TOOL_TYPE) {
+        const ctx = Context.current();
+        const beat = setInterval(() => ctx.heartbeat(), 5000);
+        let results;
+        try {
+          results = await runMcpToolCalls(step.request as unknown as McpToolActivity, opts.mcpServers ?? { registry: {}, call_timeout_seconds: 120 }, ctx.cancellationSignal);
+        } finally {
+          clearInterval(beat);
+        }
+        const failed = results.find((r) => !r.ok || r.isError);
+        if (failed && step.retry && ctx.info.attempt < step.retry.maxTries) {
+          throw ApplicationFailure.create({ type: 'McpToolFailed', message: `node "${step.node}": ${failed.ok ? 'the tool answered with an error' : failed.message}; trying again (attempt ${ctx.info.attempt} of ${step.retry.maxTries})` });
+        }
+        result = { results } satisfies McpToolResult as unknown as JsonValue;
       } else {
         throw nonRetryableFailure('UnsupportedNode', `node "${step.node}": ${step.nodeType} has no activity`);
       }

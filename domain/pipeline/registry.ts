@@ -22,6 +22,7 @@ import { whooshForgeTrigger } from './nodes/whoosh-forge-trigger';
 import { whooshDocker } from './nodes/whoosh-docker';
 import { whooshForge } from './nodes/whoosh-forge';
 import { whooshLlm } from './nodes/whoosh-llm';
+import { whooshMcpTool } from './nodes/whoosh-mcp-tool';
 import type { N8nNode } from './types';
 
 const ALL: readonly NodeType[] = [
@@ -61,6 +62,7 @@ const ALL: readonly NodeType[] = [
   whooshTeam,
   whooshCouncil,
   whooshForgeTrigger,
+  whooshMcpTool,
 ];
 
 const byType = new Map(ALL.map((t) => [t.type, t]));

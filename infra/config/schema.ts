@@ -77,6 +77,14 @@ const forgeTokenSchema = z
   .strict()
   .refine((t) => (t.token === undefined) !== (t.token_file === undefined), { message: 'needs exactly one of `token` or `token_file`' });
 
+/** An MCP server pipelines may call (whoosh.mcpTool): over Streamable HTTP, or a command speaking MCP on stdio. */
+const mcpServerSchema = z.union([
+  z.object({ url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }), headers: z.record(z.string(), z.string()).default({}) }).strict(),
+  z
+    .object({ command: nonEmpty, args: z.array(z.string()).default([]), env: z.record(z.string(), z.string()).default({}), cwd: nonEmpty.optional() })
+    .strict(),
+]);
+
 export const configSchema = z
   .object({
     cluster: z
@@ -331,6 +339,15 @@ export const configSchema = z
         secrets_dir: nonEmpty.optional(),
         /** Forge tokens kept out of the database: a repository registered without a token uses the one of its base URL. */
         forge_tokens: z.array(forgeTokenSchema).default([]),
+      })
+      .strict()
+      .prefault({}),
+    mcp_servers: z
+      .object({
+        /** By name, as whoosh.mcpTool nodes refer to them. */
+        registry: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _'), mcpServerSchema).default({}),
+        /** Longest a tool call may take before the node fails (or retries). */
+        call_timeout_seconds: z.number().int().positive().max(3600).default(120),
       })
       .strict()
       .prefault({}),

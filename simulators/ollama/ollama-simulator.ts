@@ -12,9 +12,9 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, isObject, readBody, HttpSimulator, SimHttpServer, sleep, writeJson } from '../sim-http';
-import { defaultReply, promptTokenCount, tokenize, type SimMessage, type SimRequest } from './reply';
+import { defaultReply, defaultToolCalls, promptTokenCount, tokenize, type SimMessage, type SimRequest, type SimTool, type SimToolCall } from './reply';
 
-export type { SimMessage, SimRequest } from './reply';
+export type { SimMessage, SimRequest, SimTool, SimToolCall } from './reply';
 
 export interface SimulatedModel {
   name: string;
@@ -43,6 +43,8 @@ export interface OllamaSimulatorOptions {
   version?: string;
   /** Text of the reply; default: JSON matching `format`, else a sentence echoing the last user turn. */
   respond?: (req: SimRequest) => string;
+  /** Tool calls for a request that offers `tools` (undefined: answer in words); default: defaultToolCalls. */
+  toolCalls?: (req: SimRequest) => SimToolCall[] | undefined;
   /** Seed of the randomness behind failureRate, for reproducible runs. */
   seed?: number;
 }
@@ -82,6 +84,7 @@ interface Settings {
   maxConcurrent: number | undefined;
   version: string;
   respond: (req: SimRequest) => string;
+  toolCalls: (req: SimRequest) => SimToolCall[] | undefined;
 }
 
 interface ModelEntry {
@@ -339,14 +342,18 @@ export class OllamaSimulator extends HttpSimulator {
   ): Promise<void> {
     const { signal } = ctx.ac;
     const tokensPerSecond = this.settings.tokensPerSecond;
-    const text = this.settings.respond({
+    const simRequest: SimRequest = {
       endpoint: request.endpoint,
       model: request.model,
       messages: request.messages,
       prompt: request.prompt,
       format: request.format,
       options: request.options,
-    });
+      ...(request.tools ? { tools: request.tools } : {}),
+    };
+    // Ollama answers a tool call with empty content and message.tool_calls, in one chunk when streaming.
+    const toolCalls = request.tools?.length ? this.settings.toolCalls(simRequest) : undefined;
+    const text = toolCalls ? '' : this.settings.respond(simRequest);
     let tokens = tokenize(text);
     let doneReason = 'stop';
     const limit = request.options?.num_predict;
@@ -365,13 +372,14 @@ export class OllamaSimulator extends HttpSimulator {
 
     if (!request.stream) {
       await sleep(tokens.length * tokenMs, signal);
-      await this.sendJson(ctx, res, 200, { ...this.chunkHead(request, tokens.join('')), ...final() });
+      await this.sendJson(ctx, res, 200, { ...this.chunkHead(request, tokens.join(''), toolCalls), ...final() });
       return;
     }
 
     const fault = this.streamFaults.shift();
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
     res.flushHeaders();
+    if (toolCalls) res.write(ndjson({ ...this.chunkHead(request, '', toolCalls), done: false }));
     for (let i = 0; i < tokens.length; i++) {
       if (fault && i === FAULT_AFTER_CHUNKS) break;
       await sleep(tokenMs, signal);
@@ -392,9 +400,9 @@ export class OllamaSimulator extends HttpSimulator {
   }
 
   /** The fields every chat/generate chunk starts with, carrying `content` as the new text. */
-  private chunkHead(request: GenerationRequest, content: string): Record<string, unknown> {
+  private chunkHead(request: GenerationRequest, content: string, toolCalls?: SimToolCall[]): Record<string, unknown> {
     const head = { model: request.model, created_at: new Date().toISOString() };
-    return request.endpoint === 'chat' ? { ...head, message: { role: 'assistant', content } } : { ...head, response: content };
+    return request.endpoint === 'chat' ? { ...head, message: { role: 'assistant', content, ...(toolCalls ? { tool_calls: toolCalls } : {}) } } : { ...head, response: content };
   }
 
   private isBusy(): boolean {
@@ -503,6 +511,7 @@ function resolveSettings(options: OllamaSimulatorOptions): Settings {
     maxConcurrent,
     version: options.version ?? '0.6.0',
     respond: options.respond ?? defaultReply,
+    toolCalls: options.toolCalls ?? defaultToolCalls,
   };
 }
 
@@ -571,6 +580,7 @@ function parseGenerationRequest(endpoint: 'chat' | 'generate', body: Record<stri
   if (endpoint === 'chat') {
     if (messages !== undefined && messages !== null && !Array.isArray(messages)) throw new HttpError(400, 'messages must be an array');
     request.messages = ((messages ?? []) as unknown[]).map(parseMessage);
+    if (body.tools !== undefined && body.tools !== null) request.tools = parseTools(body.tools);
   } else {
     if (prompt !== undefined && prompt !== null && typeof prompt !== 'string') throw new HttpError(400, 'prompt must be a string');
     request.prompt = prompt ?? undefined;
@@ -581,7 +591,24 @@ function parseGenerationRequest(endpoint: 'chat' | 'generate', body: Record<stri
 function parseMessage(raw: unknown): SimMessage {
   if (!isObject(raw) || typeof raw.role !== 'string') throw new HttpError(400, 'every message needs a role');
   if (raw.content !== undefined && typeof raw.content !== 'string') throw new HttpError(400, 'message content must be a string');
-  return { role: raw.role, content: raw.content ?? '' };
+  const message: SimMessage = { role: raw.role, content: raw.content ?? '' };
+  if (raw.tool_calls !== undefined) {
+    if (!Array.isArray(raw.tool_calls) || !raw.tool_calls.every((c) => isObject(c) && isObject(c.function) && typeof c.function.name === 'string')) {
+      throw new HttpError(400, 'tool_calls must be a list of { function: { name, arguments } }');
+    }
+    message.tool_calls = raw.tool_calls as SimToolCall[];
+  }
+  if (typeof raw.tool_name === 'string') message.tool_name = raw.tool_name;
+  return message;
+}
+
+/** `tools` as Ollama takes them: [{ type: 'function', function: { name, description?, parameters? } }]. */
+function parseTools(raw: unknown): SimTool[] {
+  if (!Array.isArray(raw)) throw new HttpError(400, 'tools must be an array');
+  return raw.map((t) => {
+    if (!isObject(t) || !isObject(t.function) || typeof t.function.name !== 'string' || t.function.name === '') throw new HttpError(400, 'every tool needs function.name');
+    return { type: 'function', function: { name: t.function.name, ...(typeof t.function.description === 'string' ? { description: t.function.description } : {}), ...(t.function.parameters !== undefined ? { parameters: t.function.parameters } : {}) } };
+  });
 }
 
 /** keep_alive as Ollama reads it: seconds as a number, or a Go duration such as "5m" or "1h30m"; negative = forever. */

@@ -5,9 +5,24 @@
  */
 import { sampleFromSchema } from './json-schema-sample';
 
+/** A tool call as Ollama's /api/chat writes it in `message.tool_calls`. */
+export interface SimToolCall {
+  function: { name: string; arguments: Record<string, unknown> };
+}
+
 export interface SimMessage {
   role: string;
   content: string;
+  /** An assistant turn that called tools (sent back by the client in the history). */
+  tool_calls?: SimToolCall[];
+  /** A `tool` turn: which tool's result this is. */
+  tool_name?: string;
+}
+
+/** A tool offered in the request's `tools`, as Ollama documents it. */
+export interface SimTool {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: unknown };
 }
 
 export interface SimRequest {
@@ -17,6 +32,7 @@ export interface SimRequest {
   prompt?: string;
   format?: unknown;
   options?: Record<string, unknown>;
+  tools?: SimTool[];
 }
 
 /** Long runs without spaces (JSON, code) are cut so they still stream in several chunks. */
@@ -29,7 +45,34 @@ const MAX_TOKEN_CHARS = 12;
 export function defaultReply(req: SimRequest): string {
   if (req.format === 'json') return '{}';
   if (typeof req.format === 'object' && req.format !== null) return JSON.stringify(sampleFromSchema(req.format));
+  const afterTools = answerAfterTools(req);
+  if (afterTools !== undefined) return afterTools;
   return `Simulated reply from ${req.model}: ${lastUserText(req).slice(0, 60)}`;
+}
+
+/**
+ * The default tool use: offered tools and a user turn last, the model calls
+ * one tool — the first whose name the user's text mentions, else the first —
+ * with arguments sampled from its parameters' JSON Schema. Once a tool's
+ * result is the last turn, it answers in words (defaultReply), so a client's
+ * call-tools-until-answered loop ends.
+ */
+export function defaultToolCalls(req: SimRequest): SimToolCall[] | undefined {
+  const tools = req.tools ?? [];
+  const last = req.messages?.at(-1);
+  if (tools.length === 0 || last?.role !== 'user') return undefined;
+  const text = last.content.toLowerCase();
+  const tool = tools.find((t) => text.includes(t.function.name.toLowerCase())) ?? tools[0]!;
+  const args = tool.function.parameters ? sampleFromSchema(tool.function.parameters) : {};
+  return [{ function: { name: tool.function.name, arguments: typeof args === 'object' && args !== null && !Array.isArray(args) ? (args as Record<string, unknown>) : {} } }];
+}
+
+/** After tool results, the default answer quotes them. */
+export function answerAfterTools(req: SimRequest): string | undefined {
+  const results = [];
+  for (let i = (req.messages ?? []).length - 1; i >= 0 && req.messages![i]!.role === 'tool'; i--) results.unshift(req.messages![i]!);
+  if (results.length === 0) return undefined;
+  return `Simulated reply from ${req.model} using ${results.map((m) => `${m.tool_name ?? 'tool'}: ${m.content.slice(0, 200)}`).join('; ')}`;
 }
 
 function lastUserText(req: SimRequest): string {

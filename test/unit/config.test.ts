@@ -103,8 +103,8 @@ test('errors name the key as the user wrote it, and the problem', () => {
 
 test('unknown top-level sections are reported, not fatal', () => {
   const cwd = dir();
-  writeFileSync(path.join(cwd, 'whoosh.yaml'), 'mcp_servers: {}\ncluster: { name: X }\n');
-  expect(loadConfig({ env: {}, cwd }).ignoredKeys).toEqual(['mcp_servers']);
+  writeFileSync(path.join(cwd, 'whoosh.yaml'), 'plugins: {}\ncluster: { name: X }\n');
+  expect(loadConfig({ env: {}, cwd }).ignoredKeys).toEqual(['plugins']);
 });
 
 test('.env.example documents every environment variable, and nothing else', () => {
