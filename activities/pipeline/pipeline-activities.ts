@@ -35,6 +35,7 @@ import type { JobRunner } from '../docker/job-runner';
 import { runCrypto } from './crypto';
 import { runForgeNode } from './forge-node';
 import { withCredential } from './node-credentials';
+import { childOutputs } from './child-outputs';
 import { documentToRun } from './pipeline-catalog';
 import { isFailure, runHttpRequests } from './http-request';
 import { runMcpToolCalls, type McpServers } from './mcp-tool';
@@ -42,7 +43,6 @@ import { MCP_TOOL_TYPE, type McpToolActivity, type McpToolResult } from '../../d
 import {
   getExecution,
   getExecutionSource,
-  getLastRunOf,
   getNodeRuns,
   getResume,
   getStep,
@@ -230,15 +230,14 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
         const node = info.step.node;
         if (unresolved) return { kind: 'child', node, outputs: Array.from({ length: Math.max(1, unresolved.runs) }, () => ({ error: { node, message: unresolved.message } })) };
         if (!info.step.wait) return { kind: 'child', node: info.step.node, outputs: [] };
-        const outputs: (Item[] | { error: NodeErrorInfo })[] = [];
+        const outputs: (Item[][] | { error: NodeErrorInfo })[] = [];
         for (const child of info.children ?? []) {
           const row = await getExecution(pool, child.executionId);
           if (!row || row.status !== 'success') {
             outputs.push({ error: row?.error ?? { node: info.step.node, message: `the sub-workflow ended ${row?.status ?? 'without a record'}` } });
             continue;
           }
-          const last = row.lastNode ? await getLastRunOf(pool, child.executionId, row.lastNode) : undefined;
-          outputs.push(last?.data?.main[0] ?? []);
+          outputs.push(await childOutputs(pool, child.executionId, row.lastNode ?? undefined));
         }
         return { kind: 'child', node: info.step.node, outputs };
       }

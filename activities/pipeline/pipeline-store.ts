@@ -378,3 +378,15 @@ export async function getLastRunOf(db: Queryable, executionId: string, node: str
   const { rows } = await db.query<{ run: NodeRun }>('SELECT run FROM pipeline_node_runs WHERE execution_id = $1 AND node = $2 ORDER BY run_index DESC LIMIT 1', [executionId, node]);
   return rows[0]?.run;
 }
+
+/** Every run of every node of an execution, by node (index = run index). */
+export async function getAllRuns(db: Queryable, executionId: string): Promise<Map<string, NodeRun[]>> {
+  const { rows } = await db.query<{ node: string; run: NodeRun }>('SELECT node, run FROM pipeline_node_runs WHERE execution_id = $1 ORDER BY node, run_index', [executionId]);
+  const runs = new Map<string, NodeRun[]>();
+  for (const r of rows) {
+    const list = runs.get(r.node) ?? [];
+    list.push(r.run);
+    runs.set(r.node, list);
+  }
+  return runs;
+}

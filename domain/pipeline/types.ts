@@ -266,7 +266,8 @@ export type ResumeResult =
   /** The activity failed after its retries: the node fails with this error (its onError setting applies). */
   | { readonly kind: 'activityError'; readonly node: string; readonly error: NodeErrorInfo }
   | { readonly kind: 'waited'; readonly node: string }
-  | { readonly kind: 'child'; readonly node: string; readonly outputs: (Item[] | { error: NodeErrorInfo })[] };
+  /** Per child run: every output of its last node (items paired back into the parent where n8n finds it), or its error. */
+  | { readonly kind: 'child'; readonly node: string; readonly outputs: (Item[][] | { error: NodeErrorInfo })[] };
 
 // ---------------------------------------------------------------- HTTP Request activity
 

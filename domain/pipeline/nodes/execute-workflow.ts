@@ -82,23 +82,31 @@ export const executeWorkflow: NodeType = {
     const pending = raw as unknown as Pending;
     if (resume.kind !== 'child') throw new Error(`Execute Sub-workflow: expected the child's result, got ${resume.kind}`);
     if (!pending.wait) return [ex.items];
+    const strip = (item: Item): Item => ({ json: item.json, ...(item.binary ? { binary: item.binary } : {}) });
     if (pending.mode === 'once') {
-      const output = resume.outputs[0] ?? [];
-      if (!Array.isArray(output)) throw new NodeOperationError(output.error.message, output.error.description);
-      // As many items back as went in: paired by position; otherwise each pairs with every input item.
+      const result = resume.outputs[0] ?? [];
+      if (!Array.isArray(result)) throw new NodeOperationError(result.error.message, result.error.description);
+      // Every output of the child's last node comes back. An item with a pairedItem was traced back to
+      // the parent's input item (the durable run did that); one without pairs by position when as many
+      // came back as went in, else with every input item.
       const all: PairedItem[] = ex.items.map((_, i) => ({ item: i }));
-      const same = output.length === ex.items.length;
-      return [output.map((item, i) => ({ json: item.json, ...(item.binary ? { binary: item.binary } : {}), pairedItem: same ? { item: i } : all }))];
+      return result.map((output) => {
+        const same = output.length === ex.items.length;
+        return output.map((item, i) => ({ ...strip(item), pairedItem: item.pairedItem ?? (same ? { item: i } : all) }));
+      });
     }
-    const out: Item[] = [];
-    resume.outputs.forEach((output, i) => {
-      if (!Array.isArray(output)) {
-        if (!ex.continueOnFail) throw new NodeOperationError(`Error executing workflow with item at index ${i}`, output.error.message, i);
-        out.push({ json: { error: output.error.message }, pairedItem: { item: i } });
+    const out: Item[][] = [];
+    resume.outputs.forEach((result, i) => {
+      if (!Array.isArray(result)) {
+        if (!ex.continueOnFail) throw new NodeOperationError(`Error executing workflow with item at index ${i}`, result.error.message, i);
+        // Before 1.3 an error went to an output of its own per item; from 1.3 on, all into the first.
+        const at = ex.node.typeVersion >= 1.3 ? 0 : i;
+        (out[at] ??= []).push({ json: { error: result.error.message }, pairedItem: { item: i } });
         return;
       }
-      for (const item of output) out.push({ json: item.json, ...(item.binary ? { binary: item.binary } : {}), pairedItem: { item: i } });
+      result.forEach((output, o) => (out[o] ??= []).push(...output.map((item) => ({ ...strip(item), pairedItem: { item: i } }))));
     });
-    return [out];
+    for (let o = 0; o < out.length; o++) out[o] ??= [];
+    return out.length > 0 ? out : [[]];
   },
 };

@@ -320,3 +320,48 @@ describe('another node’s parameters and run index', () => {
     expect(run.error?.message).toBe("Referenced node doesn't exist [line 1]");
   });
 });
+
+describe('Execute Sub-workflow (once): what comes back, and where it pairs', () => {
+  // Checked against n8n 1.123.81: the child's last node is a Filter that drops n = 2.
+  const child = {
+    nodes: [
+      { name: 'T', type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1.1, position: [0, 0], parameters: { inputSource: 'passthrough' } },
+      {
+        name: 'F',
+        type: 'n8n-nodes-base.filter',
+        typeVersion: 2.2,
+        position: [200, 0],
+        parameters: {
+          conditions: {
+            options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+            conditions: [{ id: 'a', leftValue: '={{ $json.n }}', rightValue: 2, operator: { type: 'number', operation: 'notEquals' } }],
+            combinator: 'and',
+          },
+          options: {},
+        },
+      },
+    ],
+    connections: { T: { main: [[{ node: 'F', type: 'main', index: 0 }]] } },
+    settings: { executionOrder: 'v1' },
+  };
+  const parent = chain(
+    { name: 'Code', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: 'return [{json:{n:1}},{json:{n:2}},{json:{n:3}}];' } },
+    { name: 'Sub', type: 'n8n-nodes-base.executeWorkflow', typeVersion: 1.2, parameters: { source: 'parameter', workflowJson: JSON.stringify(child), mode: 'once', options: {} } },
+    {
+      name: 'After',
+      type: 'n8n-nodes-base.code',
+      typeVersion: 2,
+      parameters: { jsCode: "return $input.all().map((it, i) => ({ json: { n: it.json.n, fromCode: $('Code').itemMatching(i).json.n } }));" },
+    },
+  );
+
+  it('every output of the child’s last node comes back, each item paired with the input item it came from', () => {
+    const run = runWorkflow(parent, { sandbox });
+    expect(run.status).toBe('success');
+    expect(run.nodes.Sub).toEqual([[{ n: 1 }, { n: 3 }], [{ n: 2 }]]);
+    const sub = run.state.runData.Sub![0]!.data!.main;
+    expect(sub.map((o) => o!.map((i) => i.pairedItem))).toEqual([[{ item: 0 }, { item: 2 }], [{ item: 1 }]]);
+    // So $('Code').itemMatching follows n = 3 back to Code's third item, not its second.
+    expect(run.nodes.After).toEqual([[{ n: 1, fromCode: 1 }, { n: 3, fromCode: 3 }]]);
+  });
+});

@@ -5,6 +5,7 @@
  * responder, waits at once, sub-workflows by running them here too.
  */
 import { advance, createExecution, nodesOutput, type NodesOutput } from '../../../domain/pipeline';
+import { tracedOutputs } from '../../../domain/pipeline/sub-workflow-pairing';
 import type { EngineHost, EngineState, Item, JsonValue, NodeErrorInfo, ResumeResult, Sandbox, Step } from '../../../domain/pipeline/types';
 
 export interface RunOptions {
@@ -62,9 +63,8 @@ export function runWorkflow(doc: unknown, opts: RunOptions): RunResult {
           ? step.inputs.map((items) => {
               const child = runWorkflow(step.workflow, { ...opts, input: items, startNode: undefined });
               if (child.status === 'error') return { error: child.error! };
-              const last = child.state.lastNodeExecuted!;
-              const runs = child.state.runData[last]!;
-              return runs[runs.length - 1]!.data?.main[0] ?? [];
+              // As the durable run does (activities/pipeline/child-outputs.ts).
+              return tracedOutputs((node) => child.state.runData[node], child.state.lastNodeExecuted);
             })
           : [];
         resume = { kind: 'child', node: step.node, outputs };
