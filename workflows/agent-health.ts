@@ -11,6 +11,7 @@ const { checkAgentNodes } = proxyActivities<Activities>({
   retry: { maximumAttempts: 2 },
 });
 
-export async function agentHealthSweep(): Promise<Awaited<ReturnType<typeof checkAgentNodes>>> {
-  return checkAgentNodes();
+/** `nodeIds`: check only these nodes (tests that share one registry); the schedule checks them all. */
+export async function agentHealthSweep(input: { readonly nodeIds?: readonly string[] } = {}): Promise<Awaited<ReturnType<typeof checkAgentNodes>>> {
+  return input.nodeIds ? checkAgentNodes(input.nodeIds) : checkAgentNodes();
 }

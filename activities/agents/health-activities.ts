@@ -92,8 +92,9 @@ export function createHealthActivities(pool: Pool, config: WhooshConfig) {
   }
 
   return {
-    async checkAgentNodes(): Promise<NodeCheck[]> {
-      const nodes = await listNodeViews(pool, 300);
+    async checkAgentNodes(nodeIds?: readonly string[]): Promise<NodeCheck[]> {
+      const all = await listNodeViews(pool, 300);
+      const nodes = nodeIds ? all.filter((n) => nodeIds.includes(n.id)) : all;
       const results = await Promise.all(nodes.map((n) => checkOne(n)));
       Context.current().log.debug('agent nodes checked', { results });
       return results;

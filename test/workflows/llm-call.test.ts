@@ -215,7 +215,8 @@ test('health: a killed node is marked down with an alert; restarted, it is up an
   const m = model();
   const a = await node('a', [m]);
   const sweep = async () => {
-    const handle = await h.client.workflow.start('agentHealthSweep', { workflowId: `health:${randomUUID()}`, taskQueue: h.taskQueue });
+    // Only this test's node: the registry is shared with the other test files, whose nodes are theirs to check.
+    const handle = await h.client.workflow.start('agentHealthSweep', { workflowId: `health:${randomUUID()}`, taskQueue: h.taskQueue, args: [{ nodeIds: [a.id] }] });
     await handle.result();
     await recordHistory('agent-health-sweep', handle);
   };
@@ -239,7 +240,7 @@ test('health: a killed node is marked down with an alert; restarted, it is up an
 test('health: a node missing a configured model is degraded', async () => {
   const m = model();
   const a = await node('a', [m, 'absent:7b'], { models: [m] });
-  await h.client.workflow.execute('agentHealthSweep', { workflowId: `health:${randomUUID()}`, taskQueue: h.taskQueue });
+  await h.client.workflow.execute('agentHealthSweep', { workflowId: `health:${randomUUID()}`, taskQueue: h.taskQueue, args: [{ nodeIds: [a.id] }] });
   expect((await listNodeViews(h.pool)).find((n) => n.id === a.id)).toMatchObject({ status: 'degraded', reason: 'missing models: absent:7b' });
 });
 
@@ -247,7 +248,7 @@ test('health: a node slower than its tokens/s target is degraded, with an alert'
   const m = model();
   const a = await node('slow', [m], { tokensPerSecond: 50 }, 1, { min_tokens_per_second: 500 });
   await (await start(ask(m))).result();
-  await h.client.workflow.execute('agentHealthSweep', { workflowId: `health:${randomUUID()}`, taskQueue: h.taskQueue });
+  await h.client.workflow.execute('agentHealthSweep', { workflowId: `health:${randomUUID()}`, taskQueue: h.taskQueue, args: [{ nodeIds: [a.id] }] });
   const view = (await listNodeViews(h.pool)).find((n) => n.id === a.id)!;
   expect(view.status).toBe('degraded');
   expect(view.reason).toMatch(/tokens\/s, below the target of 500/);
