@@ -3,6 +3,7 @@
  * step, what side-effect nodes and sub-workflows gave back (by reference), and
  * every node run. Written by the pipeline activities, read by the API.
  */
+import { inTransaction } from '../transaction';
 import type { Pool, PoolClient } from 'pg';
 import type { ExecutionStatus, Item, N8nWorkflow, NodeErrorInfo, NodeRun } from '../../domain/pipeline/types';
 
@@ -154,28 +155,33 @@ export interface ExecutionUpdate {
   readonly stoppedAt?: number;
 }
 
+/**
+ * The SET list of an execution's update, its parameters numbered from `first`
+ * (the one UPDATE both updateExecution and storeStep's single statement run).
+ */
+function executionSet(first: number): string {
+  const p = (n: number) => `$${first + n}`;
+  return `status = ${p(0)},
+       current_seq = GREATEST(current_seq, COALESCE(${p(1)}, current_seq)),
+       last_node = COALESCE(${p(2)}, last_node),
+       error = CASE WHEN ${p(3)}::boolean THEN ${p(4)}::json ELSE error END,
+       wait_till = ${p(5)},
+       stopped_at = COALESCE(stopped_at, ${p(6)}),
+       updated_at = now()`;
+}
+
+const executionSetParams = (u: ExecutionUpdate) => [
+  u.status,
+  u.seq ?? null,
+  u.lastNode ?? null,
+  u.error !== undefined,
+  u.error ? JSON.stringify(u.error) : null,
+  u.waitTill ? new Date(u.waitTill) : null,
+  u.stoppedAt !== undefined ? new Date(u.stoppedAt) : null,
+];
+
 export async function updateExecution(db: Queryable, id: string, u: ExecutionUpdate): Promise<void> {
-  await db.query(
-    `UPDATE pipeline_executions SET
-       status = $2,
-       current_seq = GREATEST(current_seq, COALESCE($3, current_seq)),
-       last_node = COALESCE($4, last_node),
-       error = CASE WHEN $5::boolean THEN $6::json ELSE error END,
-       wait_till = $7,
-       stopped_at = COALESCE(stopped_at, $8),
-       updated_at = now()
-     WHERE id = $1`,
-    [
-      id,
-      u.status,
-      u.seq ?? null,
-      u.lastNode ?? null,
-      u.error !== undefined,
-      u.error ? JSON.stringify(u.error) : null,
-      u.waitTill ? new Date(u.waitTill) : null,
-      u.stoppedAt !== undefined ? new Date(u.stoppedAt) : null,
-    ],
-  );
+  await db.query(`UPDATE pipeline_executions SET ${executionSet(2)} WHERE id = $1`, [id, ...executionSetParams(u)]);
 }
 
 // ---------------------------------------------------------------- steps
@@ -259,8 +265,7 @@ export async function storeStep(pool: Pool, s: StepRecord): Promise<boolean> {
   const runs = runRecords(s.runs);
   const state = JSON.stringify(s.state);
   const size = state.length + runs.reduce((n, r) => n + r.length, 0);
-  const u = s.update;
-  const updateParams = [u.status, u.seq ?? null, u.lastNode ?? null, u.error !== undefined, u.error ? JSON.stringify(u.error) : null, u.waitTill ? new Date(u.waitTill) : null, u.stoppedAt !== undefined ? new Date(u.stoppedAt) : null];
+  const updateParams = executionSetParams(s.update);
   if (size <= ONE_STATEMENT_CHARS) {
     // One statement is one atomic unit: every part depends on the step row being new.
     const { rows } = await pool.query<{ stored: number }>(
@@ -279,14 +284,7 @@ export async function storeStep(pool: Pool, s: StepRecord): Promise<boolean> {
          WHERE EXISTS (SELECT 1 FROM s)
          ON CONFLICT (id) DO NOTHING
        ), u AS (
-         UPDATE pipeline_executions SET
-           status = $7,
-           current_seq = GREATEST(current_seq, COALESCE($8, current_seq)),
-           last_node = COALESCE($9, last_node),
-           error = CASE WHEN $10::boolean THEN $11::json ELSE error END,
-           wait_till = $12,
-           stopped_at = COALESCE(stopped_at, $13),
-           updated_at = now()
+         UPDATE pipeline_executions SET ${executionSet(7)}
          WHERE id = $1 AND EXISTS (SELECT 1 FROM s)
        )
        SELECT count(*)::int AS stored FROM s`,
@@ -295,17 +293,13 @@ export async function storeStep(pool: Pool, s: StepRecord): Promise<boolean> {
     return rows[0]!.stored === 1;
   }
 
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const inserted = await client.query(
       `INSERT INTO pipeline_states (execution_id, seq, state, step) VALUES ($1, $2, $3, $4) ON CONFLICT (execution_id, seq) DO NOTHING`,
       [s.executionId, s.seq, state, JSON.stringify(s.step)],
     );
-    if (inserted.rowCount === 0) {
-      await client.query('ROLLBACK');
-      return false;
-    }
+    // Stored already (a retried advance): nothing written, nothing to do.
+    if (inserted.rowCount === 0) return false;
     // Big runs (10,000 items through a node) go a few at a time, so no one statement holds them all in memory.
     let chunk: string[] = [];
     let chunkChars = 0;
@@ -323,14 +317,8 @@ export async function storeStep(pool: Pool, s: StepRecord): Promise<boolean> {
     await flush();
     if (s.children.length > 0) await client.query(INSERT_CHILDREN, [childRecords(s.children)]);
     await updateExecution(client, s.executionId, s.update);
-    await client.query('COMMIT');
     return true;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 // ---------------------------------------------------------------- resumes
