@@ -14,6 +14,7 @@ export interface RunOptions {
   /** Answers an activity step (e.g. HTTP Request); required when the workflow has one. */
   readonly activity?: (step: Extract<Step, { kind: 'activity' }>) => JsonValue;
   readonly startNode?: string;
+  readonly destinationNode?: string;
 }
 
 export interface RunResult {
@@ -37,7 +38,7 @@ export function hostFor(sandbox: Sandbox, now = Date.UTC(2026, 0, 15, 12, 0, 0))
 
 export function runWorkflow(doc: unknown, opts: RunOptions): RunResult {
   const host = hostFor(opts.sandbox, opts.now);
-  let state = createExecution(doc as never, { executionId: 'exec-1', mode: 'manual', input: opts.input, startNode: opts.startNode });
+  let state = createExecution(doc as never, { executionId: 'exec-1', mode: 'manual', input: opts.input, startNode: opts.startNode, ...(opts.destinationNode ? { destinationNode: opts.destinationNode } : {}) });
   let resume: ResumeResult | undefined;
   const steps: Step[] = [];
   for (let guard = 0; guard < 10_000; guard++) {
@@ -60,7 +61,7 @@ export function runWorkflow(doc: unknown, opts: RunOptions): RunResult {
       case 'child': {
         const outputs = step.wait
           ? step.inputs.map((items) => {
-              const child = runWorkflow(step.workflow, { ...opts, input: items, startNode: undefined });
+              const child = runWorkflow(step.workflow, { ...opts, input: items, startNode: undefined, destinationNode: undefined });
               if (child.status === 'error') return { error: child.error! };
               const last = child.state.lastNodeExecuted!;
               const runs = child.state.runData[last]!;
