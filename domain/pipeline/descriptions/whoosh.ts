@@ -36,13 +36,13 @@ export const whooshLlmDescription: NodeDescription = {
     str('model', 'Model', { default: '', placeholder: 'llama3.2', description: 'Leave empty to let WHOOSH pick by specialization' }),
     str('specialization', 'Specialization', { default: '', placeholder: 'code', description: 'The kind of agent to route to when no model is given' }),
     str('system', 'System message', { default: '', rows: 3 }),
-    str('prompt', 'Prompt', { default: '', rows: 4, required: true, description: 'Switch to an expression for item data, e.g. {{ $json.body }}' }),
-    json('messages', 'Messages', { default: '', show: { operation: ['chat'] }, description: 'Earlier messages: a list of { "role": "system" | "user" | "assistant", "content": "…" }' }),
+    str('prompt', 'Prompt', { default: '', rows: 4, required: true, description: 'Plain text, or an expression with item data, e.g. {{ $json.body }}' }),
+    json('messages', 'Messages', { default: '', placeholder: '[{ "role": "user", "content": "…" }]', show: { operation: ['chat'] }, description: 'Earlier messages: a list of { "role": "system" | "user" | "assistant", "content": "…" }' }),
     options('output', 'Output', [
       { name: 'Text', value: 'text', description: 'The answer in "text"' },
       { name: 'JSON', value: 'json', description: 'The answer parsed into "json"' },
     ]),
-    json('jsonSchema', 'JSON schema', { default: '', description: 'With a schema the answer is JSON and must match it (one repair is asked for otherwise)' }),
+    json('jsonSchema', 'JSON schema', { default: '', placeholder: '{ "type": "object", "properties": { … } }', description: 'With a schema the answer is JSON and must match it (one repair is asked for otherwise)' }),
     collection('options', 'Options', LLM_OPTIONS),
   ],
 };
