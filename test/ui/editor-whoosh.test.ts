@@ -65,6 +65,7 @@ test('a run waiting at an Approval node is approved on the canvas, with a commen
   expect(await statusOf('Shipped')).toBe('idle');
 
   await approval.getByTestId('approval-comment').fill('looks good');
+  await page.screenshot({ path: screenshotPath('editor-approval') });
   await approval.getByTestId('approve').click();
   await page.getByTestId('execution-status').getByText('success').waitFor({ timeout: 60_000 });
   await eventually(async () => ((await statusOf('Shipped')) === 'success' ? true : undefined), 'Shipped ran');
