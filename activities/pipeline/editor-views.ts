@@ -22,11 +22,19 @@ export interface CanvasNode {
   readonly error: { readonly message: string; readonly description?: string } | null;
 }
 
+export type CurrentKind = 'activity' | 'wait' | 'child' | 'approval';
+
+const CURRENT_KIND: Partial<Record<Step['kind'], CurrentKind>> = { activity: 'activity', llm: 'activity', wait: 'wait', child: 'child', agentWorkflow: 'child', approval: 'approval' };
+
 export interface CanvasView {
   readonly executionId: string;
   readonly status: ExecutionStatus;
-  /** The node the run is at: an activity running, a Wait waiting, a sub-workflow's children. */
-  readonly current: { readonly node: string; readonly kind: 'activity' | 'wait' | 'child' } | null;
+  /**
+   * The node the run is at: an activity running (an LLM call too), a Wait
+   * waiting, a sub-workflow's (or a team's, a council's) children, or an
+   * Approval waiting for a person, with its message.
+   */
+  readonly current: { readonly node: string; readonly kind: CurrentKind; readonly message?: string } | null;
   readonly nodes: Record<string, CanvasNode>;
 }
 
@@ -58,7 +66,8 @@ export async function canvasView(pool: Pool, executionId: string): Promise<Canva
   if (row.status === 'running' || row.status === 'waiting') {
     const info = await getStepDescriptor<{ step: Step }>(pool, executionId, row.currentSeq);
     const step = info?.step;
-    if (step && (step.kind === 'activity' || step.kind === 'wait' || step.kind === 'child')) current = { node: step.node, kind: step.kind };
+    const kind = step ? CURRENT_KIND[step.kind] : undefined;
+    if (step && kind && 'node' in step) current = { node: step.node, kind, ...(step.kind === 'approval' ? { message: step.message } : {}) };
   }
   return { executionId, status: row.status, current, nodes };
 }

@@ -204,7 +204,9 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
     if (seq === 0) {
       const source = await getExecutionSource(pool, executionId);
       if (!source) throw nonRetryableFailure(ENGINE_ERROR, `no pipeline execution ${executionId}`);
-      return createExecution(source.document, { executionId, mode: source.mode, ...(source.input ? { input: source.input } : {}), ...(source.startNode ? { startNode: source.startNode } : {}) });
+      return createExecution(source.document, { executionId, mode: source.mode, ...(source.input ? { input: source.input } : {}), ...(source.startNode ? { startNode: source.startNode } : {}),
+        ...(source.destinationNode ? { destinationNode: source.destinationNode } : {}),
+      });
     }
     const stored = await getStep<Omit<EngineState, 'runData'>, StoredStepInfo>(pool, executionId, seq);
     if (!stored) throw nonRetryableFailure(ENGINE_ERROR, `pipeline execution ${executionId} has no step ${seq}`);

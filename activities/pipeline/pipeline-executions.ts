@@ -105,6 +105,7 @@ export async function retryExecution(deps: PipelineStartDeps, failedId: string, 
     ...(source.input ? { input: source.input } : {}),
     ...(row.pipelineVersion !== null ? { version: row.pipelineVersion } : {}),
     ...(source.startNode ? { startNode: source.startNode } : {}),
+    ...(source.destinationNode ? { destinationNode: source.destinationNode } : {}),
   };
   if (from === 'start') return startPipelineRun(deps, base);
 
@@ -122,6 +123,7 @@ export async function retryExecution(deps: PipelineStartDeps, failedId: string, 
     ...(base.input ? { input: base.input } : {}),
     ...(base.version !== undefined ? { pipelineVersion: base.version } : {}),
     ...(base.startNode ? { startNode: base.startNode } : {}),
+    ...(base.destinationNode ? { destinationNode: base.destinationNode } : {}),
   });
   if (!seeded.ok) throw new RetryRefusedError(`Execution ${failedId} cannot be retried from the failed node: ${seeded.reason}`);
   await startRecordedRun(deps, { executionId: id, workflowId, pipelineKey: row.pipelineKey, mode: base.mode, trigger: base.trigger, seq: 1 });

@@ -25,6 +25,8 @@ export interface NewExecution {
   readonly pipelineVersion?: number;
   /** The node to start from; by default the engine's choice (a Manual Trigger first). */
   readonly startNode?: string;
+  /** Run only up to this node and the nodes it depends on (n8n's destinationNode). */
+  readonly destinationNode?: string;
   /** What started it: manual, webhook, schedule, executeWorkflow, forge, retry. */
   readonly trigger?: string;
   /** The execution this one retries. */
@@ -56,6 +58,7 @@ export interface ExecutionSource {
   readonly mode: PipelineMode;
   readonly workflowId: string;
   readonly startNode: string | null;
+  readonly destinationNode: string | null;
 }
 
 /** A node run as stored: which node, which of its runs, when the node first ran among the others. */
@@ -68,8 +71,8 @@ export interface StoredNodeRun {
 
 export async function insertExecution(db: Queryable, e: NewExecution): Promise<void> {
   await db.query(
-    `INSERT INTO pipeline_executions (id, workflow_id, pipeline_key, document, document_hash, input, mode, parent_execution_id, parent_node, status, pipeline_version, start_node, trigger, retry_of)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'running', $10, $11, $12, $13)
+    `INSERT INTO pipeline_executions (id, workflow_id, pipeline_key, document, document_hash, input, mode, parent_execution_id, parent_node, status, pipeline_version, start_node, trigger, retry_of, destination_node)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'running', $10, $11, $12, $13, $14)
      ON CONFLICT (id) DO NOTHING`,
     [
       e.id,
@@ -85,6 +88,7 @@ export async function insertExecution(db: Queryable, e: NewExecution): Promise<v
       e.startNode ?? null,
       e.trigger ?? null,
       e.retryOf ?? null,
+      e.destinationNode ?? null,
     ],
   );
 }
@@ -137,12 +141,12 @@ export async function getExecution(db: Queryable, id: string): Promise<Execution
 }
 
 export async function getExecutionSource(db: Queryable, id: string): Promise<ExecutionSource | undefined> {
-  const { rows } = await db.query<{ document: N8nWorkflow; input: Item[] | null; mode: PipelineMode; workflow_id: string; start_node: string | null }>(
-    'SELECT document, input, mode, workflow_id, start_node FROM pipeline_executions WHERE id = $1',
+  const { rows } = await db.query<{ document: N8nWorkflow; input: Item[] | null; mode: PipelineMode; workflow_id: string; start_node: string | null; destination_node: string | null }>(
+    'SELECT document, input, mode, workflow_id, start_node, destination_node FROM pipeline_executions WHERE id = $1',
     [id],
   );
   const r = rows[0];
-  return r ? { document: r.document, input: r.input, mode: r.mode, workflowId: r.workflow_id, startNode: r.start_node } : undefined;
+  return r ? { document: r.document, input: r.input, mode: r.mode, workflowId: r.workflow_id, startNode: r.start_node, destinationNode: r.destination_node } : undefined;
 }
 
 export interface ExecutionUpdate {

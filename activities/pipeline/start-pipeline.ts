@@ -58,6 +58,8 @@ export interface RunRequest {
   readonly mode: PipelineMode;
   readonly trigger: string;
   readonly startNode?: string;
+  /** Run only up to this node and the nodes it depends on (n8n's destinationNode). */
+  readonly destinationNode?: string;
   readonly retryOf?: string;
 }
 
@@ -102,6 +104,7 @@ export async function startPipelineRun(deps: PipelineStartDeps, r: RunRequest): 
     ...(r.input ? { input: r.input } : {}),
     ...(r.version !== undefined ? { pipelineVersion: r.version } : {}),
     ...(r.startNode ? { startNode: r.startNode } : {}),
+    ...(r.destinationNode ? { destinationNode: r.destinationNode } : {}),
     ...(r.retryOf ? { retryOf: r.retryOf } : {}),
   });
   try {
@@ -125,6 +128,8 @@ export interface StoredRunRequest {
   readonly trigger: string;
   /** The trigger node to start from (a Webhook, Schedule or forge trigger); default the Manual Trigger, else the first trigger. */
   readonly startNode?: string;
+  /** Run only up to this node and the nodes it depends on (the editor's "up to the open node"). */
+  readonly destinationNode?: string;
   readonly executionId?: string;
 }
 
@@ -133,6 +138,10 @@ export async function startStoredPipeline(deps: PipelineStartDeps, r: StoredRunR
   const stored = await documentToRun(deps.pool, r.pipelineId, r.version);
   if (!stored) throw new PipelineNotFoundError(r.version === undefined ? `No pipeline ${r.pipelineId}` : `Pipeline ${r.pipelineId} has no version ${r.version}`);
   if (stored.problems.length > 0) throw new PipelineNotRunnableError(`Pipeline ${r.pipelineId} version ${stored.version} has problems and cannot run`, stored.problems);
+  const destination = r.destinationNode;
+  if (destination !== undefined && !stored.document.nodes.some((n) => n.name === destination)) {
+    throw new PipelineNotRunnableError(`Pipeline ${r.pipelineId} version ${stored.version} has no node "${destination}" to run up to`, [{ node: destination, message: `No node "${destination}" in this version` }]);
+  }
   const started = await startPipelineRun(deps, {
     pipelineKey: r.pipelineId,
     document: stored.document,
@@ -141,6 +150,7 @@ export async function startStoredPipeline(deps: PipelineStartDeps, r: StoredRunR
     trigger: r.trigger,
     ...(r.input ? { input: r.input } : {}),
     ...(r.startNode ? { startNode: r.startNode } : {}),
+    ...(r.destinationNode ? { destinationNode: r.destinationNode } : {}),
     ...(r.executionId ? { executionId: r.executionId } : {}),
   });
   return { ...started, version: stored.version };

@@ -22,7 +22,7 @@ const catalogSchema = z.object({
 const canvasSchema = z.object({
   executionId: z.string(),
   status: z.enum(STATUSES),
-  current: z.object({ node: z.string(), kind: z.enum(['activity', 'wait', 'child']) }).nullable(),
+  current: z.object({ node: z.string(), kind: z.enum(['activity', 'wait', 'child', 'approval']), message: z.string().optional() }).nullable(),
   nodes: z.record(
     z.string(),
     z.object({

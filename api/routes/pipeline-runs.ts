@@ -25,7 +25,7 @@ const executeBody = z
   .object({
     input: z.array(itemSchema).max(100_000).optional().describe('Items the start node emits'),
     version: z.number().int().min(1).optional().describe('The version to run (default: the active one, else the latest)'),
-    destinationNode: z.string().min(1).max(500).optional().describe('Not supported yet: answered with 400'),
+    destinationNode: z.string().min(1).max(500).optional().describe('Run only up to this node: it and the nodes it depends on run, nothing after or beside it (n8n\'s destinationNode)'),
   })
   .strict();
 
@@ -65,10 +65,9 @@ export function pipelineRunRoutes(ctx: ApiContext) {
         422: { description: 'The version has problems (in `issues`)' },
       },
       handler: async ({ params, query, body }) => {
-        if (body.destinationNode !== undefined) throw new HttpError(400, 'invalid_request', 'destinationNode (a partial run) is not supported yet', [{ path: 'body.destinationNode', message: 'not supported yet' }]);
         let started;
         try {
-          started = await startStoredPipeline(deps(ctx), { pipelineId: params.id, trigger: 'manual', mode: 'manual', ...(body.version ? { version: body.version } : {}), ...(body.input ? { input: body.input as Item[] } : {}) });
+          started = await startStoredPipeline(deps(ctx), { pipelineId: params.id, trigger: 'manual', mode: 'manual', ...(body.version ? { version: body.version } : {}), ...(body.input ? { input: body.input as Item[] } : {}), ...(body.destinationNode ? { destinationNode: body.destinationNode } : {}) });
         } catch (err) {
           if (err instanceof PipelineNotFoundError) throw new HttpError(404, 'not_found', err.message);
           if (err instanceof PipelineNotRunnableError) throw notActivatable(params.id, err.problems, err.message);

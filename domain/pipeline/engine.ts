@@ -9,6 +9,7 @@
  */
 import { createDataAccess, type ExecutionView } from './data-access';
 import { ExpressionError, NodeOperationError, WorkflowValidationError, toErrorInfo } from './errors';
+import { destinationFilter, mayRun } from './destination';
 import { graphOf, parentNodes, type Graph } from './graph';
 import type { NodeExecution, NodeOutput, NodeType, PendingStep } from './node-type';
 import { nodeTypeOf } from './registry';
@@ -41,6 +42,8 @@ export interface CreateExecutionOptions {
   readonly input?: Item[];
   readonly executionId: string;
   readonly mode: EngineState['mode'];
+  /** Run only up to this node: it and the nodes it depends on (n8n's destinationNode). */
+  readonly destinationNode?: string;
 }
 
 /** Start a run of `doc`; throws WorkflowValidationError naming every problem when it cannot run. */
@@ -50,6 +53,8 @@ export function createExecution(doc: N8nWorkflow, opts: CreateExecutionOptions):
   const start = opts.startNode ?? findStartNode(doc, opts.mode);
   if (start === undefined) throw new WorkflowValidationError([{ message: 'The workflow has no enabled trigger node to start from' }]);
   if (!graphOf(doc).nodes.has(start)) throw new WorkflowValidationError([{ node: start, message: `Start node "${start}" is not in the workflow` }]);
+  const destination = opts.destinationNode;
+  if (destination !== undefined && !graphOf(doc).nodes.has(destination)) throw new WorkflowValidationError([{ node: destination, message: `Destination node "${destination}" is not in the workflow` }]);
   return {
     version: 1,
     executionId: opts.executionId,
@@ -62,6 +67,7 @@ export function createExecution(doc: N8nWorkflow, opts: CreateExecutionOptions):
     order: [],
     lastExecutionTry: '',
     nodeContext: {},
+    ...(destination !== undefined ? { destinationNode: destination, runNodeFilter: destinationFilter(doc, destination) } : {}),
   };
 }
 
@@ -137,6 +143,8 @@ class Run {
       ...(this.blocked !== undefined ? { blocked: this.blocked } : {}),
       ...(this.error !== undefined ? { error: this.error } : {}),
       ...(this.webhookResponse !== undefined ? { webhookResponse: this.webhookResponse } : {}),
+      ...(this.state.destinationNode !== undefined ? { destinationNode: this.state.destinationNode } : {}),
+      ...(this.state.runNodeFilter !== undefined ? { runNodeFilter: this.state.runNodeFilter } : {}),
     };
   }
 
@@ -313,14 +321,15 @@ class Run {
   /** Children of the outputs that carry items, lowest on the canvas added first so the topmost runs first. */
   private schedule(name: string, main: (Item[] | null)[], runIndex: number) {
     const outputs = this.graph.bySource.get(name);
-    if (!outputs) return;
+    // A run up to a node ends its branch there, and never leaves the destination's ancestors.
+    if (!outputs || name === this.state.destinationNode) return;
     const toAdd: { position: readonly [number, number]; target: string; input: number; output: number }[] = [];
     outputs.forEach((targets, output) => {
       const items = main[output];
       if (!items || items.length === 0) return;
       for (const t of targets) {
         const child = this.graph.nodes.get(t.node);
-        if (!child) continue;
+        if (!child || !mayRun(this.state.runNodeFilter, t.node)) continue;
         toAdd.push({ position: child.position ?? [0, 0], target: t.node, input: t.index, output });
       }
     });

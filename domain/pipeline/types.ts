@@ -378,6 +378,10 @@ export interface EngineState {
   readonly error?: NodeErrorInfo;
   /** What a Respond to Webhook node answered (the first one wins, as in n8n). */
   readonly webhookResponse?: JsonObject;
+  /** A run up to a node (n8n's startData.destinationNode): it schedules no children… */
+  readonly destinationNode?: string;
+  /** …and only these nodes (it and its ancestors, n8n's runNodeFilter) are ever scheduled. */
+  readonly runNodeFilter?: string[];
 }
 
 // ---------------------------------------------------------------- Crypto activity

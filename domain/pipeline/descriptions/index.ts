@@ -24,6 +24,7 @@ import {
 import { executeWorkflowDescription, filterDescription, ifDescription, mergeDescription, noOpDescription, splitInBatchesDescription, stopAndErrorDescription, switchDescription, waitDescription } from './flow';
 import { executeWorkflowTriggerDescription, manualTriggerDescription, scheduleTriggerDescription, webhookDescription } from './triggers';
 import type { NodeDescription } from './types';
+import { WHOOSH_DESCRIPTIONS } from './whoosh';
 
 export * from './types';
 
@@ -55,6 +56,7 @@ const ALL: readonly NodeDescription[] = [
   codeDescription,
   httpRequestDescription,
   respondToWebhookDescription,
+  ...WHOOSH_DESCRIPTIONS,
 ];
 
 const byType = new Map(ALL.map((d) => [d.type, d]));

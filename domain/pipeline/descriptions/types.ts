@@ -16,6 +16,8 @@ export type FieldType =
   | 'number'
   | 'boolean'
   | 'options'
+  /** A list of values picked from `options` (n8n's multiOptions). */
+  | 'multiOptions'
   | 'collection'
   | 'fixedCollection'
   | 'assignments'
@@ -47,7 +49,9 @@ export interface ParameterField {
   readonly default?: unknown;
   readonly description?: string;
   readonly placeholder?: string;
-  /** options: the choices. */
+  /** string: shown as a text area of this many rows (n8n's typeOptions.rows). */
+  readonly rows?: number;
+  /** options, multiOptions: the choices. */
   readonly options?: readonly FieldOption[];
   /** collection: the optional sub-fields a user adds one by one. */
   readonly fields?: readonly ParameterField[];
@@ -108,6 +112,15 @@ export const options = (name: string, displayName: string, choices: readonly (st
   type: 'options',
   options: choices.map((c) => (typeof c === 'string' ? { name: c, value: c } : c)),
   default: extra.default ?? (typeof choices[0] === 'string' ? choices[0] : choices[0]?.value),
+  ...extra,
+});
+
+export const multiOptions = (name: string, displayName: string, choices: readonly (string | FieldOption)[], extra: Extra = {}): ParameterField => ({
+  name,
+  displayName,
+  type: 'multiOptions',
+  options: choices.map((c) => (typeof c === 'string' ? { name: c, value: c } : c)),
+  default: [],
   ...extra,
 });
 

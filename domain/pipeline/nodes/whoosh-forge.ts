@@ -10,8 +10,8 @@ import { NodeOperationError } from '../errors';
 import type { NodeExecution, NodeType } from '../node-type';
 import type { ForgeNodeActivity, ForgeNodeOperation, ForgeNodeResult, Item, JsonValue } from '../types';
 
-const OPERATIONS = ['getIssue', 'createIssue', 'editIssue', 'closeIssue', 'comment', 'addLabels', 'removeLabels', 'getPullRequestDiff', 'reviewPullRequest'] as const;
-const REVIEW_EVENTS = ['approve', 'requestChanges', 'comment'] as const;
+export const FORGE_OPERATIONS = ['getIssue', 'createIssue', 'editIssue', 'closeIssue', 'comment', 'addLabels', 'removeLabels', 'getPullRequestDiff', 'reviewPullRequest'] as const;
+export const REVIEW_EVENTS = ['approve', 'requestChanges', 'comment'] as const;
 const REPO = /^([\w.-]+)\/([\w.-]+)$/;
 
 function labelsOf(raw: unknown): string[] {
@@ -70,7 +70,7 @@ export const whooshForge: NodeType = {
     const p = node.parameters ?? {};
     const problems: string[] = [];
     if (typeof p.repository !== 'string' || (!p.repository.startsWith('=') && !REPO.test(p.repository))) problems.push('parameter "repository" must be owner/name');
-    if (p.operation !== undefined && !(OPERATIONS as readonly unknown[]).includes(p.operation)) problems.push(`parameter "operation" must be one of ${OPERATIONS.join(', ')}`);
+    if (p.operation !== undefined && !(FORGE_OPERATIONS as readonly unknown[]).includes(p.operation)) problems.push(`parameter "operation" must be one of ${FORGE_OPERATIONS.join(', ')}`);
     const forgeToken = node.credentials?.forgeToken;
     if (node.credentials && Object.keys(node.credentials).some((k) => k !== 'forgeToken')) problems.push('only a forgeToken credential applies');
     if (forgeToken && typeof forgeToken.id !== 'string' && typeof forgeToken.name !== 'string') problems.push('the forgeToken credential needs an id or a name');

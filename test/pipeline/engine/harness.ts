@@ -15,6 +15,7 @@ export interface RunOptions {
   /** Answers an activity step (e.g. HTTP Request); required when the workflow has one. */
   readonly activity?: (step: Extract<Step, { kind: 'activity' }>) => JsonValue;
   readonly startNode?: string;
+  readonly destinationNode?: string;
 }
 
 export interface RunResult {
@@ -38,7 +39,7 @@ export function hostFor(sandbox: Sandbox, now = Date.UTC(2026, 0, 15, 12, 0, 0))
 
 export function runWorkflow(doc: unknown, opts: RunOptions): RunResult {
   const host = hostFor(opts.sandbox, opts.now);
-  let state = createExecution(doc as never, { executionId: 'exec-1', mode: 'manual', input: opts.input, startNode: opts.startNode });
+  let state = createExecution(doc as never, { executionId: 'exec-1', mode: 'manual', input: opts.input, startNode: opts.startNode, ...(opts.destinationNode ? { destinationNode: opts.destinationNode } : {}) });
   let resume: ResumeResult | undefined;
   const steps: Step[] = [];
   for (let guard = 0; guard < 10_000; guard++) {
@@ -61,7 +62,7 @@ export function runWorkflow(doc: unknown, opts: RunOptions): RunResult {
       case 'child': {
         const outputs = step.wait
           ? step.inputs.map((items) => {
-              const child = runWorkflow(step.workflow, { ...opts, input: items, startNode: undefined });
+              const child = runWorkflow(step.workflow, { ...opts, input: items, startNode: undefined, destinationNode: undefined });
               if (child.status === 'error') return { error: child.error! };
               // As the durable run does (activities/pipeline/child-outputs.ts).
               return tracedOutputs((node) => child.state.runData[node], child.state.lastNodeExecuted);

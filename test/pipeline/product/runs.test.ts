@@ -51,6 +51,18 @@ test('a draft cannot run: 422 with its problems', async () => {
   expect((await readJson(res)).error.issues).toEqual([expect.objectContaining({ node: 'Sheet' })]);
 });
 
+test('destinationNode runs only up to that node (and what it depends on); an unknown one is refused', async () => {
+  const id = await create(chain([manualTrigger(), setNode('First', { a: 1 }, true), setNode('Middle', { b: 2 }, true), setNode('Last', { c: 3 }, true)]));
+  const run = await json(post(`/api/v1/pipelines/${id}/execute?wait=true`, { destinationNode: 'Middle' }));
+  expect(run).toMatchObject({ status: 'success', lastNode: 'Middle' });
+  expect(Object.keys(run.nodes).sort()).toEqual(['First', 'Middle', 'Start'].sort());
+  expect(run.nodes.Middle).toEqual([[{ a: 1, b: 2 }]]);
+
+  const res = await post(`/api/v1/pipelines/${id}/execute`, { destinationNode: 'Nowhere' });
+  expect(res.status).toBe(422);
+  expect((await readJson(res)).error.issues).toEqual([expect.objectContaining({ node: 'Nowhere' })]);
+});
+
 test('Execute Sub-workflow by id (source database) runs the stored pipeline’s active version', async () => {
   const child = await create({ ...chain([subTrigger(), setNode('Tag', { from: 'child v1' }, true)]), name: 'child' });
   await post(`/api/v1/pipelines/${child}/activate`);

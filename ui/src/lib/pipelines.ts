@@ -97,6 +97,8 @@ export const fromTemplate = (token: string, template: 'web_development' | 'infra
 
 export const executePipeline = (token: string, pipelineId: string, body: { destinationNode?: string; version?: number; input?: { json: unknown }[] } = {}, request?: Request) =>
   send<ExecutionView>(token, 'POST', `${id(pipelineId)}/execute`, body, request);
+export const decideApproval = (token: string, executionId: string, body: { decision: 'approve' | 'reject'; comment?: string; node?: string }, request?: Request) =>
+  send<{ executionId: string; node: string; decision: 'approve' | 'reject'; by: string }>(token, 'POST', `${P}/executions/${encodeURIComponent(executionId)}/approve`, body, request);
 export const getExecution = (token: string, executionId: string, request?: Request) => get<ExecutionView>(token, `${P}/executions/${encodeURIComponent(executionId)}`, {}, request);
 export const getCanvas = (token: string, executionId: string, request?: Request) => get<CanvasView>(token, `${P}/executions/${encodeURIComponent(executionId)}/canvas`, {}, request);
 export const getNodeRuns = (token: string, executionId: string, node: string, request?: Request) =>

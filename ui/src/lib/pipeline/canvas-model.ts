@@ -13,7 +13,7 @@ export type NodeRunState = 'running' | 'waiting' | 'success' | 'error' | 'cancel
 
 export interface RunOverlay {
   readonly nodes: Readonly<Record<string, { readonly status: NodeRunState; readonly runs: number; readonly items: readonly number[]; readonly totalItems: readonly number[]; readonly error: { readonly message: string } | null }>>;
-  readonly current: { readonly node: string; readonly kind: string } | null;
+  readonly current: { readonly node: string; readonly kind: string; readonly message?: string } | null;
 }
 
 export interface CanvasNodeData extends Record<string, unknown> {
@@ -29,6 +29,8 @@ export interface CanvasNodeData extends Record<string, unknown> {
   readonly status: NodeRunState | undefined;
   readonly runs: number;
   readonly error: string;
+  /** Set while the run waits at this node for a person's approval: the Approval node's message. */
+  readonly approval?: string;
 }
 
 export interface FlowNode {
@@ -69,7 +71,8 @@ export function toFlow(doc: N8nWorkflow, catalog: ReadonlyMap<string, NodeTypeEn
   const nodes: FlowNode[] = doc.nodes.map((n) => {
     const entry = catalog.get(n.type);
     const r = run?.nodes[n.name];
-    const status: NodeRunState | undefined = run?.current?.node === n.name ? (run.current.kind === 'wait' ? 'waiting' : 'running') : r?.status;
+    const here = run?.current?.node === n.name ? run.current : undefined;
+    const status: NodeRunState | undefined = here ? (here.kind === 'wait' || here.kind === 'approval' ? 'waiting' : 'running') : r?.status;
     return {
       id: n.name,
       type: 'pipeline',
@@ -90,6 +93,7 @@ export function toFlow(doc: N8nWorkflow, catalog: ReadonlyMap<string, NodeTypeEn
         status,
         runs: r?.runs ?? 0,
         error: r?.error?.message ?? '',
+        ...(here?.kind === 'approval' ? { approval: here.message ?? '' } : {}),
       },
     };
   });

@@ -29,6 +29,8 @@ export const initialValue = (field: ParameterField): unknown => {
     case 'collection':
     case 'fixedCollection':
       return {};
+    case 'multiOptions':
+      return [];
     case 'assignments':
       return { assignments: [] };
     default:
