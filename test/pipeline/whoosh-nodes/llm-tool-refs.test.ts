@@ -1,0 +1,16 @@
+/** whoosh.llm's `tools` parameter in the forms an editor or a hand-written document gives it. */
+import { toolRefsOf } from '../../../domain/pipeline/nodes/whoosh-llm';
+
+test('lists, JSON, fixedCollection and "server.tool" names', () => {
+  expect(toolRefsOf([{ server: 'calc' }, { server: 'calc', tool: 'add' }])).toEqual([{ server: 'calc' }, { server: 'calc', tool: 'add' }]);
+  expect(toolRefsOf('[{"server":"a","tool":""}]')).toEqual([{ server: 'a' }]);
+  expect(toolRefsOf({ tool: [{ server: 'a', tool: 't' }] })).toEqual([{ server: 'a', tool: 't' }]);
+  expect(toolRefsOf('calc.add, search')).toEqual([{ server: 'calc', tool: 'add' }, { server: 'search' }]);
+  expect(toolRefsOf('')).toEqual([]);
+});
+
+test('bad forms are named', () => {
+  expect(() => toolRefsOf('[oops')).toThrow('"tools" is not valid JSON');
+  expect(() => toolRefsOf([{ tool: 'add' }])).toThrow(/needs a "server"/);
+  expect(() => toolRefsOf(42)).toThrow(/must be a list/);
+});
