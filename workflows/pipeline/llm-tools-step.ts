@@ -10,7 +10,8 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { LlmMessage, LlmTool } from '../../activities/ollama/llm-activity';
 import type { LlmToolActivities } from '../../activities/pipeline/llm-tool-activities';
 import type { LlmWireAnswer } from '../../activities/pipeline/whoosh-steps';
-import type { JsonObject, JsonValue, LlmStepCall, LlmToolCallRecord } from '../../domain/pipeline/types';
+import { mcpTextOf } from '../../domain/pipeline/nodes/whoosh-mcp-tool';
+import type { JsonObject, LlmStepCall, LlmToolCallRecord } from '../../domain/pipeline/types';
 import { callLlmWithFailover } from '../llm-call';
 
 const DEFAULT_ROUNDS = 5;
@@ -20,12 +21,6 @@ const { listLlmTools, callLlmTools } = proxyActivities<LlmToolActivities>({
   heartbeatTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 3, nonRetryableErrorTypes: ['Misconfigured'] },
 });
-
-const textOf = (content: JsonValue[]): string =>
-  content
-    .filter((c): c is JsonObject => typeof c === 'object' && c !== null && !Array.isArray(c) && c.type === 'text')
-    .map((c) => String(c.text ?? ''))
-    .join('\n');
 
 export async function runLlmToolLoop(call: LlmStepCall): Promise<LlmWireAnswer> {
   const started = Date.now();
@@ -80,7 +75,7 @@ export async function runLlmToolLoop(call: LlmStepCall): Promise<LlmWireAnswer> 
         if (!res) result = 'Error: no result';
         else if (!res.ok) result = `Error: ${res.message}`;
         else {
-          const text = textOf(res.content) || (res.structuredContent ? JSON.stringify(res.structuredContent) : '');
+          const text = mcpTextOf(res.content) || (res.structuredContent ? JSON.stringify(res.structuredContent) : '');
           isError = res.isError;
           result = res.isError ? `Error: ${text || 'the tool failed'}` : text;
         }
