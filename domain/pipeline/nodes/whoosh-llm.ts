@@ -135,6 +135,13 @@ export const whooshLlm: NodeType = {
     if (p.operation !== undefined && p.operation !== 'chat' && p.operation !== 'generate') problems.push(`parameter "operation" must be chat or generate, not "${String(p.operation)}"`);
     if (p.output !== undefined && p.output !== 'text' && p.output !== 'json') problems.push(`parameter "output" must be text or json, not "${String(p.output)}"`);
     if (p.prompt === undefined && p.messages === undefined) problems.push('set "prompt" (or "messages" for chat)');
+    if (!(typeof p.tools === 'string' && p.tools.startsWith('='))) {
+      try {
+        toolRefsOf(p.tools);
+      } catch (e) {
+        problems.push(`parameter "tools": ${(e as Error).message}`);
+      }
+    }
     const rounds = p.maxToolRounds;
     if (rounds !== undefined && (typeof rounds !== 'number' || !Number.isInteger(rounds) || rounds < 1 || rounds > 50)) problems.push('parameter "maxToolRounds" must be a whole number from 1 to 50');
     return problems;
