@@ -14,6 +14,7 @@ import { createJobRunner } from './docker/job-runner';
 import { createIssueActivities } from './forge/issue-activities';
 import { createAgentWorkflowActivities } from './pipeline/agent-workflow-activities';
 import { createApprovalActivities } from './pipeline/approval-activities';
+import { createLlmToolActivities } from './pipeline/llm-tool-activities';
 import { createPipelineActivities } from './pipeline/pipeline-activities';
 import { createPipelineTriggerActivities } from './pipeline/trigger-activities';
 import { createSyncActivities } from './intake/sync-activities';
@@ -48,6 +49,7 @@ export function createActivities(deps: ActivityDeps) {
       mcpServers: deps.config.mcp_servers,
       jobRunner: once(() => createJobRunner(dockerTarget(deps.config.docker.host), deps.config.docker.api_version ? { apiVersion: deps.config.docker.api_version } : {})),
     }),
+    ...createLlmToolActivities(deps.config.mcp_servers),
     ...createApprovalActivities(deps.pool, deps.config),
     ...createAgentWorkflowActivities(deps.pool, deps.config),
   };

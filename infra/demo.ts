@@ -3,7 +3,9 @@
  * Gitea with a demo repository, three Ollama nodes, a Docker Engine — all
  * registered and wired (webhooks included), then a Design Brief and a few task
  * issues opened, so councils, teams, agents and timelines come alive within a
- * minute with no Gitea or GPU of one's own.
+ * minute with no Gitea or GPU of one's own. Two pipelines run on their own
+ * (demo-pipelines.ts): triage labels every new issue, and a template run
+ * waits for its first approval.
  *
  * The demo keeps its data in a folder of its own (`<data_dir>-demo`), emptied
  * at every start: the simulators start empty too, and issue numbers (hence
@@ -17,6 +19,7 @@ import { GiteaSimulator, GITEA_SIM_TOKEN } from '../simulators/gitea';
 import { OllamaSimulator } from '../simulators/ollama';
 import { demoReply } from '../simulators/ollama/council-answers';
 import { configSchema, loadConfig, type WhooshConfig } from './config';
+import { installDemoPipelines, TRIAGE_LABELS } from './demo-pipelines';
 import { createLogger } from './logger';
 import { ensureRepositorySchedule } from './schedules';
 import { startStack, type Stack } from './stack';
@@ -49,6 +52,8 @@ export interface Demo {
   readonly gitea: GiteaSimulator;
   readonly docker: DockerSimulator;
   readonly ollamas: OllamaSimulator[];
+  /** The triage pipeline (active), the web_development template's pipeline and its run waiting for approval. */
+  readonly pipelines: { readonly triage: string; readonly template: string; readonly templateRun: string } | null;
   /** Opens the demo issues, `spacingMs` apart. */
   openIssues(spacingMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -90,6 +95,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     throw err;
   }
   gitea.createRepo(DEMO_OWNER, DEMO_REPO);
+  for (const name of TRIAGE_LABELS) gitea.createLabel(DEMO_OWNER, DEMO_REPO, { name, color: 'c5def5' });
   const repo = await createRepository(stack.pool, {
     kind: 'gitea',
     baseUrl: gitea.url,
@@ -105,6 +111,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   if (!repo) throw new Error('the demo repository exists already in a fresh database');
   await ensureRepositorySchedule(stack.client, config, repo);
   gitea.addWebhook(DEMO_OWNER, DEMO_REPO, { url: `${stack.apiUrl}/webhooks/gitea`, secret: SECRET });
+  // Made over the API with the admin token; without one (tokens only from whoosh.yaml) the demo goes on without them.
+  const pipelines = stack.apiUrl && stack.adminToken.token ? await installDemoPipelines(stack.apiUrl, stack.adminToken.token, `${DEMO_OWNER}/${DEMO_REPO}`) : null;
 
   return {
     stack,
@@ -112,6 +120,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     gitea,
     docker,
     ollamas,
+    pipelines,
     async openIssues(spacingMs = 1500) {
       for (const [i, issue] of DEMO_ISSUES.entries()) {
         if (i > 0) await new Promise((r) => setTimeout(r, spacingMs));
@@ -140,6 +149,7 @@ async function main(): Promise<void> {
   say(`                   token ${GITEA_SIM_TOKEN}: curl -H 'Authorization: token ${GITEA_SIM_TOKEN}' ${demo.gitea.url}/api/v1/repos/${DEMO_OWNER}/${DEMO_REPO}/issues`);
   say(`  Agent nodes      ${NODES.map((n, i) => `${n.id} ${demo.ollamas[i]!.url}`).join(', ')}`);
   say(`  Docker (sim)     ${demo.docker.url}`);
+  if (demo.pipelines) say(`  Pipelines        triage ${demo.pipelines.triage} (labels new issues), template run ${demo.pipelines.templateRun} (waits for approval)`);
   say('');
   say(`Opening a Design Brief and ${DEMO_ISSUES.length - 1} task issues in ${DEMO_OWNER}/${DEMO_REPO} ...`);
   await demo.openIssues();

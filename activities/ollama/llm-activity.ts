@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
-import { Ollama, type ChatResponse, type Message } from 'ollama/browser';
+import { Ollama, type ChatResponse, type Message, type Tool } from 'ollama/browser';
 import type { Pool } from 'pg';
 import { classifyOllamaError, llmFailure, StreamTruncatedError } from './errors';
 
@@ -17,6 +17,21 @@ export interface LlmMessage {
   readonly content: string;
   /** Base64-encoded images. File paths are refused: the worker's disk is not the caller's. */
   readonly images?: string[];
+  /** An assistant turn that called tools (sent back in the history of a tool loop). */
+  readonly tool_calls?: LlmToolCall[];
+  /** A `tool` turn: the name of the tool whose result this is. */
+  readonly tool_name?: string;
+}
+
+/** A tool call as Ollama writes it in `message.tool_calls`. */
+export interface LlmToolCall {
+  readonly function: { readonly name: string; readonly arguments: Record<string, unknown> };
+}
+
+/** A tool offered to the model (Ollama's `tools`). */
+export interface LlmTool {
+  readonly type: 'function';
+  readonly function: { readonly name: string; readonly description?: string; readonly parameters: Record<string, unknown> };
 }
 
 export interface LlmRequest {
@@ -25,6 +40,8 @@ export interface LlmRequest {
   /** `json`, or a JSON schema the answer must follow. */
   readonly format?: 'json' | Record<string, unknown>;
   readonly keepAlive?: string;
+  /** Tools the model may call; its calls come back in the result's `toolCalls`. */
+  readonly tools?: LlmTool[];
 }
 
 export interface LlmChatInput extends LlmRequest {
@@ -51,6 +68,8 @@ export interface LlmResult {
   readonly contentLength: number;
   readonly doneReason: string;
   readonly metrics: LlmMetrics;
+  /** The tools the model called instead of answering (only when the request offered tools). */
+  readonly toolCalls?: LlmToolCall[];
 }
 
 export interface NodeEndpoint {
@@ -131,6 +150,7 @@ export function createLlmActivities(deps: LlmActivityDeps) {
       let content = '';
       let chunks = 0;
       let final: ChatResponse | undefined;
+      const toolCalls: LlmToolCall[] = [];
       try {
         arm();
         const stream = await ollama.chat({
@@ -139,11 +159,13 @@ export function createLlmActivities(deps: LlmActivityDeps) {
           options: input.options,
           format: input.format,
           keep_alive: input.keepAlive,
+          ...(input.tools?.length ? { tools: input.tools as Tool[] } : {}),
           stream: true,
         });
         for await (const chunk of stream) {
           chunks++;
           content += chunk.message?.content ?? '';
+          for (const c of chunk.message?.tool_calls ?? []) toolCalls.push({ function: { name: c.function.name, arguments: c.function.arguments ?? {} } });
           if (chunk.done) final = chunk;
           arm();
           ctx.heartbeat({ chunks, chars: content.length });
@@ -188,6 +210,7 @@ export function createLlmActivities(deps: LlmActivityDeps) {
         contentLength: content.length,
         doneReason: final.done_reason ?? 'stop',
         metrics,
+        ...(toolCalls.length ? { toolCalls } : {}),
       };
     },
   };

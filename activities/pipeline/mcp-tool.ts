@@ -31,7 +31,8 @@ function transportFor(server: McpServers['registry'][string]): Transport {
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-export async function runMcpToolCalls(activity: McpToolActivity, servers: McpServers, signal?: AbortSignal): Promise<McpCallResult[]> {
+/** Runs `use` with a connect(name) that opens each server once; every connection is closed after. */
+async function withMcpClients<T>(servers: McpServers, use: (connect: (name: string) => Promise<Client>) => Promise<T>): Promise<T> {
   const clients = new Map<string, Promise<Client>>();
   const connect = (name: string): Promise<Client> => {
     let c = clients.get(name);
@@ -50,6 +51,14 @@ export async function runMcpToolCalls(activity: McpToolActivity, servers: McpSer
     return c;
   };
   try {
+    return await use(connect);
+  } finally {
+    await Promise.all([...clients.values()].map((c) => c.then((client) => client.close()).catch(() => undefined)));
+  }
+}
+
+export async function runMcpToolCalls(activity: McpToolActivity, servers: McpServers, signal?: AbortSignal): Promise<McpCallResult[]> {
+  return withMcpClients(servers, async (connect) => {
     const results: McpCallResult[] = [];
     for (const call of activity.calls) {
       try {
@@ -66,7 +75,34 @@ export async function runMcpToolCalls(activity: McpToolActivity, servers: McpSer
       }
     }
     return results;
-  } finally {
-    await Promise.all([...clients.values()].map((c) => c.then((client) => client.close()).catch(() => undefined)));
-  }
+  });
+}
+
+/** A tool as a server lists it: what an LLM is offered. */
+export interface McpToolInfo {
+  readonly server: string;
+  readonly tool: string;
+  readonly description: string;
+  readonly inputSchema: JsonObject;
+}
+
+/** The tools the refs name (a ref without `tool`: all of its server's), in the refs' order; an unknown server or tool throws. */
+export async function listMcpTools(refs: readonly { server: string; tool?: string }[], servers: McpServers, signal?: AbortSignal): Promise<McpToolInfo[]> {
+  return withMcpClients(servers, async (connect) => {
+    const listed = new Map<string, McpToolInfo[]>();
+    const out: McpToolInfo[] = [];
+    for (const ref of refs) {
+      let tools = listed.get(ref.server);
+      if (!tools) {
+        const client = await connect(ref.server);
+        const res = await client.listTools(undefined, { timeout: servers.call_timeout_seconds * 1000, ...(signal ? { signal } : {}) });
+        tools = res.tools.map((t) => ({ server: ref.server, tool: t.name, description: t.description ?? '', inputSchema: t.inputSchema as unknown as JsonObject }));
+        listed.set(ref.server, tools);
+      }
+      const chosen = ref.tool === undefined ? tools : tools.filter((t) => t.tool === ref.tool);
+      if (chosen.length === 0 && ref.tool !== undefined) throw new Error(`MCP server "${ref.server}" has no tool "${ref.tool}" (it has: ${tools.map((t) => t.tool).join(', ') || 'none'})`);
+      for (const t of chosen) if (!out.some((o) => o.server === t.server && o.tool === t.tool)) out.push(t);
+    }
+    return out;
+  });
 }

@@ -67,12 +67,14 @@ type Reply = { status: number; headers?: Record<string, string>; body?: JsonValu
 
 /** The reply of a lastNode / responseNode webhook once its run has one; undefined while it has none yet. */
 async function replyOf(pool: Pool, executionId: string, endpoint: WebhookEndpoint): Promise<Reply> {
+  // The run's status first: a step and its status are stored at once, so a run seen ended has its response stored too
+  // (read the other way round, a run ending between the two reads looked as if it had never answered).
+  const row = await getExecution(pool, executionId);
   if (endpoint.responseMode === 'responseNode') {
     const { rows } = await pool.query<{ response: JsonObject | null }>(`SELECT state->'webhookResponse' AS response FROM pipeline_states WHERE execution_id = $1 ORDER BY seq DESC LIMIT 1`, [executionId]);
     const r = rows[0]?.response;
     if (r) return { status: Number(r.statusCode ?? 200), headers: (r.headers ?? {}) as Record<string, string>, ...(r.body !== null && r.body !== undefined ? { body: r.body } : {}) };
   }
-  const row = await getExecution(pool, executionId);
   if (!row || row.status === 'running' || row.status === 'waiting') return undefined;
   if (row.status !== 'success') return { status: 500, body: { message: 'Error in workflow' } };
   if (endpoint.responseMode === 'responseNode') return { status: 200, body: { message: 'The workflow ended without a Respond to Webhook node answering' } };

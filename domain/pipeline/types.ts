@@ -242,10 +242,42 @@ export interface LlmStepCall {
   readonly options?: JsonObject;
   /** 'json', or a JSON schema the answer must follow (Ollama's `format`). */
   readonly format?: 'json' | JsonObject;
+  /** MCP tools offered to the model (a server's all tools without `tool`): the step loops, each call an activity. */
+  readonly tools?: LlmToolRef[];
+  /** Model turns at most in a tool loop (default 5). */
+  readonly maxToolRounds?: number;
+}
+
+/** A tool of whoosh.yaml's mcp_servers.registry, or every tool of a server. */
+export interface LlmToolRef {
+  readonly server: string;
+  readonly tool?: string;
+}
+
+/** One tool call the model made in a tool loop, with what the tool answered. */
+export interface LlmToolCallRecord {
+  readonly server: string;
+  readonly tool: string;
+  readonly arguments: JsonObject;
+  /** The result as sent back to the model (text contents, or the error). */
+  readonly result: string;
+  readonly isError: boolean;
 }
 
 export type LlmStepAnswer =
-  | { readonly ok: true; readonly text: string; readonly model: string; readonly node: string; readonly promptTokens: number; readonly completionTokens: number; readonly durationMs: number; readonly failedOver: string[] }
+  | {
+      readonly ok: true;
+      readonly text: string;
+      readonly model: string;
+      readonly node: string;
+      readonly promptTokens: number;
+      readonly completionTokens: number;
+      readonly durationMs: number;
+      readonly failedOver: string[];
+      /** With tools: the calls made, in order, and the model turns taken. */
+      readonly toolCalls?: LlmToolCallRecord[];
+      readonly rounds?: number;
+    }
   | { readonly ok: false; readonly message: string };
 
 export interface LlmStepResult {

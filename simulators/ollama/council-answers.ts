@@ -130,10 +130,25 @@ function classificationAnswer(req: SimRequest): string | undefined {
   });
 }
 
-/** Answers councils and classifications sensibly, anything else as the simulator would by default. */
+/** The label the demo's triage pipeline gets for a kind of task (infra/demo-pipelines.ts offers these). */
+export const TRIAGE_LABEL_BY_TYPE: Readonly<Record<string, string>> = { bug_fix: 'kind/bug', feature_development: 'kind/feature', optimization: 'kind/performance', security: 'kind/security' };
+export const TRIAGE_OTHER_LABEL = 'kind/chore';
+export const TRIAGE_SYSTEM = 'You triage issues of a software project.';
+
+/** A triage request (title and labels in the classification's format) answered with the label the heuristics point to. */
+function triageAnswer(req: SimRequest): string | undefined {
+  const user = [...(req.messages ?? [])].reverse().find((m) => m.role === 'user')?.content ?? '';
+  const m = /^Title: (.*)\nLabels: (.*)/.exec(user);
+  if (!m) return undefined;
+  const c = classifyTask({ title: m[1]!, body: '', labels: m[2] === '(none)' ? [] : m[2]!.split(', ') });
+  return JSON.stringify({ label: TRIAGE_LABEL_BY_TYPE[c.type] ?? TRIAGE_OTHER_LABEL, reason: c.signals.slice(0, 2).join('; ') || c.type });
+}
+
+/** Answers councils, classifications and the demo's triage sensibly, anything else as the simulator would by default. */
 export function demoReply(req: SimRequest): string {
   const system = req.messages?.find((m) => m.role === 'system')?.content ?? '';
   if (system.startsWith('You classify software tasks')) return classificationAnswer(req) ?? defaultReply(req);
+  if (system.startsWith(TRIAGE_SYSTEM)) return triageAnswer(req) ?? defaultReply(req);
   const call = readCall(req, '');
   const known = call.role === 'synthesis' || ROLE_BY_PHRASE.some((r) => system.includes(r.phrase));
   return known ? validAnswer(call) : defaultReply(req);

@@ -7,13 +7,14 @@ import { dashboard } from './scenarios/dashboard';
 import { editor } from './scenarios/editor';
 import { fleet } from './scenarios/fleet';
 import { pipeline } from './scenarios/pipeline';
+import { pipelineWebhook } from './scenarios/pipeline-webhook';
 import { startup } from './scenarios/startup';
 import { team } from './scenarios/team';
 import { temporalBaseline } from './scenarios/temporal-baseline';
 import { webhook } from './scenarios/webhook';
 import type { Scenario } from './report';
 
-const SCENARIOS: Scenario[] = [startup, temporalBaseline, fleet, webhook, team, dashboard, pipeline, editor];
+const SCENARIOS: Scenario[] = [startup, temporalBaseline, fleet, webhook, team, dashboard, pipeline, pipelineWebhook, editor];
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);

@@ -3,7 +3,9 @@
  * process of its own (its embedded Temporal dev server and Postgres, its
  * simulated Gitea, Ollama nodes and Docker Engine). Sign in, see the agents,
  * open a team and its timeline, approve the council and watch its task issues
- * appear, follow a live execution until it completes.
+ * appear, follow a live execution until it completes. The demo's pipelines run on
+ * their own: triage labels every issue it opened, and a template run waits at
+ * its first approval.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +15,9 @@ import { ensureUiBuilt } from '../../infra/ui-build';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { launch, launcherEnv, type Launched } from '../helpers/launcher';
 import { GITEA_SIM_TOKEN } from '../../simulators/gitea';
+import { DEMO_ISSUES } from '../../infra/demo';
+import { TEMPLATE_PIPELINE, TRIAGE_PIPELINE } from '../../infra/demo-pipelines';
+import { eventually } from '../helpers/eventually';
 
 const ADMIN = 'demo-admin-token-0123456789';
 let demo: Launched;
@@ -25,6 +30,7 @@ interface Issue {
   number: number;
   title: string;
   body: string;
+  labels: { name: string }[];
 }
 const issues = async (): Promise<Issue[]> => (await (await fetch(`${gitea}?state=all&limit=50`, { headers: { authorization: `token ${GITEA_SIM_TOKEN}` } })).json()) as Issue[];
 
@@ -43,6 +49,49 @@ afterAll(async () => {
   await demo?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+const api = async <T>(path: string): Promise<T> => {
+  const res = await fetch(`${demo.apiUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+};
+
+test('the triage pipeline labels every issue the demo opened, and the template run waits at its first approval', async () => {
+  const titles: string[] = DEMO_ISSUES.map((i) => i.title);
+  const labelled = await eventually(
+    async () => {
+      const mine = (await issues()).filter((i) => titles.includes(i.title));
+      return mine.length === titles.length && mine.every((i) => i.labels.some((l) => l.name.startsWith('kind/'))) ? mine : undefined;
+    },
+    'a kind/ label on every demo issue',
+    90_000,
+  );
+  const kind = (title: string) => labelled.find((i) => i.title === title)!.labels.filter((l) => l.name.startsWith('kind/')).map((l) => l.name);
+  expect(kind('Fix crash on checkout when the cart is empty')).toEqual(['kind/bug']);
+  expect(kind('Optimize the slow order history query')).toEqual(['kind/performance']);
+  expect(kind('Add dark mode to the settings page')).toEqual(['kind/feature']);
+
+  const { items } = await api<{ items: { id: string; name: string; active: boolean; trigger: string | null }[] }>('/pipelines?limit=50');
+  const triage = items.find((p) => p.name === TRIAGE_PIPELINE)!;
+  expect(triage).toMatchObject({ active: true, trigger: 'forge' });
+  const runs = await api<{ items: { id: string; status: string; trigger: string | null }[] }>(`/pipelines/${triage.id}/executions?limit=50`);
+  expect(runs.items.filter((r) => r.status === 'success' && r.trigger === 'forge').length).toBeGreaterThanOrEqual(titles.length);
+
+  const template = items.find((p) => p.name === TEMPLATE_PIPELINE)!;
+  const waiting = await eventually(
+    async () => {
+      const r = await api<{ items: { id: string; status: string }[] }>(`/pipelines/${template.id}/executions`);
+      return r.items.find((x) => x.status === 'waiting');
+    },
+    'the template run waiting',
+    60_000,
+  );
+  const view = await api<{ lastNode: string | null; nodes: Record<string, unknown[][]> }>(`/pipelines/executions/${waiting.id}`);
+  // The planning stage answered; the run waits at the approval after it, before the frontend stage.
+  expect(view.lastNode).toBe('Stage: planning');
+  expect(view.nodes['Stage: planning']![0]![0]).toMatchObject({ text: expect.any(String) });
+  expect(view.nodes['Stage: frontend']).toBeUndefined();
+}, 180_000);
 
 test('a newcomer signs in and sees agents, teams with timelines, and a council to approve come alive', async () => {
   const url = demo.apiUrl;

@@ -2,12 +2,14 @@
  * The llm step of a pipeline run (whoosh.llm, Basic LLM Chain): each call is
  * routed on the agent network with failover (callLlmWithFailover, in this
  * workflow's history), a few at a time; a call no node could serve becomes
- * that item's error, not the run's.
+ * that item's error, not the run's. A call with MCP tools runs the tool loop
+ * (llm-tools-step.ts).
  */
 import { isCancellation } from '@temporalio/workflow';
 import type { LlmWireAnswer, WhooshStepDescriptor } from '../../activities/pipeline/whoosh-steps';
 import { failureMessage } from '../../domain/failures';
 import { callLlmWithFailover } from '../llm-call';
+import { runLlmToolLoop } from './llm-tools-step';
 
 /** Calls in flight at once per step; routing still holds each node to its capacity. */
 const CONCURRENCY = 8;
@@ -21,6 +23,10 @@ export async function runLlmStep(step: Extract<WhooshStepDescriptor, { kind: 'll
       const call = step.calls[i]!;
       const started = Date.now();
       try {
+        if (call.tools?.length) {
+          answers[i] = await runLlmToolLoop(call);
+          continue;
+        }
         const r = await callLlmWithFailover({
           needs: { ...(call.model ? { model: call.model } : {}), ...(call.specialization ? { specialization: call.specialization } : {}) },
           request: { messages: call.messages, ...(call.options ? { options: call.options } : {}), ...(call.format ? { format: call.format } : {}) },

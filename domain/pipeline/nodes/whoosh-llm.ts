@@ -4,12 +4,15 @@
  * options, structured output) into an llm step, which the durable run routes
  * with failover over the fleet. With a JSON schema, an answer that does not
  * parse or validate gets one repair call (the answer and the problems sent
- * back to the model); then the item fails.
+ * back to the model); then the item fails. With `tools` (MCP tools of
+ * mcp_servers.registry: [{ server, tool? }], a ref without a tool offering all
+ * of the server's) the step loops: the model's tool calls are made and their
+ * results sent back until it answers, at most `maxToolRounds` model turns.
  */
 import { z } from 'zod';
 import { NodeOperationError } from '../errors';
 import type { NodeExecution, NodeType, PendingStep } from '../node-type';
-import type { Item, JsonObject, JsonValue, LlmStepAnswer, LlmStepCall, LlmStepResult, ResumeResult } from '../types';
+import type { Item, JsonObject, JsonValue, LlmStepAnswer, LlmStepCall, LlmStepResult, LlmToolRef, ResumeResult } from '../types';
 import { isObject, toJson } from '../values';
 
 type Message = LlmStepCall['messages'][number];
@@ -45,6 +48,32 @@ function messagesOf(ex: NodeExecution, i: number): Message[] {
   if (prompt !== undefined && prompt !== '') out.push({ role: 'user', content: typeof prompt === 'string' ? prompt : JSON.stringify(prompt) });
   if (!out.some((m) => m.role === 'user')) throw new NodeOperationError('No prompt: set "prompt" (or "messages" with a user message)', undefined, i);
   return out;
+}
+
+/** `tools` as a list of { server, tool? }, a JSON string of one, n8n's fixedCollection ({ tool: [...] }) or "server" / "server.tool" names. */
+export function toolRefsOf(raw: unknown, i?: number): LlmToolRef[] {
+  if (raw === undefined || raw === null || raw === '') return [];
+  let list: unknown = raw;
+  if (typeof raw === 'string') {
+    const text = raw.trim();
+    if (text.startsWith('[') || text.startsWith('{')) {
+      try {
+        list = JSON.parse(text);
+      } catch {
+        throw new NodeOperationError('"tools" is not valid JSON', undefined, i);
+      }
+    } else list = text.split(',').map((x) => x.trim()).filter(Boolean);
+  }
+  if (isObject(list) && Array.isArray(list.tool)) list = list.tool;
+  if (!Array.isArray(list)) throw new NodeOperationError('"tools" must be a list of { server, tool }', undefined, i);
+  return list.map((t): LlmToolRef => {
+    if (typeof t === 'string') {
+      const dot = t.indexOf('.');
+      return dot < 0 ? { server: t } : { server: t.slice(0, dot), tool: t.slice(dot + 1) };
+    }
+    if (!isObject(t) || typeof t.server !== 'string' || t.server === '') throw new NodeOperationError('Each tool needs a "server" (a name of mcp_servers.registry)', JSON.stringify(t), i);
+    return typeof t.tool === 'string' && t.tool !== '' ? { server: t.server, tool: t.tool } : { server: t.server };
+  });
 }
 
 function schemaOf(ex: NodeExecution): JsonObject | null {
@@ -85,7 +114,8 @@ export function checkJsonAnswer(text: string, schema: JsonObject | null): { ok: 
 }
 
 function outputJson(answer: Extract<LlmStepAnswer, { ok: true }>, body: JsonObject): JsonObject {
-  return { ...body, model: answer.model, node: answer.node, tokens: { prompt: answer.promptTokens, completion: answer.completionTokens, total: answer.promptTokens + answer.completionTokens }, durationMs: answer.durationMs };
+  const tools: JsonObject = answer.toolCalls ? { toolCalls: answer.toolCalls as unknown as JsonValue, rounds: answer.rounds ?? 1 } : {};
+  return { ...body, ...tools, model: answer.model, node: answer.node, tokens: { prompt: answer.promptTokens, completion: answer.completionTokens, total: answer.promptTokens + answer.completionTokens }, durationMs: answer.durationMs };
 }
 
 function llmStep(node: string, calls: LlmStepCall[]): PendingStep['step'] {
@@ -98,13 +128,22 @@ export const whooshLlm: NodeType = {
   kind: 'activity',
   inputs: () => 1,
   outputs: () => 1,
-  parameters: ['operation', 'model', 'specialization', 'system', 'prompt', 'messages', 'output', 'jsonSchema', 'options'],
+  parameters: ['operation', 'model', 'specialization', 'system', 'prompt', 'messages', 'output', 'jsonSchema', 'options', 'tools', 'maxToolRounds'],
   check(node) {
     const p = node.parameters ?? {};
     const problems: string[] = [];
     if (p.operation !== undefined && p.operation !== 'chat' && p.operation !== 'generate') problems.push(`parameter "operation" must be chat or generate, not "${String(p.operation)}"`);
     if (p.output !== undefined && p.output !== 'text' && p.output !== 'json') problems.push(`parameter "output" must be text or json, not "${String(p.output)}"`);
     if (p.prompt === undefined && p.messages === undefined) problems.push('set "prompt" (or "messages" for chat)');
+    if (!(typeof p.tools === 'string' && p.tools.startsWith('='))) {
+      try {
+        toolRefsOf(p.tools);
+      } catch (e) {
+        problems.push(`parameter "tools": ${(e as Error).message}`);
+      }
+    }
+    const rounds = p.maxToolRounds;
+    if (rounds !== undefined && (typeof rounds !== 'number' || !Number.isInteger(rounds) || rounds < 1 || rounds > 50)) problems.push('parameter "maxToolRounds" must be a whole number from 1 to 50');
     return problems;
   },
   start(ex) {
@@ -114,12 +153,15 @@ export const whooshLlm: NodeType = {
       const model = ex.param<string>('model', i, '');
       const specialization = ex.param<string>('specialization', i, '');
       const options = ex.param<unknown>('options', i, {});
+      const tools = toolRefsOf(ex.param<unknown>('tools', i, ''), i);
+      const rounds = ex.param<unknown>('maxToolRounds', i, 5);
       return {
         ...(model ? { model: String(model) } : {}),
         ...(specialization ? { specialization: String(specialization) } : {}),
         messages: messagesOf(ex, i),
         ...(isObject(options) && Object.keys(options).length ? { options: toJson(options) as JsonObject } : {}),
         ...(output === 'json' ? { format: schema ?? 'json' } : {}),
+        ...(tools.length ? { tools, maxToolRounds: typeof rounds === 'number' && rounds >= 1 ? Math.min(50, Math.floor(rounds)) : 5 } : {}),
       };
     });
     const pending: Pending = { calls, output, schema, inFlight: calls.map((_, i) => i), answers: calls.map(() => null), repaired: false };

@@ -52,7 +52,8 @@ function callFor(ex: NodeExecution, i: number): McpToolActivity['calls'][number]
   return { server, tool, arguments: argumentsOf(p.arguments, i) };
 }
 
-const textOf = (content: JsonValue[]) =>
+/** The text contents of a tool's answer, joined. */
+export const mcpTextOf = (content: JsonValue[]): string =>
   content
     .filter((c): c is JsonObject => isObject(c) && c.type === 'text')
     .map((c) => String(c.text ?? ''))
@@ -61,7 +62,7 @@ const textOf = (content: JsonValue[]) =>
 function itemFor(res: McpCallResult | undefined, call: McpToolActivity['calls'][number], i: number): Item {
   if (!res) throw new NodeOperationError(`No answer for item ${i}`, undefined, i);
   if (!res.ok) throw new NodeOperationError(`MCP server "${call.server}" failed: ${res.message}`, undefined, i);
-  const text = textOf(res.content);
+  const text = mcpTextOf(res.content);
   if (res.isError) throw new NodeOperationError(`Tool "${call.tool}" on "${call.server}" answered with an error: ${text || 'no message'}`, undefined, i);
   return { json: { text, content: res.content, ...(res.structuredContent ? { structuredContent: res.structuredContent } : {}) }, pairedItem: { item: i } };
 }
