@@ -17,6 +17,7 @@
 import type { NewIssue, SimComment, SimIssue, SimLabel, SimReview } from '../forge-model';
 import http, { type IncomingMessage } from 'node:http';
 import { ForgeSimulator } from '../forge-simulator';
+import { mergePull, newPullState, pushToPull, type NewPullBranches, type PullState } from '../forge-pulls';
 import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimHook } from '../forge-webhooks';
 import { HttpError, intParam, isObject, ok, ScriptedApi, SimHttpServer, writeJson, type ApiAnswer } from '../sim-http';
 
@@ -87,6 +88,7 @@ interface IssueRec {
   comments: CommentRec[];
   diff: string;
   reviews: SimReview[];
+  pull?: PullState;
 }
 
 interface RepoRec {
@@ -101,10 +103,19 @@ interface RepoRec {
 }
 
 /** Gitea's event types (the X-Gitea-Event-Type header) and the X-Gitea-Event each belongs to. */
-type GiteaEventType = 'issues' | 'issue_label' | 'issue_comment';
-const EVENT_OF: Record<GiteaEventType, string> = { issues: 'issues', issue_label: 'issues', issue_comment: 'issue_comment' };
-/** The `events` entry that subscribes to each event type besides 'issues' itself (routers/api/v1/utils/hook.go). */
-const SUBSCRIPTION_OF: Record<GiteaEventType, string> = { issues: 'issues_only', issue_label: 'issue_label', issue_comment: 'issue_comment' };
+type GiteaEventType = 'issues' | 'issue_label' | 'issue_comment' | 'pull_request' | 'pull_request_sync';
+const EVENT_OF: Record<GiteaEventType, string> = { issues: 'issues', issue_label: 'issues', issue_comment: 'issue_comment', pull_request: 'pull_request', pull_request_sync: 'pull_request' };
+/**
+ * The `events` entries that subscribe to each event type (routers/api/v1/utils/hook.go):
+ * its family ('issues' or 'pull_request'), or the type's own entry.
+ */
+const SUBSCRIPTION_OF: Record<GiteaEventType, readonly [string, string]> = {
+  issues: ['issues', 'issues_only'],
+  issue_label: ['issues', 'issue_label'],
+  issue_comment: ['issues', 'issue_comment'],
+  pull_request: ['pull_request', 'pull_request_only'],
+  pull_request_sync: ['pull_request', 'pull_request_sync'],
+};
 
 const HOOK_TYPES = ['dingtalk', 'discord', 'gitea', 'gogs', 'msteams', 'slack', 'telegram', 'feishu', 'wechatwork', 'packagist'];
 
@@ -122,6 +133,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
   private readonly tokens: Map<string, string>;
   protected readonly dispatcher: WebhookDispatcher;
   private nextId = { repo: 1, issue: 1, label: 1, comment: 1, hook: 1 };
+  private pushes = 0;
   protected readonly api: ScriptedApi<FailureOptions>;
   protected readonly server: SimHttpServer;
 
@@ -175,10 +187,26 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
     return this.simIssue(repo, this.newIssue(repo, issue, false));
   }
 
-  /** A pull request: the issues API lists it too (type=pulls) and serves it by number. */
-  openPullRequest(owner: string, name: string, pr: NewIssue): SimIssue {
+  /** A pull request: the issues API lists it too (type=pulls) and serves it by number. Fires `pull_request`, action `opened`. */
+  openPullRequest(owner: string, name: string, pr: NewIssue & NewPullBranches): SimIssue {
     const repo = this.repoOrCreate(owner, name);
-    return this.simIssue(repo, this.newIssue(repo, pr, true));
+    return this.simIssue(repo, this.newIssue(repo, pr, true, undefined, true, pr));
+  }
+
+  /** A push to the pull request's head branch: fires `pull_request` (event type pull_request_sync), action `synchronized`. */
+  synchronizePullRequest(owner: string, name: string, number: number, sender?: string): void {
+    const repo = this.repoOrCreate(owner, name);
+    const pull = this.pullRec(repo, number);
+    pushToPull(pull.pull!, ++this.pushes);
+    pull.updatedAt = this.now();
+    this.firePull(repo, pull, 'pull_request_sync', 'synchronized', sender ?? pull.author);
+  }
+
+  /** Merges it, as POST /repos/{owner}/{repo}/pulls/{index}/merge does: fires `pull_request`, action `closed`, with `merged: true`. */
+  mergePullRequest(owner: string, name: string, number: number, sender?: string): void {
+    const repo = this.repoOrCreate(owner, name);
+    const pull = this.pullRec(repo, number);
+    this.merge(repo, pull, sender ?? repo.owner)();
   }
 
   /**
@@ -318,6 +346,11 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       }
     } else if ((r = /^\/pulls\/(\d+)\.diff$/.exec(rest)) && method === 'GET') {
       return { status: 200, body: this.pullRec(repo, Number(r[1])).diff, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+    } else if ((r = /^\/pulls\/(\d+)\/merge$/.exec(rest)) && method === 'POST') {
+      const pull = this.pullRec(repo, Number(r[1]));
+      if (pull.pull!.merged) throw new HttpError(405, 'PR already merged');
+      if (pull.state === 'closed') throw new HttpError(405, 'Please try again later');
+      return { status: 200, body: undefined, after: this.merge(repo, pull, user) };
     } else if ((r = /^\/pulls\/(\d+)\/reviews$/.exec(rest))) {
       const pull = this.pullRec(repo, Number(r[1]));
       if (method === 'GET') return ok(pull.reviews.map((v) => this.reviewJson(v)));
@@ -464,7 +497,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
 
   // ---- state changes (shared by the API and the helpers) --------------------
 
-  private newIssue(repo: RepoRec, input: NewIssue, isPull: boolean, labelIds?: number[], fire = true): IssueRec {
+  private newIssue(repo: RepoRec, input: NewIssue, isPull: boolean, labelIds?: number[], fire = true, branches?: NewPullBranches): IssueRec {
     const now = this.now();
     const ids = labelIds ?? (input.labels ?? []).map((label) => (repo.labels.find((l) => l.name === label) ?? this.addLabel(repo, label, 'ededed', '')).id);
     const issue: IssueRec = {
@@ -483,10 +516,11 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       diff: input.diff ?? '',
       reviews: [],
     };
+    if (isPull) issue.pull = newPullState(issue.number, branches);
     this.userId(issue.author);
     repo.issues.set(issue.number, issue);
-    // Pull requests fire pull_request events, which this simulator does not send.
-    if (fire && !isPull) this.fireIssue(repo, issue, 'issues', 'opened', issue.author);
+    if (fire && isPull) this.firePull(repo, issue, 'pull_request', 'opened', issue.author);
+    else if (fire) this.fireIssue(repo, issue, 'issues', 'opened', issue.author);
     return issue;
   }
 
@@ -518,9 +552,21 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
     issue.state = state;
     issue.updatedAt = this.now();
     issue.closedAt = state === 'closed' ? issue.updatedAt : null;
-    const send = (): void => this.fireIssue(repo, issue, 'issues', state === 'closed' ? 'closed' : 'reopened', sender);
+    const action = state === 'closed' ? 'closed' : 'reopened';
+    const send = (): void => (issue.isPull ? this.firePull(repo, issue, 'pull_request', action, sender) : this.fireIssue(repo, issue, 'issues', action, sender));
     if (fire) send();
     return send;
+  }
+
+  /** Merges and closes a pull request; returns the webhook to fire. */
+  private merge(repo: RepoRec, pull: IssueRec, sender: string): () => void {
+    const now = this.now();
+    mergePull(pull.pull!, now, sender);
+    this.userId(sender);
+    pull.state = 'closed';
+    pull.updatedAt = now;
+    pull.closedAt = now;
+    return () => this.firePull(repo, pull, 'pull_request', 'closed', sender);
   }
 
   private addLabel(repo: RepoRec, name: string, color: string, description: string): LabelRec {
@@ -544,6 +590,20 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
     }));
   }
 
+  /** api.PullRequestPayload (modules/structs/hook.go). */
+  private firePull(repo: RepoRec, pull: IssueRec, eventType: 'pull_request' | 'pull_request_sync', action: string, sender: string): void {
+    this.fire(repo, eventType, () => ({
+      action,
+      number: pull.number,
+      pull_request: this.pullJson(repo, pull),
+      requested_reviewer: null,
+      repository: this.repoJson(repo),
+      sender: this.userJson(sender),
+      commit_id: '',
+      review: null,
+    }));
+  }
+
   private fireComment(repo: RepoRec, issue: IssueRec, comment: CommentRec, sender: string): void {
     this.fire(repo, 'issue_comment', (hook) => ({
       secret: hook.secret === '' ? '' : 'not-the-secret',
@@ -559,7 +619,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
   private fire(repo: RepoRec, eventType: GiteaEventType, payload: (hook: SimHook) => Record<string, unknown>): void {
     for (const hook of repo.hooks) {
       if (!hook.active || (hook.type !== 'gitea' && hook.type !== 'gogs')) continue;
-      if (!hook.events.includes('issues') && !hook.events.includes(SUBSCRIPTION_OF[eventType])) continue;
+      if (!SUBSCRIPTION_OF[eventType].some((e) => hook.events.includes(e))) continue;
       // Gitea indents its webhook bodies with two spaces (json.MarshalIndent).
       const body = JSON.stringify(payload(hook), null, 2);
       const event = EVENT_OF[eventType];
@@ -698,8 +758,52 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       updated_at: giteaTime(issue.updatedAt),
       closed_at: issue.closedAt === null ? null : giteaTime(issue.closedAt),
       due_date: null,
-      pull_request: issue.isPull ? { merged: false, merged_at: null, draft: false, html_url: `${base}/pulls/${issue.number}` } : null,
+      pull_request: issue.pull
+        ? { merged: issue.pull.merged, merged_at: issue.pull.mergedAt === null ? null : giteaTime(issue.pull.mergedAt), draft: false, html_url: `${base}/pulls/${issue.number}` }
+        : null,
       repository: { id: repo.id, name: repo.name, owner: repo.owner, full_name: `${repo.owner}/${repo.name}` },
+      pin_order: 0,
+    };
+  }
+
+  /** api.PullRequest (services/convert/pull.go), the parts a webhook receiver reads and their neighbours. */
+  private pullJson(repo: RepoRec, pull: IssueRec): Record<string, unknown> {
+    const p = pull.pull!;
+    const base = `${this.url}/${repo.owner}/${repo.name}`;
+    const issue = this.issueJson(repo, pull);
+    const branch = (ref: string, sha: string) => ({ label: ref, ref, sha, repo_id: repo.id, repo: this.repoJson(repo) });
+    return {
+      id: issue.id,
+      url: `${base}/pulls/${pull.number}`,
+      number: pull.number,
+      user: issue.user,
+      title: pull.title,
+      body: pull.body,
+      labels: issue.labels,
+      milestone: null,
+      assignee: null,
+      assignees: null,
+      requested_reviewers: null,
+      state: pull.state,
+      draft: false,
+      is_locked: false,
+      comments: pull.comments.length,
+      html_url: `${base}/pulls/${pull.number}`,
+      diff_url: `${base}/pulls/${pull.number}.diff`,
+      patch_url: `${base}/pulls/${pull.number}.patch`,
+      mergeable: !p.merged && pull.state === 'open',
+      merged: p.merged,
+      merged_at: p.mergedAt === null ? null : giteaTime(p.mergedAt),
+      merge_commit_sha: p.mergeSha,
+      merged_by: p.mergedBy === null ? null : this.userJson(p.mergedBy),
+      allow_maintainer_edit: false,
+      base: branch(p.baseRef, p.mergeSha ?? p.headSha),
+      head: branch(p.headRef, p.headSha),
+      merge_base: p.headSha,
+      due_date: null,
+      created_at: issue.created_at,
+      updated_at: issue.updated_at,
+      closed_at: issue.closed_at,
       pin_order: 0,
     };
   }

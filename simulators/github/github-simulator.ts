@@ -18,6 +18,7 @@ import type { NewIssue, SimComment, SimIssue, SimLabel, SimReview } from '../for
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { ForgeSimulator } from '../forge-simulator';
+import { mergePull, newPullState, pushToPull, type NewPullBranches, type PullState } from '../forge-pulls';
 import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimHook } from '../forge-webhooks';
 import { HttpError, intParam, isObject, ok, ScriptedApi, SimHttpServer, writeJson, type ApiAnswer } from '../sim-http';
 
@@ -93,6 +94,7 @@ interface IssueRec {
   comments: CommentRec[];
   diff: string;
   reviews: SimReview[];
+  pull?: PullState;
 }
 
 interface HookRec extends SimHook {
@@ -121,6 +123,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
   protected readonly dispatcher: WebhookDispatcher;
   private readonly hookshot = `GitHub-Hookshot/${randomBytes(4).toString('hex').slice(0, 7)}`;
   private nextId = { repo: 1, issue: 1, label: 1, comment: 1, hook: 1 };
+  private pushes = 0;
   protected readonly api: ScriptedApi<FailureOptions>;
   protected readonly server: SimHttpServer;
 
@@ -169,10 +172,28 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     return this.simIssue(repo, rec);
   }
 
-  /** A pull request: the issues API lists it too, with a `pull_request` key. Fires nothing (pull_request events are not simulated). */
-  openPullRequest(owner: string, name: string, pr: NewIssue): SimIssue {
+  /** A pull request: the issues API lists it too, with a `pull_request` key. Fires `pull_request`, action `opened`. */
+  openPullRequest(owner: string, name: string, pr: NewIssue & NewPullBranches): SimIssue {
     const repo = this.repoOrCreate(owner, name);
-    return this.simIssue(repo, this.newIssue(repo, pr, true));
+    const rec = this.newIssue(repo, pr, true, pr);
+    this.firePull(repo, rec, 'opened', rec.author);
+    return this.simIssue(repo, rec);
+  }
+
+  /** A push to the head branch: fires `pull_request`, action `synchronize`, with `before` and `after`. */
+  synchronizePullRequest(owner: string, name: string, number: number, sender?: string): void {
+    const repo = this.repoOrCreate(owner, name);
+    const pull = this.pullRec(repo, number);
+    const before = pull.pull!.headSha;
+    pushToPull(pull.pull!, ++this.pushes);
+    pull.updatedAt = this.now();
+    this.firePull(repo, pull, 'synchronize', sender ?? pull.author, { before, after: pull.pull!.headSha });
+  }
+
+  /** Merges it, as PUT /repos/{owner}/{repo}/pulls/{number}/merge does: fires `pull_request`, action `closed`, with `merged: true`. */
+  mergePullRequest(owner: string, name: string, number: number, sender?: string): void {
+    const repo = this.repoOrCreate(owner, name);
+    this.merge(repo, this.pullRec(repo, number), sender ?? repo.owner)();
   }
 
   /** Sets an issue's labels by name (creating missing ones); fires `unlabeled`/`labeled` per label changed, each with its `label`. */
@@ -268,7 +289,12 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     if ((r = /^\/pulls\/(\d+)$/.exec(rest)) && method === 'GET') {
       const pull = this.pullRec(repo, Number(r[1]));
       if (/application\/vnd\.github(\.v3)?\.diff/.test(accept)) return { status: 200, body: pull.diff, headers: { 'content-type': 'application/vnd.github.diff; charset=utf-8' } };
-      return ok(this.issueJson(repo, pull));
+      return ok(this.pullJson(repo, pull));
+    } else if ((r = /^\/pulls\/(\d+)\/merge$/.exec(rest)) && method === 'PUT') {
+      const pull = this.pullRec(repo, Number(r[1]));
+      if (pull.pull!.merged || pull.state === 'closed') throw new HttpError(405, 'Pull Request is not mergeable');
+      const after = this.merge(repo, pull, user);
+      return { status: 200, body: { sha: pull.pull!.mergeSha, merged: true, message: 'Pull Request successfully merged' }, after };
     } else if ((r = /^\/pulls\/(\d+)\/reviews$/.exec(rest))) {
       const pull = this.pullRec(repo, Number(r[1]));
       if (method === 'GET') return ok(pull.reviews.map((v) => this.reviewJson(v)));
@@ -438,7 +464,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
 
   // ---- state changes (shared by the API and the helpers) --------------------
 
-  private newIssue(repo: RepoRec, input: NewIssue, isPull: boolean): IssueRec {
+  private newIssue(repo: RepoRec, input: NewIssue, isPull: boolean, branches?: NewPullBranches): IssueRec {
     const now = this.now();
     const issue: IssueRec = {
       id: this.nextId.issue++,
@@ -456,6 +482,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
       diff: input.diff ?? '',
       reviews: [],
     };
+    if (isPull) issue.pull = newPullState(issue.number, branches);
     this.userId(issue.author);
     repo.issues.set(issue.number, issue);
     return issue;
@@ -490,7 +517,19 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     issue.state = state;
     issue.updatedAt = this.now();
     issue.closedAt = state === 'closed' ? issue.updatedAt : null;
-    return () => this.fireIssue(repo, issue, state === 'closed' ? 'closed' : 'reopened', sender);
+    const action = state === 'closed' ? 'closed' : 'reopened';
+    return () => (issue.isPull ? this.firePull(repo, issue, action, sender) : this.fireIssue(repo, issue, action, sender));
+  }
+
+  /** Merges and closes a pull request; returns the webhook to fire. */
+  private merge(repo: RepoRec, pull: IssueRec, sender: string): () => void {
+    const now = this.now();
+    mergePull(pull.pull!, now, sender);
+    this.userId(sender);
+    pull.state = 'closed';
+    pull.updatedAt = now;
+    pull.closedAt = now;
+    return () => this.firePull(repo, pull, 'closed', sender);
   }
 
   private labelOrCreate(repo: RepoRec, name: string): LabelRec {
@@ -519,6 +558,10 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
       repository: this.repoJson(repo),
       sender: this.userJson(sender),
     });
+  }
+
+  private firePull(repo: RepoRec, pull: IssueRec, action: string, sender: string, extra: Record<string, unknown> = {}): void {
+    this.fire(repo, 'pull_request', { action, number: pull.number, ...extra, pull_request: this.pullJson(repo, pull), repository: this.repoJson(repo), sender: this.userJson(sender) });
   }
 
   private fireComment(repo: RepoRec, issue: IssueRec, comment: CommentRec, sender: string): void {
@@ -680,13 +723,58 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
       author_association: issue.author === repo.owner ? 'OWNER' : 'NONE',
       active_lock_reason: null,
       ...(issue.isPull
-        ? { draft: false, pull_request: { url: `${api}/pulls/${issue.number}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: null } }
+        ? {
+            draft: false,
+            pull_request: { url: `${api}/pulls/${issue.number}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: issue.pull?.mergedAt ? githubTime(issue.pull.mergedAt) : null },
+          }
         : {}),
       body: issue.body === '' ? null : issue.body,
       closed_by: null,
       timeline_url: `${api}/issues/${issue.number}/timeline`,
       performed_via_github_app: null,
       state_reason: issue.state === 'closed' ? 'completed' : null,
+    };
+  }
+
+  /** A pull request as GET /repos/{owner}/{repo}/pulls/{number} and the pull_request webhook show it. */
+  private pullJson(repo: RepoRec, pull: IssueRec): Record<string, unknown> {
+    const p = pull.pull!;
+    const api = `${this.url}/repos/${repo.owner}/${repo.name}`;
+    const issue = this.issueJson(repo, pull);
+    const branch = (ref: string, sha: string) => ({ label: `${repo.owner}:${ref}`, ref, sha, user: this.userJson(repo.owner), repo: this.repoJson(repo) });
+    return {
+      url: `${api}/pulls/${pull.number}`,
+      id: pull.id,
+      node_id: issue.node_id,
+      html_url: issue.html_url,
+      diff_url: `${String(issue.html_url)}.diff`,
+      patch_url: `${String(issue.html_url)}.patch`,
+      issue_url: `${api}/issues/${pull.number}`,
+      number: pull.number,
+      state: pull.state,
+      locked: false,
+      title: pull.title,
+      user: issue.user,
+      body: issue.body,
+      labels: issue.labels,
+      created_at: issue.created_at,
+      updated_at: issue.updated_at,
+      closed_at: issue.closed_at,
+      merged_at: p.mergedAt === null ? null : githubTime(p.mergedAt),
+      merge_commit_sha: p.mergeSha,
+      assignee: null,
+      assignees: [],
+      requested_reviewers: [],
+      draft: false,
+      head: branch(p.headRef, p.headSha),
+      base: branch(p.baseRef, p.mergeSha ?? p.headSha),
+      author_association: issue.author_association,
+      merged: p.merged,
+      mergeable: p.merged || pull.state === 'closed' ? null : true,
+      merged_by: p.mergedBy === null ? null : this.userJson(p.mergedBy),
+      comments: pull.comments.length,
+      review_comments: 0,
+      commits: 1,
     };
   }
 
