@@ -17,16 +17,19 @@ export interface ReconcileDeps {
   readonly client: Client;
 }
 
+/** How long a read waits for Temporal's answer before leaving the row as it is. */
+const ASK_TEMPORAL_MS = 3000;
+
 type RunRef = Pick<ExecutionRow, 'id' | 'workflowId' | 'status' | 'lastNode'>;
 
 /** Why a closed workflow ended, as its close event says (the termination reason, the failure's message). */
 async function closeReason(client: Client, workflowId: string, runId: string): Promise<string | undefined> {
   try {
-    await client.workflow.getHandle(workflowId, runId, { followRuns: false }).result();
+    await client.withDeadline(Date.now() + ASK_TEMPORAL_MS, () => client.workflow.getHandle(workflowId, runId, { followRuns: false }).result());
     return undefined;
   } catch (err) {
-    if (err instanceof WorkflowFailedError) return err.cause?.message ?? err.message;
-    return err instanceof Error ? err.message : String(err);
+    // Anything else (Temporal slow or away) is not the reason: the run is recorded without one.
+    return err instanceof WorkflowFailedError ? (err.cause?.message ?? err.message) : undefined;
   }
 }
 
@@ -39,9 +42,9 @@ export async function reconcileRun(deps: ReconcileDeps, run: RunRef): Promise<bo
   if (!UNSETTLED_STATUSES.includes(run.status)) return false;
   let described;
   try {
-    described = await deps.client.workflow.getHandle(run.workflowId).describe();
+    described = await deps.client.withDeadline(Date.now() + ASK_TEMPORAL_MS, () => deps.client.workflow.getHandle(run.workflowId).describe());
   } catch {
-    // WorkflowNotFoundError, or Temporal unavailable: the row stays as it is (reading it must not fail on that).
+    // WorkflowNotFoundError, or Temporal unavailable or slow: the row stays as it is (reading it must not fail or hang on that).
     return false;
   }
   if (described.status.name === 'RUNNING') return false;
