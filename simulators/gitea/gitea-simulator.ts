@@ -17,7 +17,9 @@
 import type { NewIssue, SimComment, SimIssue, SimLabel, SimReview } from '../forge-model';
 import http, { type IncomingMessage } from 'node:http';
 import { ForgeSimulator } from '../forge-simulator';
-import { mergePull, newPullState, pushToPull, type NewPullBranches, type PullState } from '../forge-pulls';
+import { mergePull, newPullState, pushToPull, type NewPullBranches } from '../forge-pulls';
+import { GiteaJson } from './gitea-json';
+import { giteaTime, labelsOf, type CommentRec, type IssueRec, type LabelRec, type RepoRec } from './gitea-records';
 import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimHook } from '../forge-webhooks';
 import { HttpError, intParam, isObject, ok, ScriptedApi, SimHttpServer, writeJson, type ApiAnswer } from '../sim-http';
 
@@ -57,50 +59,6 @@ export interface NewHook {
   authorizationHeader?: string;
 }
 
-interface LabelRec {
-  id: number;
-  name: string;
-  color: string;
-  description: string;
-  exclusive: boolean;
-}
-
-interface CommentRec {
-  id: number;
-  body: string;
-  author: string;
-  createdAt: number;
-  updatedAt: number;
-}
-
-interface IssueRec {
-  id: number;
-  number: number;
-  title: string;
-  body: string;
-  state: 'open' | 'closed';
-  labelIds: number[];
-  author: string;
-  createdAt: number;
-  updatedAt: number;
-  closedAt: number | null;
-  isPull: boolean;
-  comments: CommentRec[];
-  diff: string;
-  reviews: SimReview[];
-  pull?: PullState;
-}
-
-interface RepoRec {
-  id: number;
-  owner: string;
-  name: string;
-  createdAt: number;
-  nextNumber: number;
-  issues: Map<number, IssueRec>;
-  labels: LabelRec[];
-  hooks: (SimHook & { type: string; contentType: string; branchFilter: string; createdAt: number })[];
-}
 
 /** Gitea's event types (the X-Gitea-Event-Type header) and the X-Gitea-Event each belongs to. */
 type GiteaEventType = 'issues' | 'issue_label' | 'issue_comment' | 'pull_request' | 'pull_request_sync';
@@ -130,6 +88,10 @@ const NOT_FOUND = "The target couldn't be found.";
 export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
   private readonly repos = new Map<string, RepoRec>();
   private readonly userIds = new Map<string, number>();
+  private readonly json = new GiteaJson(
+    () => this.url,
+    (login) => this.userId(login),
+  );
   private readonly tokens: Map<string, string>;
   protected readonly dispatcher: WebhookDispatcher;
   private nextId = { repo: 1, issue: 1, label: 1, comment: 1, hook: 1 };
@@ -303,7 +265,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
 
   private route(method: string, url: URL, raw: string, user: string): ApiAnswer {
     const path = url.pathname.replace(/\/+$/, '');
-    if (path === '/api/v1/user' && method === 'GET') return ok(this.userJson(user));
+    if (path === '/api/v1/user' && method === 'GET') return ok(this.json.userJson(user));
     const m = /^\/api\/v1\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
     if (!m) throw new HttpError(404, NOT_FOUND);
     const repo = this.repoForApi(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''));
@@ -316,25 +278,25 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       if (method === 'POST') return this.createIssue(repo, body(), user);
     } else if ((r = /^\/issues\/(\d+)$/.exec(rest))) {
       const issue = this.issueRec(repo, Number(r[1]));
-      if (method === 'GET') return ok(this.issueJson(repo, issue));
+      if (method === 'GET') return ok(this.json.issueJson(repo, issue));
       if (method === 'PATCH') return this.editIssue(repo, issue, body(), user);
     } else if ((r = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
       const issue = this.issueRec(repo, Number(r[1]));
-      if (method === 'GET') return ok(this.filterSince(issue.comments, url).map((c) => this.commentJson(repo, issue, c)));
+      if (method === 'GET') return ok(this.filterSince(issue.comments, url).map((c) => this.json.commentJson(repo, issue, c)));
       if (method === 'POST') {
         const text = body().body;
         if (typeof text !== 'string' || text === '') throw new HttpError(422, '[Body]: Required');
         const comment = this.newComment(repo, issue, text, user, false);
-        return { status: 201, body: this.commentJson(repo, issue, comment), after: () => this.fireComment(repo, issue, comment, user) };
+        return { status: 201, body: this.json.commentJson(repo, issue, comment), after: () => this.fireComment(repo, issue, comment, user) };
       }
     } else if ((r = /^\/issues\/(\d+)\/labels$/.exec(rest))) {
       const issue = this.issueRec(repo, Number(r[1]));
-      if (method === 'GET') return ok(this.issueLabels(repo, issue).map((l) => this.labelJson(repo, l)));
+      if (method === 'GET') return ok(this.issueLabels(repo, issue).map((l) => this.json.labelJson(repo, l)));
       if (method === 'POST' || method === 'PUT') {
         const ids = this.labelIdsFrom(repo, body().labels);
         const next = method === 'POST' ? [...issue.labelIds, ...ids.filter((id) => !issue.labelIds.includes(id))] : ids;
         const after = this.replaceLabels(repo, issue, next, user, false);
-        return { status: 200, body: this.issueLabels(repo, issue).map((l) => this.labelJson(repo, l)), after };
+        return { status: 200, body: this.issueLabels(repo, issue).map((l) => this.json.labelJson(repo, l)), after };
       }
       if (method === 'DELETE') return { status: 204, body: undefined, after: this.replaceLabels(repo, issue, [], user, false) };
     } else if ((r = /^\/issues\/(\d+)\/labels\/(\d+)$/.exec(rest))) {
@@ -363,10 +325,10 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
         return ok(this.reviewJson(review));
       }
     } else if (rest === '/labels') {
-      if (method === 'GET') return this.page(url, repo.labels, (l) => this.labelJson(repo, l));
+      if (method === 'GET') return this.page(url, repo.labels, (l) => this.json.labelJson(repo, l));
       if (method === 'POST') return this.createLabelFromApi(repo, body());
     } else if (rest === '/hooks') {
-      if (method === 'GET') return ok(repo.hooks.map((h) => this.hookJson(h)));
+      if (method === 'GET') return ok(repo.hooks.map((h) => this.json.hookJson(h)));
       if (method === 'POST') return this.createHook(repo, body());
     } else {
       throw new HttpError(404, NOT_FOUND);
@@ -400,7 +362,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       .filter((i) => !text || i.title.toLowerCase().includes(text) || i.body.toLowerCase().includes(text))
       .filter((i) => !createdBy || i.author === createdBy)
       .sort((a, b) => b.createdAt - a.createdAt || b.number - a.number);
-    return this.page(url, issues, (i) => this.issueJson(repo, i));
+    return this.page(url, issues, (i) => this.json.issueJson(repo, i));
   }
 
   private createIssue(repo: RepoRec, body: Record<string, unknown>, user: string): ApiAnswer {
@@ -414,7 +376,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       issue.state = 'closed';
       issue.closedAt = issue.updatedAt;
     }
-    return { status: 201, body: this.issueJson(repo, issue), after: () => this.fireIssue(repo, issue, 'issues', 'opened', user) };
+    return { status: 201, body: this.json.issueJson(repo, issue), after: () => this.fireIssue(repo, issue, 'issues', 'opened', user) };
   }
 
   private editIssue(repo: RepoRec, issue: IssueRec, body: Record<string, unknown>, user: string): ApiAnswer {
@@ -436,7 +398,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       throw new HttpError(422, `invalid state: ${String(body.state)}`);
     }
     // Gitea answers an edit with 201 Created.
-    return { status: 201, body: this.issueJson(repo, issue), after: () => events.forEach((fire) => fire()) };
+    return { status: 201, body: this.json.issueJson(repo, issue), after: () => events.forEach((fire) => fire()) };
   }
 
   private createLabelFromApi(repo: RepoRec, body: Record<string, unknown>): ApiAnswer {
@@ -446,7 +408,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
     // Gitea does not refuse a second label with the same name.
     const label = this.addLabel(repo, name, color, typeof description === 'string' ? description : '');
     if (body.exclusive === true) label.exclusive = true;
-    return { status: 201, body: this.labelJson(repo, label) };
+    return { status: 201, body: this.json.labelJson(repo, label) };
   }
 
   private createHook(repo: RepoRec, body: Record<string, unknown>): ApiAnswer {
@@ -475,7 +437,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       createdAt: this.now(),
     };
     repo.hooks.push(hook);
-    return { status: 201, body: this.hookJson(hook) };
+    return { status: 201, body: this.json.hookJson(hook) };
   }
 
   /** One page of `items` with Gitea's paging headers. */
@@ -583,9 +545,9 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       secret: hook.secret === '' ? '' : 'not-the-secret',
       action,
       number: issue.number,
-      issue: this.issueJson(repo, issue),
-      repository: this.repoJson(repo),
-      sender: this.userJson(sender),
+      issue: this.json.issueJson(repo, issue),
+      repository: this.json.repoJson(repo),
+      sender: this.json.userJson(sender),
       commit_id: '',
     }));
   }
@@ -595,10 +557,10 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
     this.fire(repo, eventType, () => ({
       action,
       number: pull.number,
-      pull_request: this.pullJson(repo, pull),
+      pull_request: this.json.pullJson(repo, pull),
       requested_reviewer: null,
-      repository: this.repoJson(repo),
-      sender: this.userJson(sender),
+      repository: this.json.repoJson(repo),
+      sender: this.json.userJson(sender),
       commit_id: '',
       review: null,
     }));
@@ -608,10 +570,10 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
     this.fire(repo, 'issue_comment', (hook) => ({
       secret: hook.secret === '' ? '' : 'not-the-secret',
       action: 'created',
-      issue: this.issueJson(repo, issue),
-      comment: this.commentJson(repo, issue, comment),
-      repository: this.repoJson(repo),
-      sender: this.userJson(sender),
+      issue: this.json.issueJson(repo, issue),
+      comment: this.json.commentJson(repo, issue, comment),
+      repository: this.json.repoJson(repo),
+      sender: this.json.userJson(sender),
       is_pull: issue.isPull,
     }));
   }
@@ -625,219 +587,6 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       const event = EVENT_OF[eventType];
       this.dispatcher.enqueue({ hook, event, body, headers: (deliveryId) => giteaHeaders(hook, event, eventType, deliveryId, body) });
     }
-  }
-
-  // ---- JSON as Gitea shapes it ------------------------------------------------
-
-  private userJson(login: string): Record<string, unknown> {
-    const id = this.userId(login);
-    return {
-      id,
-      login,
-      login_name: '',
-      source_id: 0,
-      full_name: '',
-      email: `${login}@noreply.localhost`,
-      avatar_url: `${this.url}/avatars/${id}`,
-      html_url: `${this.url}/${login}`,
-      language: '',
-      is_admin: false,
-      last_login: '0001-01-01T00:00:00Z',
-      created: giteaTime(Date.UTC(2025, 0, 1)),
-      restricted: false,
-      active: false,
-      prohibit_login: false,
-      location: '',
-      website: '',
-      description: '',
-      visibility: 'public',
-      followers_count: 0,
-      following_count: 0,
-      starred_repos_count: 0,
-      username: login,
-    };
-  }
-
-  private repoJson(repo: RepoRec): Record<string, unknown> {
-    const html = `${this.url}/${repo.owner}/${repo.name}`;
-    const openIssues = [...repo.issues.values()].filter((i) => !i.isPull && i.state === 'open').length;
-    const openPulls = [...repo.issues.values()].filter((i) => i.isPull && i.state === 'open').length;
-    return {
-      id: repo.id,
-      owner: this.userJson(repo.owner),
-      name: repo.name,
-      full_name: `${repo.owner}/${repo.name}`,
-      description: '',
-      empty: false,
-      private: false,
-      fork: false,
-      template: false,
-      parent: null,
-      mirror: false,
-      size: 0,
-      language: '',
-      languages_url: `${this.url}/api/v1/repos/${repo.owner}/${repo.name}/languages`,
-      html_url: html,
-      url: `${this.url}/api/v1/repos/${repo.owner}/${repo.name}`,
-      link: '',
-      ssh_url: `git@${new URL(this.url).hostname}:${repo.owner}/${repo.name}.git`,
-      clone_url: `${html}.git`,
-      original_url: '',
-      website: '',
-      stars_count: 0,
-      forks_count: 0,
-      watchers_count: 1,
-      open_issues_count: openIssues,
-      open_pr_counter: openPulls,
-      release_counter: 0,
-      default_branch: 'main',
-      archived: false,
-      created_at: giteaTime(repo.createdAt),
-      updated_at: giteaTime(repo.createdAt),
-      archived_at: '1970-01-01T00:00:00Z',
-      permissions: { admin: true, push: true, pull: true },
-      has_issues: true,
-      internal_tracker: { enable_time_tracker: true, allow_only_contributors_to_track_time: true, enable_issue_dependencies: true },
-      has_wiki: true,
-      has_pull_requests: true,
-      has_projects: true,
-      has_releases: true,
-      has_packages: true,
-      has_actions: true,
-      ignore_whitespace_conflicts: false,
-      allow_merge_commits: true,
-      allow_rebase: true,
-      allow_rebase_explicit: true,
-      allow_squash_merge: true,
-      default_merge_style: 'merge',
-      avatar_url: '',
-      internal: false,
-      mirror_interval: '',
-      object_format_name: 'sha1',
-      mirror_updated: '0001-01-01T00:00:00Z',
-      repo_transfer: null,
-      topics: null,
-      licenses: null,
-    };
-  }
-
-  private labelJson(repo: RepoRec, label: LabelRec): Record<string, unknown> {
-    return {
-      id: label.id,
-      name: label.name,
-      exclusive: label.exclusive,
-      is_archived: false,
-      color: label.color,
-      description: label.description,
-      url: `${this.url}/api/v1/repos/${repo.owner}/${repo.name}/labels/${label.id}`,
-    };
-  }
-
-  private issueJson(repo: RepoRec, issue: IssueRec): Record<string, unknown> {
-    const base = `${this.url}/${repo.owner}/${repo.name}`;
-    return {
-      id: issue.id,
-      url: `${this.url}/api/v1/repos/${repo.owner}/${repo.name}/issues/${issue.number}`,
-      html_url: `${base}/${issue.isPull ? 'pulls' : 'issues'}/${issue.number}`,
-      number: issue.number,
-      user: this.userJson(issue.author),
-      original_author: '',
-      original_author_id: 0,
-      title: issue.title,
-      body: issue.body,
-      ref: '',
-      assets: [],
-      labels: this.issueLabels(repo, issue).map((l) => this.labelJson(repo, l)),
-      milestone: null,
-      assignee: null,
-      assignees: null,
-      state: issue.state,
-      is_locked: false,
-      comments: issue.comments.length,
-      created_at: giteaTime(issue.createdAt),
-      updated_at: giteaTime(issue.updatedAt),
-      closed_at: issue.closedAt === null ? null : giteaTime(issue.closedAt),
-      due_date: null,
-      pull_request: issue.pull
-        ? { merged: issue.pull.merged, merged_at: issue.pull.mergedAt === null ? null : giteaTime(issue.pull.mergedAt), draft: false, html_url: `${base}/pulls/${issue.number}` }
-        : null,
-      repository: { id: repo.id, name: repo.name, owner: repo.owner, full_name: `${repo.owner}/${repo.name}` },
-      pin_order: 0,
-    };
-  }
-
-  /** api.PullRequest (services/convert/pull.go), the parts a webhook receiver reads and their neighbours. */
-  private pullJson(repo: RepoRec, pull: IssueRec): Record<string, unknown> {
-    const p = pull.pull!;
-    const base = `${this.url}/${repo.owner}/${repo.name}`;
-    const issue = this.issueJson(repo, pull);
-    const branch = (ref: string, sha: string) => ({ label: ref, ref, sha, repo_id: repo.id, repo: this.repoJson(repo) });
-    return {
-      id: issue.id,
-      url: `${base}/pulls/${pull.number}`,
-      number: pull.number,
-      user: issue.user,
-      title: pull.title,
-      body: pull.body,
-      labels: issue.labels,
-      milestone: null,
-      assignee: null,
-      assignees: null,
-      requested_reviewers: null,
-      state: pull.state,
-      draft: false,
-      is_locked: false,
-      comments: pull.comments.length,
-      html_url: `${base}/pulls/${pull.number}`,
-      diff_url: `${base}/pulls/${pull.number}.diff`,
-      patch_url: `${base}/pulls/${pull.number}.patch`,
-      mergeable: !p.merged && pull.state === 'open',
-      merged: p.merged,
-      merged_at: p.mergedAt === null ? null : giteaTime(p.mergedAt),
-      merge_commit_sha: p.mergeSha,
-      merged_by: p.mergedBy === null ? null : this.userJson(p.mergedBy),
-      allow_maintainer_edit: false,
-      base: branch(p.baseRef, p.mergeSha ?? p.headSha),
-      head: branch(p.headRef, p.headSha),
-      merge_base: p.headSha,
-      due_date: null,
-      created_at: issue.created_at,
-      updated_at: issue.updated_at,
-      closed_at: issue.closed_at,
-      pin_order: 0,
-    };
-  }
-
-  private commentJson(repo: RepoRec, issue: IssueRec, comment: CommentRec): Record<string, unknown> {
-    const base = `${this.url}/${repo.owner}/${repo.name}`;
-    return {
-      id: comment.id,
-      html_url: `${base}/issues/${issue.number}#issuecomment-${comment.id}`,
-      pull_request_url: issue.isPull ? `${base}/pulls/${issue.number}` : '',
-      issue_url: issue.isPull ? '' : `${base}/issues/${issue.number}`,
-      user: this.userJson(comment.author),
-      original_author: '',
-      original_author_id: 0,
-      body: comment.body,
-      assets: [],
-      created_at: giteaTime(comment.createdAt),
-      updated_at: giteaTime(comment.updatedAt),
-    };
-  }
-
-  private hookJson(hook: RepoRec['hooks'][number]): Record<string, unknown> {
-    return {
-      id: hook.id,
-      type: hook.type,
-      branch_filter: hook.branchFilter,
-      // Gitea never shows the secret back.
-      config: { content_type: hook.contentType, url: hook.url },
-      events: hook.events,
-      authorization_header: '',
-      active: hook.active,
-      updated_at: giteaTime(hook.createdAt),
-      created_at: giteaTime(hook.createdAt),
-    };
   }
 
   // ---- lookups -------------------------------------------------------------------
@@ -876,7 +625,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
   }
 
   private reviewJson(v: SimReview): Record<string, unknown> {
-    return { id: v.id, body: v.body, state: v.event, user: this.userJson(v.author), submitted_at: new Date(this.now()).toISOString() };
+    return { id: v.id, body: v.body, state: v.event, user: this.json.userJson(v.author), submitted_at: new Date(this.now()).toISOString() };
   }
 
   private issueRec(repo: RepoRec, number: number): IssueRec {
@@ -886,7 +635,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
   }
 
   private issueLabels(repo: RepoRec, issue: IssueRec): LabelRec[] {
-    return issue.labelIds.map((id) => repo.labels.find((l) => l.id === id)).filter((l): l is LabelRec => l !== undefined);
+    return labelsOf(repo, issue);
   }
 
   /** IssueLabelsOption.labels: IDs or names; unknown ones are skipped, as Gitea does. */
@@ -970,10 +719,6 @@ function linkHeader(url: URL, root: string, page: number, limit: number, total: 
   return links.length > 0 ? links.join(',') : undefined;
 }
 
-/** RFC 3339 in whole seconds, as Gitea writes times (its server runs in UTC here). */
-function giteaTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function simLabel(label: LabelRec): SimLabel {
   return { id: label.id, name: label.name, color: label.color, description: label.description };
