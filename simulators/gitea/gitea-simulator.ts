@@ -13,6 +13,10 @@
  * issues list filter silently drops unknown label names, one webhook
  * `label_updated` (event type issue_label) tells that labels changed but not
  * which, EditIssue answers 201, a new hook is inactive unless `active: true`.
+ * Pull requests (openPullRequest, synchronizePullRequest, mergePullRequest or
+ * POST .../pulls/{index}/merge) fire `pull_request` deliveries — opened,
+ * synchronized (event type pull_request_sync), closed with `merged` — to hooks
+ * subscribed to `pull_request` (or pull_request_only / pull_request_sync).
  */
 import type { NewIssue, SimComment, SimIssue, SimLabel, SimReview } from '../forge-model';
 import http, { type IncomingMessage } from 'node:http';

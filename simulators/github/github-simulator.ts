@@ -13,6 +13,10 @@
  * `pull_request` key), label names match without regard to case, adding an
  * unknown label to an issue creates it, removing a label the issue lacks
  * answers 404 "Label does not exist", a duplicate label is 422 already_exists.
+ * Pull requests (openPullRequest, synchronizePullRequest, mergePullRequest or
+ * PUT .../pulls/{number}/merge) fire `pull_request` deliveries — opened,
+ * synchronize (with before/after), closed with `merged` — to hooks subscribed
+ * to `pull_request` or `*`.
  */
 import type { NewIssue, SimComment, SimIssue, SimLabel, SimReview } from '../forge-model';
 import { randomBytes } from 'node:crypto';
