@@ -4,6 +4,9 @@
  * the stored pipeline; the executions list filters and pages; retry from the
  * failed node does not run the nodes before it again; cancel and delete.
  */
+import { randomUUID } from 'node:crypto';
+import { documentHash, pipelineWorkflowId } from '../../../activities/pipeline/pipeline-activities';
+import { insertExecution } from '../../../activities/pipeline/pipeline-store';
 import type { N8nNode } from '../../../domain/pipeline/types';
 import { ensureRetentionSchedule, PIPELINE_RETENTION_SCHEDULE } from '../../../infra/schedules';
 import { readJson } from '../../helpers/api-server';
@@ -175,4 +178,20 @@ test('a run terminated outside WHOOSH (Temporal Web UI, temporal workflow termin
   expect(swept.reconciled).toBeGreaterThanOrEqual(1);
   const { rows } = await s.h.pool.query(`SELECT status, error FROM pipeline_executions WHERE id = $1`, [other.id]);
   expect(rows[0]).toEqual({ status: 'canceled', error: expect.objectContaining({ message: 'The run was terminated outside WHOOSH: cleanup' }) });
+});
+
+test('a run whose workflow timed out is recorded as error with the reason when read', async () => {
+  const doc = chain([manualTrigger(), waitNode('Pause', 600), setNode('After', { a: 1 })]);
+  const executionId = randomUUID();
+  const pipelineKey = documentHash(doc);
+  const workflowId = pipelineWorkflowId(pipelineKey, executionId);
+  await insertExecution(s.h.pool, { id: executionId, workflowId, pipelineKey, document: doc, documentHash: pipelineKey, mode: 'manual', trigger: 'manual' });
+  // As an operator might start it by hand, with a run timeout WHOOSH never sets.
+  await s.h.client.workflow.start('pipelineRun', { workflowId, taskQueue: s.h.taskQueue, workflowExecutionTimeout: '2s', args: [{ executionId, pipelineKey, mode: 'manual' }] });
+  const seen = await eventually(async () => {
+    const v = await json(s.call(`/api/v1/pipelines/executions/${executionId}`));
+    return v.status === 'error' ? v : undefined;
+  }, 'the timed-out run to be recorded');
+  expect(seen.error).toMatchObject({ message: 'The run timed out: Workflow execution timed out' });
+  expect(seen.stoppedAt).toEqual(expect.any(String));
 });
