@@ -42,7 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIssueActivities(deps.pool, deps.config),
     ...createTeamActivities(deps.pool, deps.config),
     ...createCouncilActivities(deps.pool, deps.config),
-    ...createPipelineTriggerActivities(deps.pool),
+    ...createPipelineTriggerActivities(deps.pool, deps.temporal),
     ...createPipelineActivities(deps.pool, {
       config: deps.config,
       credentialKey: once(() => resolveEncryptionKey(deps.config)),

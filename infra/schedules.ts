@@ -43,9 +43,12 @@ export async function ensureSchedules(client: Client, config: WhooshConfig): Pro
 
 export const PIPELINE_RETENTION_SCHEDULE = 'whoosh-pipeline-retention';
 
-/** Daily: deletes pipeline runs that ended more than pipelines.execution_retention_days ago. */
+/**
+ * Hourly: deletes pipeline runs that ended more than pipelines.execution_retention_days ago,
+ * and records runs whose workflows were closed from outside (terminated, timed out).
+ */
 export async function ensureRetentionSchedule(client: Client, config: WhooshConfig): Promise<void> {
-  const spec = { intervals: [{ every: '1d' }] };
+  const spec = { intervals: [{ every: '1h' }] };
   const action = {
     type: 'startWorkflow' as const,
     workflowType: 'pipelineRetention',

@@ -7,6 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import type { IssueEvent } from '../../domain/intake/route-event';
+import type { ForgeEvent } from '../../domain/pipeline/nodes/whoosh-forge-trigger';
 import type { ForgeKind } from './forge';
 
 export interface DeliveryHeaders {
@@ -56,21 +57,24 @@ const repository = z.object({
   owner: user,
 });
 
-/** The parts of a Gitea or GitHub issue / issue-comment payload WHOOSH reads; anything else in it is ignored. */
+// Postgres int4, like the forges' own.
+const issueNumber = z.number().int().min(1).max(2_147_483_647);
+const issueFields = {
+  number: issueNumber,
+  title: text(1024).nullish(),
+  state: text(32).nullish(),
+  labels: z.array(z.object({ name: text(255).nullish() })).nullish(),
+  user,
+  html_url: text(2048).nullish(),
+};
+const branch = z.object({ ref: text(255).nullish(), sha: text(64).nullish() }).nullish();
+
+/** The parts of a Gitea or GitHub issue / issue-comment / pull-request payload WHOOSH reads; anything else in it is ignored. */
 export const webhookPayloadSchema = z.object({
   action: text(64).optional(),
-  issue: z
-    .object({
-      // Postgres int4, like the forges' own.
-      number: z.number().int().min(1).max(2_147_483_647),
-      title: text(1024).nullish(),
-      state: text(32).nullish(),
-      labels: z.array(z.object({ name: text(255).nullish() })).nullish(),
-      user,
-      html_url: text(2048).nullish(),
-      pull_request: z.unknown().optional(),
-    })
-    .optional(),
+  number: issueNumber.optional(),
+  issue: z.object({ ...issueFields, pull_request: z.unknown().optional() }).optional(),
+  pull_request: z.object({ ...issueFields, merged: z.boolean().nullish(), head: branch, base: branch }).optional(),
   comment: z.object({ id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(), body: text(1_000_000).nullish(), user }).optional(),
   repository: repository.optional(),
   sender: user,
@@ -104,17 +108,19 @@ export function parseWebhookPayload(payload: unknown): { ok: true; payload: Payl
   return { ok: false, problem: `${issue.path.join('.') || '(body)'}: ${issue.message}` };
 }
 
-/** Issue and issue-comment events as IssueEvents; anything else undefined (acknowledged and ignored). */
-export function toIssueEvent(event: string | undefined, payload: unknown): IssueEvent | undefined {
-  if (event !== 'issues' && event !== 'issue_comment') return undefined;
+/** Issue, issue-comment and pull-request events as ForgeEvents; anything else undefined (acknowledged and ignored). */
+export function toForgeEvent(event: string | undefined, payload: unknown): ForgeEvent | undefined {
+  if (event !== 'issues' && event !== 'issue_comment' && event !== 'pull_request') return undefined;
   const parsed = webhookPayloadSchema.safeParse(payload);
-  if (!parsed.success || !parsed.data.issue) return undefined;
+  if (!parsed.success) return undefined;
   const p = parsed.data;
+  const issue = event === 'pull_request' ? p.pull_request : p.issue;
   const repo = repositoryOf(p);
-  if (!repo) return undefined;
-  const issue = parsed.data.issue;
+  if (!issue || !repo) return undefined;
+  const isPullRequest = event === 'pull_request' || (p.issue?.pull_request !== undefined && p.issue.pull_request !== null) || p.is_pull === true;
+  const pr = event === 'pull_request' ? p.pull_request : undefined;
   return {
-    kind: event === 'issues' ? 'issue' : 'comment',
+    kind: event === 'issue_comment' ? 'comment' : 'issue',
     action: p.action ?? '',
     repo,
     issue: {
@@ -124,11 +130,17 @@ export function toIssueEvent(event: string | undefined, payload: unknown): Issue
       labels: (issue.labels ?? []).map((l) => l.name ?? '').filter((n) => n !== ''),
       author: login(issue.user),
       url: issue.html_url ?? '',
-      isPullRequest: (issue.pull_request !== undefined && issue.pull_request !== null) || p.is_pull === true,
+      isPullRequest,
     },
     sender: login(p.sender),
     ...(event === 'issue_comment' && p.comment
       ? { comment: { id: p.comment.id ?? 0, body: p.comment.body ?? '', author: login(p.comment.user) } }
       : {}),
+    ...(pr ? { merged: pr.merged === true, head: { ref: pr.head?.ref ?? '', sha: pr.head?.sha ?? '' }, base: { ref: pr.base?.ref ?? '' } } : {}),
   };
+}
+
+/** Issue and issue-comment events only, as IssueEvents (the team/council intake's view). */
+export function toIssueEvent(event: string | undefined, payload: unknown): IssueEvent | undefined {
+  return event === 'pull_request' ? undefined : toForgeEvent(event, payload);
 }

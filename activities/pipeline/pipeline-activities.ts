@@ -7,21 +7,13 @@
  * execution ids, step numbers and small descriptors.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { nonRetryableFailure, type FailureType } from '../../domain/failures';
 import { advance, createExecution } from '../../domain/pipeline';
 import type {
-  CryptoActivity,
-  DockerNodeActivity,
-  DockerNodeResult,
   EngineState,
-  ForgeNodeActivity,
-  HttpActivityResult,
-  HttpRequestActivity,
   Item,
-  JsonValue,
   N8nWorkflow,
   NodeErrorInfo,
   NodeRun,
@@ -32,14 +24,10 @@ import type {
 } from '../../domain/pipeline/types';
 import type { WhooshConfig } from '../../infra/config';
 import type { JobRunner } from '../docker/job-runner';
-import { runCrypto } from './crypto';
-import { runForgeNode } from './forge-node';
-import { withCredential } from './node-credentials';
 import { childOutputs } from './child-outputs';
+import { DOCKER_TYPE, runNodeActivity } from './node-activities';
 import { documentToRun } from './pipeline-catalog';
-import { isFailure, runHttpRequests } from './http-request';
-import { runMcpToolCalls, type McpServers } from './mcp-tool';
-import { MCP_TOOL_TYPE, type McpToolActivity, type McpToolResult } from '../../domain/pipeline/nodes/whoosh-mcp-tool';
+import type { McpServers } from './mcp-tool';
 import {
   getExecution,
   getExecutionSource,
@@ -58,10 +46,6 @@ import { createSandbox, loadSandboxEngine } from './sandbox/create-sandbox';
 import { StateCache } from './state-cache';
 import { whooshDescriptorOf, whooshResumeOf, type WhooshResumeInput, type WhooshStepDescriptor } from './whoosh-steps';
 
-export const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
-export const CRYPTO_TYPE = 'n8n-nodes-base.crypto';
-export const FORGE_TYPE = 'whoosh.forge';
-export const DOCKER_TYPE = 'whoosh.docker';
 
 /** The pipeline a document runs as: its stored id later; its content hash now. */
 export function documentHash(doc: N8nWorkflow): string {
@@ -350,56 +334,7 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
       const info = await getStepDescriptor<StoredStepInfo>(pool, input.executionId, input.seq);
       if (!info || info.step.kind !== 'activity') throw nonRetryableFailure(ENGINE_ERROR, `step ${input.seq} of ${input.executionId} has no activity`);
       const step = info.step;
-      let result: JsonValue;
-      if (step.nodeType === CRYPTO_TYPE) {
-        result = runCrypto(step.request as unknown as CryptoActivity) as unknown as JsonValue;
-      } else if (step.nodeType === HTTP_REQUEST_TYPE) {
-        const ctx = Context.current();
-        const beat = setInterval(() => ctx.heartbeat(), 5000);
-        let responses;
-        try {
-          responses = await runHttpRequests(await withCredential(pool, step.request as unknown as HttpRequestActivity, opts.credentialKey), { ...(opts.fetch ? { fetch: opts.fetch } : {}) });
-        } finally {
-          clearInterval(beat);
-        }
-        const specs = (step.request as unknown as HttpRequestActivity).requests;
-        const failed = responses.find((r, i) => isFailure(r, specs[i]!));
-        if (failed && step.retry && ctx.info.attempt < step.retry.maxTries) {
-          const why = failed.ok ? `status ${failed.statusCode}` : failed.message;
-          throw ApplicationFailure.create({ type: 'HttpRequestFailed', message: `node "${step.node}": ${why}; trying again (attempt ${ctx.info.attempt} of ${step.retry.maxTries})` });
-        }
-        result = { responses } satisfies HttpActivityResult as unknown as JsonValue;
-      } else if (step.nodeType === DOCKER_TYPE) {
-        if (!opts.jobRunner) throw nonRetryableFailure('Misconfigured', `node "${step.node}": this worker has no Docker engine configured`);
-        const runner = opts.jobRunner();
-        const ctx = Context.current();
-        const beat = setInterval(() => ctx.heartbeat(), 5000);
-        try {
-          const results = [];
-          for (const job of (step.request as unknown as DockerNodeActivity).jobs) results.push(await runner.run(job));
-          result = { results } satisfies DockerNodeResult as unknown as JsonValue;
-        } finally {
-          clearInterval(beat);
-        }
-      } else if (step.nodeType === FORGE_TYPE) {
-        result = (await runForgeNode(pool, step.request as unknown as ForgeNodeActivity, { config: opts.config, credentialKey: opts.credentialKey })) as unknown as JsonValue;
-      } else if (step.nodeType === MCP_TOOL_TYPE) {
-        const ctx = Context.current();
-        const beat = setInterval(() => ctx.heartbeat(), 5000);
-        let results;
-        try {
-          results = await runMcpToolCalls(step.request as unknown as McpToolActivity, opts.mcpServers ?? { registry: {}, call_timeout_seconds: 120 }, ctx.cancellationSignal);
-        } finally {
-          clearInterval(beat);
-        }
-        const failed = results.find((r) => !r.ok || r.isError);
-        if (failed && step.retry && ctx.info.attempt < step.retry.maxTries) {
-          throw ApplicationFailure.create({ type: 'McpToolFailed', message: `node "${step.node}": ${failed.ok ? 'the tool answered with an error' : failed.message}; trying again (attempt ${ctx.info.attempt} of ${step.retry.maxTries})` });
-        }
-        result = { results } satisfies McpToolResult as unknown as JsonValue;
-      } else {
-        throw nonRetryableFailure('UnsupportedNode', `node "${step.node}": ${step.nodeType} has no activity`);
-      }
+      const result = await runNodeActivity({ pool, ...opts }, step);
       await storeResume(pool, input.executionId, input.seq, { kind: 'activity', node: step.node, result } satisfies ResumeResult);
     },
 

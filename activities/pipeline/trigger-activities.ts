@@ -2,13 +2,16 @@
  * Activities of the pipeline triggers that run inside Temporal: recording the
  * run a Schedule Trigger fires (pinned to the active version at that moment,
  * with an execution id derived from the firing, so a retried activity is the
- * same run), and the retention prune.
+ * same run), the retention prune, and the sweep of runs whose workflows were
+ * closed from outside (activities/pipeline/reconcile-runs.ts).
  */
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { pipelineWorkflowId, documentHash } from './pipeline-activities';
 import { documentToRun } from './pipeline-catalog';
 import { pruneExecutions } from './pipeline-executions';
 import { insertExecution } from './pipeline-store';
+import { reconcileStuckRuns } from './reconcile-runs';
 import { derivedUuid } from './start-pipeline';
 
 export interface ScheduledRun {
@@ -17,7 +20,7 @@ export interface ScheduledRun {
   readonly pipelineKey: string;
 }
 
-export function createPipelineTriggerActivities(pool: Pool) {
+export function createPipelineTriggerActivities(pool: Pool, client?: Client) {
   return {
     /** The run a schedule fired, recorded; null when the pipeline is no longer active (a schedule left behind fires for nothing). */
     async recordScheduledRun(input: { pipelineId: string; node: string; firedBy: string; firedAt: number }): Promise<ScheduledRun | null> {
@@ -46,6 +49,11 @@ export function createPipelineTriggerActivities(pool: Pool) {
     /** Deletes ended runs older than `days`; the number deleted. */
     async prunePipelineExecutions(input: { days: number }): Promise<number> {
       return pruneExecutions(pool, input.days);
+    },
+
+    /** Records runs running or waiting for over `olderThanSeconds` whose workflow is closed; the number recorded (0 without a Temporal client). */
+    async reconcileStuckPipelineExecutions(input: { olderThanSeconds: number }): Promise<number> {
+      return client ? reconcileStuckRuns({ pool, client }, input.olderThanSeconds) : 0;
     },
   };
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { deleteExecution, listPipelineExecutions, retryExecution, RetryRefusedError } from '../../activities/pipeline/pipeline-executions';
 import { getPipeline } from '../../activities/pipeline/pipeline-catalog';
 import { getExecution } from '../../activities/pipeline/pipeline-store';
+import { reconcileRuns } from '../../activities/pipeline/reconcile-runs';
 import { PipelineNotFoundError, PipelineNotRunnableError, startStoredPipeline, type StartedRun } from '../../activities/pipeline/start-pipeline';
 import type { Item } from '../../domain/pipeline/types';
 import type { ApiContext } from '../context';
@@ -94,7 +95,11 @@ export function pipelineRunRoutes(ctx: ApiContext) {
       responses: { 200: { description: 'One page of runs', schema: z.object({ items: z.array(executionSummarySchema), nextCursor: z.string().nullable() }) }, 404: { description: 'No such pipeline' } },
       handler: async ({ params, query }) => {
         if (!(await getPipeline(ctx.pool, params.id))) throw new HttpError(404, 'not_found', `No pipeline ${params.id}`);
-        const { items, more } = await listPipelineExecutions(ctx.pool, params.id, { limit: query.limit, ...(query.status ? { status: query.status } : {}), ...(query.trigger ? { trigger: query.trigger } : {}), ...(query.cursor ? { after: query.cursor } : {}) });
+        const list = () => listPipelineExecutions(ctx.pool, params.id, { limit: query.limit, ...(query.status ? { status: query.status } : {}), ...(query.trigger ? { trigger: query.trigger } : {}), ...(query.cursor ? { after: query.cursor } : {}) });
+        let page = await list();
+        // Runs said to be running whose workflows were closed from outside are recorded as such, then the page is read again.
+        if (await reconcileRuns({ pool: ctx.pool, client: ctx.temporal }, page.items)) page = await list();
+        const { items, more } = page;
         const last = items.at(-1);
         return {
           status: 200,

@@ -10,6 +10,7 @@ import { WorkflowValidationError } from '../../domain/pipeline/errors';
 import type { N8nWorkflow } from '../../domain/pipeline/types';
 import { documentHash } from '../../activities/pipeline/pipeline-activities';
 import { executionView, nodeRunsView } from '../../activities/pipeline/pipeline-views';
+import { reconcileRun } from '../../activities/pipeline/reconcile-runs';
 import { awaitRun, startPipelineRun, type PipelineStartDeps, type StartedRun } from '../../activities/pipeline/start-pipeline';
 import type { ApiContext } from '../context';
 import { HttpError, type FieldIssue } from '../errors';
@@ -105,8 +106,10 @@ function problemsOf(doc: N8nWorkflow, input: unknown[] | undefined): FieldIssue[
 
 /** The execution view the API answers with (404 when there is no such run). */
 export async function executionViewOf(ctx: ApiContext, id: string) {
-  const v = await executionView(ctx.pool, id);
+  let v = await executionView(ctx.pool, id);
   if (!v) throw new HttpError(404, 'not_found', `No pipeline execution ${id}`);
+  // A run said to be running whose workflow was closed from outside is recorded as such first.
+  if (await reconcileRun({ pool: ctx.pool, client: ctx.temporal }, v)) v = (await executionView(ctx.pool, id)) ?? v;
   const link = temporalUiLink(ctx, v.workflowId);
   return { ...v, ...(link ? { temporalUiUrl: link } : {}) };
 }

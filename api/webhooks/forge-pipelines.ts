@@ -9,12 +9,12 @@
  * wiring provides (stored pipelines live beside this, not in it).
  */
 import { createHash } from 'node:crypto';
-import type { IssueEvent, RepoKey } from '../../domain/intake/route-event';
-import { forgeTriggerEventOf, forgeTriggerItem, forgeTriggerMatches, type ForgeTriggerEvent } from '../../domain/pipeline/nodes/whoosh-forge-trigger';
+import type { RepoKey } from '../../domain/intake/route-event';
+import { forgeTriggerEventOf, forgeTriggerItem, forgeTriggerMatches, type ForgeEvent, type ForgeTriggerEvent } from '../../domain/pipeline/nodes/whoosh-forge-trigger';
 import type { Item, N8nWorkflow } from '../../domain/pipeline/types';
 
-/** A forge event as the intake keeps it for pipelines (pull requests may say whether they were merged). */
-export type PipelineForgeEvent = IssueEvent & { readonly merged?: boolean };
+/** A forge event as the intake keeps it for pipelines (pull requests say whether they were merged, and their branches). */
+export type PipelineForgeEvent = ForgeEvent;
 
 export interface ForgeTriggeredPipeline {
   readonly pipelineId: string;

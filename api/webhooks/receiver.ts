@@ -15,7 +15,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { findRepositories, type Repository } from '../../activities/intake/repository-store';
 import { countRejection, recordDelivery } from '../../activities/intake/delivery-store';
-import { deliveryHeaders, parseWebhookPayload, repositoryOf, toIssueEvent, verifySignature } from '../../activities/forge/webhook-payload';
+import { deliveryHeaders, parseWebhookPayload, repositoryOf, toForgeEvent, verifySignature } from '../../activities/forge/webhook-payload';
 import type { ForgeKind } from '../../activities/forge/forge';
 import { routeEvent, type Intent } from '../../domain/intake/route-event';
 import { eventForPipelines } from './forge-pipelines';
@@ -86,7 +86,8 @@ export function webhookRouter(ctx: ApiContext): Router {
       throw new HttpError(400, 'invalid_request', `Webhook payload is not one WHOOSH reads: ${checked.problem}`);
     }
 
-    const event = toIssueEvent(headers.event, checked.payload);
+    // Pull request events are for pipelines only: routeEvent ignores every pull request, so no team or council starts from one.
+    const event = toForgeEvent(headers.event, checked.payload);
     let intent: Intent;
     if (!repo.monitor) intent = { type: 'ignore', reason: 'repository is not monitored' };
     else if (!event) intent = { type: 'ignore', reason: `event ${headers.event ?? '(none)'} is not handled` };

@@ -13,10 +13,17 @@
  * issues list filter silently drops unknown label names, one webhook
  * `label_updated` (event type issue_label) tells that labels changed but not
  * which, EditIssue answers 201, a new hook is inactive unless `active: true`.
+ * Pull requests (openPullRequest, synchronizePullRequest, mergePullRequest or
+ * POST .../pulls/{index}/merge) fire `pull_request` deliveries — opened,
+ * synchronized (event type pull_request_sync), closed with `merged` — to hooks
+ * subscribed to `pull_request` (or pull_request_only / pull_request_sync).
  */
 import type { NewIssue, SimComment, SimIssue, SimLabel, SimReview } from '../forge-model';
 import http, { type IncomingMessage } from 'node:http';
 import { ForgeSimulator } from '../forge-simulator';
+import { mergePull, newPullState, pushToPull, type NewPullBranches } from '../forge-pulls';
+import { GiteaJson } from './gitea-json';
+import { giteaTime, labelsOf, type CommentRec, type IssueRec, type LabelRec, type RepoRec } from './gitea-records';
 import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimHook } from '../forge-webhooks';
 import { HttpError, intParam, isObject, ok, ScriptedApi, SimHttpServer, writeJson, type ApiAnswer } from '../sim-http';
 
@@ -56,55 +63,21 @@ export interface NewHook {
   authorizationHeader?: string;
 }
 
-interface LabelRec {
-  id: number;
-  name: string;
-  color: string;
-  description: string;
-  exclusive: boolean;
-}
-
-interface CommentRec {
-  id: number;
-  body: string;
-  author: string;
-  createdAt: number;
-  updatedAt: number;
-}
-
-interface IssueRec {
-  id: number;
-  number: number;
-  title: string;
-  body: string;
-  state: 'open' | 'closed';
-  labelIds: number[];
-  author: string;
-  createdAt: number;
-  updatedAt: number;
-  closedAt: number | null;
-  isPull: boolean;
-  comments: CommentRec[];
-  diff: string;
-  reviews: SimReview[];
-}
-
-interface RepoRec {
-  id: number;
-  owner: string;
-  name: string;
-  createdAt: number;
-  nextNumber: number;
-  issues: Map<number, IssueRec>;
-  labels: LabelRec[];
-  hooks: (SimHook & { type: string; contentType: string; branchFilter: string; createdAt: number })[];
-}
 
 /** Gitea's event types (the X-Gitea-Event-Type header) and the X-Gitea-Event each belongs to. */
-type GiteaEventType = 'issues' | 'issue_label' | 'issue_comment';
-const EVENT_OF: Record<GiteaEventType, string> = { issues: 'issues', issue_label: 'issues', issue_comment: 'issue_comment' };
-/** The `events` entry that subscribes to each event type besides 'issues' itself (routers/api/v1/utils/hook.go). */
-const SUBSCRIPTION_OF: Record<GiteaEventType, string> = { issues: 'issues_only', issue_label: 'issue_label', issue_comment: 'issue_comment' };
+type GiteaEventType = 'issues' | 'issue_label' | 'issue_comment' | 'pull_request' | 'pull_request_sync';
+const EVENT_OF: Record<GiteaEventType, string> = { issues: 'issues', issue_label: 'issues', issue_comment: 'issue_comment', pull_request: 'pull_request', pull_request_sync: 'pull_request' };
+/**
+ * The `events` entries that subscribe to each event type (routers/api/v1/utils/hook.go):
+ * its family ('issues' or 'pull_request'), or the type's own entry.
+ */
+const SUBSCRIPTION_OF: Record<GiteaEventType, readonly [string, string]> = {
+  issues: ['issues', 'issues_only'],
+  issue_label: ['issues', 'issue_label'],
+  issue_comment: ['issues', 'issue_comment'],
+  pull_request: ['pull_request', 'pull_request_only'],
+  pull_request_sync: ['pull_request', 'pull_request_sync'],
+};
 
 const HOOK_TYPES = ['dingtalk', 'discord', 'gitea', 'gogs', 'msteams', 'slack', 'telegram', 'feishu', 'wechatwork', 'packagist'];
 
@@ -119,9 +92,14 @@ const NOT_FOUND = "The target couldn't be found.";
 export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
   private readonly repos = new Map<string, RepoRec>();
   private readonly userIds = new Map<string, number>();
+  private readonly json = new GiteaJson(
+    () => this.url,
+    (login) => this.userId(login),
+  );
   private readonly tokens: Map<string, string>;
   protected readonly dispatcher: WebhookDispatcher;
   private nextId = { repo: 1, issue: 1, label: 1, comment: 1, hook: 1 };
+  private pushes = 0;
   protected readonly api: ScriptedApi<FailureOptions>;
   protected readonly server: SimHttpServer;
 
@@ -175,10 +153,26 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
     return this.simIssue(repo, this.newIssue(repo, issue, false));
   }
 
-  /** A pull request: the issues API lists it too (type=pulls) and serves it by number. */
-  openPullRequest(owner: string, name: string, pr: NewIssue): SimIssue {
+  /** A pull request: the issues API lists it too (type=pulls) and serves it by number. Fires `pull_request`, action `opened`. */
+  openPullRequest(owner: string, name: string, pr: NewIssue & NewPullBranches): SimIssue {
     const repo = this.repoOrCreate(owner, name);
-    return this.simIssue(repo, this.newIssue(repo, pr, true));
+    return this.simIssue(repo, this.newIssue(repo, pr, true, undefined, true, pr));
+  }
+
+  /** A push to the pull request's head branch: fires `pull_request` (event type pull_request_sync), action `synchronized`. */
+  synchronizePullRequest(owner: string, name: string, number: number, sender?: string): void {
+    const repo = this.repoOrCreate(owner, name);
+    const pull = this.pullRec(repo, number);
+    pushToPull(pull.pull!, ++this.pushes);
+    pull.updatedAt = this.now();
+    this.firePull(repo, pull, 'pull_request_sync', 'synchronized', sender ?? pull.author);
+  }
+
+  /** Merges it, as POST /repos/{owner}/{repo}/pulls/{index}/merge does: fires `pull_request`, action `closed`, with `merged: true`. */
+  mergePullRequest(owner: string, name: string, number: number, sender?: string): void {
+    const repo = this.repoOrCreate(owner, name);
+    const pull = this.pullRec(repo, number);
+    this.merge(repo, pull, sender ?? repo.owner)();
   }
 
   /**
@@ -275,7 +269,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
 
   private route(method: string, url: URL, raw: string, user: string): ApiAnswer {
     const path = url.pathname.replace(/\/+$/, '');
-    if (path === '/api/v1/user' && method === 'GET') return ok(this.userJson(user));
+    if (path === '/api/v1/user' && method === 'GET') return ok(this.json.userJson(user));
     const m = /^\/api\/v1\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
     if (!m) throw new HttpError(404, NOT_FOUND);
     const repo = this.repoForApi(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''));
@@ -288,25 +282,25 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       if (method === 'POST') return this.createIssue(repo, body(), user);
     } else if ((r = /^\/issues\/(\d+)$/.exec(rest))) {
       const issue = this.issueRec(repo, Number(r[1]));
-      if (method === 'GET') return ok(this.issueJson(repo, issue));
+      if (method === 'GET') return ok(this.json.issueJson(repo, issue));
       if (method === 'PATCH') return this.editIssue(repo, issue, body(), user);
     } else if ((r = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
       const issue = this.issueRec(repo, Number(r[1]));
-      if (method === 'GET') return ok(this.filterSince(issue.comments, url).map((c) => this.commentJson(repo, issue, c)));
+      if (method === 'GET') return ok(this.filterSince(issue.comments, url).map((c) => this.json.commentJson(repo, issue, c)));
       if (method === 'POST') {
         const text = body().body;
         if (typeof text !== 'string' || text === '') throw new HttpError(422, '[Body]: Required');
         const comment = this.newComment(repo, issue, text, user, false);
-        return { status: 201, body: this.commentJson(repo, issue, comment), after: () => this.fireComment(repo, issue, comment, user) };
+        return { status: 201, body: this.json.commentJson(repo, issue, comment), after: () => this.fireComment(repo, issue, comment, user) };
       }
     } else if ((r = /^\/issues\/(\d+)\/labels$/.exec(rest))) {
       const issue = this.issueRec(repo, Number(r[1]));
-      if (method === 'GET') return ok(this.issueLabels(repo, issue).map((l) => this.labelJson(repo, l)));
+      if (method === 'GET') return ok(this.issueLabels(repo, issue).map((l) => this.json.labelJson(repo, l)));
       if (method === 'POST' || method === 'PUT') {
         const ids = this.labelIdsFrom(repo, body().labels);
         const next = method === 'POST' ? [...issue.labelIds, ...ids.filter((id) => !issue.labelIds.includes(id))] : ids;
         const after = this.replaceLabels(repo, issue, next, user, false);
-        return { status: 200, body: this.issueLabels(repo, issue).map((l) => this.labelJson(repo, l)), after };
+        return { status: 200, body: this.issueLabels(repo, issue).map((l) => this.json.labelJson(repo, l)), after };
       }
       if (method === 'DELETE') return { status: 204, body: undefined, after: this.replaceLabels(repo, issue, [], user, false) };
     } else if ((r = /^\/issues\/(\d+)\/labels\/(\d+)$/.exec(rest))) {
@@ -318,6 +312,11 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       }
     } else if ((r = /^\/pulls\/(\d+)\.diff$/.exec(rest)) && method === 'GET') {
       return { status: 200, body: this.pullRec(repo, Number(r[1])).diff, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+    } else if ((r = /^\/pulls\/(\d+)\/merge$/.exec(rest)) && method === 'POST') {
+      const pull = this.pullRec(repo, Number(r[1]));
+      if (pull.pull!.merged) throw new HttpError(405, 'PR already merged');
+      if (pull.state === 'closed') throw new HttpError(405, 'Please try again later');
+      return { status: 200, body: undefined, after: this.merge(repo, pull, user) };
     } else if ((r = /^\/pulls\/(\d+)\/reviews$/.exec(rest))) {
       const pull = this.pullRec(repo, Number(r[1]));
       if (method === 'GET') return ok(pull.reviews.map((v) => this.reviewJson(v)));
@@ -330,10 +329,10 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
         return ok(this.reviewJson(review));
       }
     } else if (rest === '/labels') {
-      if (method === 'GET') return this.page(url, repo.labels, (l) => this.labelJson(repo, l));
+      if (method === 'GET') return this.page(url, repo.labels, (l) => this.json.labelJson(repo, l));
       if (method === 'POST') return this.createLabelFromApi(repo, body());
     } else if (rest === '/hooks') {
-      if (method === 'GET') return ok(repo.hooks.map((h) => this.hookJson(h)));
+      if (method === 'GET') return ok(repo.hooks.map((h) => this.json.hookJson(h)));
       if (method === 'POST') return this.createHook(repo, body());
     } else {
       throw new HttpError(404, NOT_FOUND);
@@ -367,7 +366,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       .filter((i) => !text || i.title.toLowerCase().includes(text) || i.body.toLowerCase().includes(text))
       .filter((i) => !createdBy || i.author === createdBy)
       .sort((a, b) => b.createdAt - a.createdAt || b.number - a.number);
-    return this.page(url, issues, (i) => this.issueJson(repo, i));
+    return this.page(url, issues, (i) => this.json.issueJson(repo, i));
   }
 
   private createIssue(repo: RepoRec, body: Record<string, unknown>, user: string): ApiAnswer {
@@ -381,7 +380,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       issue.state = 'closed';
       issue.closedAt = issue.updatedAt;
     }
-    return { status: 201, body: this.issueJson(repo, issue), after: () => this.fireIssue(repo, issue, 'issues', 'opened', user) };
+    return { status: 201, body: this.json.issueJson(repo, issue), after: () => this.fireIssue(repo, issue, 'issues', 'opened', user) };
   }
 
   private editIssue(repo: RepoRec, issue: IssueRec, body: Record<string, unknown>, user: string): ApiAnswer {
@@ -403,7 +402,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       throw new HttpError(422, `invalid state: ${String(body.state)}`);
     }
     // Gitea answers an edit with 201 Created.
-    return { status: 201, body: this.issueJson(repo, issue), after: () => events.forEach((fire) => fire()) };
+    return { status: 201, body: this.json.issueJson(repo, issue), after: () => events.forEach((fire) => fire()) };
   }
 
   private createLabelFromApi(repo: RepoRec, body: Record<string, unknown>): ApiAnswer {
@@ -413,7 +412,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
     // Gitea does not refuse a second label with the same name.
     const label = this.addLabel(repo, name, color, typeof description === 'string' ? description : '');
     if (body.exclusive === true) label.exclusive = true;
-    return { status: 201, body: this.labelJson(repo, label) };
+    return { status: 201, body: this.json.labelJson(repo, label) };
   }
 
   private createHook(repo: RepoRec, body: Record<string, unknown>): ApiAnswer {
@@ -442,7 +441,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       createdAt: this.now(),
     };
     repo.hooks.push(hook);
-    return { status: 201, body: this.hookJson(hook) };
+    return { status: 201, body: this.json.hookJson(hook) };
   }
 
   /** One page of `items` with Gitea's paging headers. */
@@ -464,7 +463,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
 
   // ---- state changes (shared by the API and the helpers) --------------------
 
-  private newIssue(repo: RepoRec, input: NewIssue, isPull: boolean, labelIds?: number[], fire = true): IssueRec {
+  private newIssue(repo: RepoRec, input: NewIssue, isPull: boolean, labelIds?: number[], fire = true, branches?: NewPullBranches): IssueRec {
     const now = this.now();
     const ids = labelIds ?? (input.labels ?? []).map((label) => (repo.labels.find((l) => l.name === label) ?? this.addLabel(repo, label, 'ededed', '')).id);
     const issue: IssueRec = {
@@ -483,10 +482,11 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       diff: input.diff ?? '',
       reviews: [],
     };
+    if (isPull) issue.pull = newPullState(issue.number, branches);
     this.userId(issue.author);
     repo.issues.set(issue.number, issue);
-    // Pull requests fire pull_request events, which this simulator does not send.
-    if (fire && !isPull) this.fireIssue(repo, issue, 'issues', 'opened', issue.author);
+    if (fire && isPull) this.firePull(repo, issue, 'pull_request', 'opened', issue.author);
+    else if (fire) this.fireIssue(repo, issue, 'issues', 'opened', issue.author);
     return issue;
   }
 
@@ -518,9 +518,21 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
     issue.state = state;
     issue.updatedAt = this.now();
     issue.closedAt = state === 'closed' ? issue.updatedAt : null;
-    const send = (): void => this.fireIssue(repo, issue, 'issues', state === 'closed' ? 'closed' : 'reopened', sender);
+    const action = state === 'closed' ? 'closed' : 'reopened';
+    const send = (): void => (issue.isPull ? this.firePull(repo, issue, 'pull_request', action, sender) : this.fireIssue(repo, issue, 'issues', action, sender));
     if (fire) send();
     return send;
+  }
+
+  /** Merges and closes a pull request; returns the webhook to fire. */
+  private merge(repo: RepoRec, pull: IssueRec, sender: string): () => void {
+    const now = this.now();
+    mergePull(pull.pull!, now, sender);
+    this.userId(sender);
+    pull.state = 'closed';
+    pull.updatedAt = now;
+    pull.closedAt = now;
+    return () => this.firePull(repo, pull, 'pull_request', 'closed', sender);
   }
 
   private addLabel(repo: RepoRec, name: string, color: string, description: string): LabelRec {
@@ -537,10 +549,24 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
       secret: hook.secret === '' ? '' : 'not-the-secret',
       action,
       number: issue.number,
-      issue: this.issueJson(repo, issue),
-      repository: this.repoJson(repo),
-      sender: this.userJson(sender),
+      issue: this.json.issueJson(repo, issue),
+      repository: this.json.repoJson(repo),
+      sender: this.json.userJson(sender),
       commit_id: '',
+    }));
+  }
+
+  /** api.PullRequestPayload (modules/structs/hook.go). */
+  private firePull(repo: RepoRec, pull: IssueRec, eventType: 'pull_request' | 'pull_request_sync', action: string, sender: string): void {
+    this.fire(repo, eventType, () => ({
+      action,
+      number: pull.number,
+      pull_request: this.json.pullJson(repo, pull),
+      requested_reviewer: null,
+      repository: this.json.repoJson(repo),
+      sender: this.json.userJson(sender),
+      commit_id: '',
+      review: null,
     }));
   }
 
@@ -548,10 +574,10 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
     this.fire(repo, 'issue_comment', (hook) => ({
       secret: hook.secret === '' ? '' : 'not-the-secret',
       action: 'created',
-      issue: this.issueJson(repo, issue),
-      comment: this.commentJson(repo, issue, comment),
-      repository: this.repoJson(repo),
-      sender: this.userJson(sender),
+      issue: this.json.issueJson(repo, issue),
+      comment: this.json.commentJson(repo, issue, comment),
+      repository: this.json.repoJson(repo),
+      sender: this.json.userJson(sender),
       is_pull: issue.isPull,
     }));
   }
@@ -559,181 +585,12 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
   private fire(repo: RepoRec, eventType: GiteaEventType, payload: (hook: SimHook) => Record<string, unknown>): void {
     for (const hook of repo.hooks) {
       if (!hook.active || (hook.type !== 'gitea' && hook.type !== 'gogs')) continue;
-      if (!hook.events.includes('issues') && !hook.events.includes(SUBSCRIPTION_OF[eventType])) continue;
+      if (!SUBSCRIPTION_OF[eventType].some((e) => hook.events.includes(e))) continue;
       // Gitea indents its webhook bodies with two spaces (json.MarshalIndent).
       const body = JSON.stringify(payload(hook), null, 2);
       const event = EVENT_OF[eventType];
       this.dispatcher.enqueue({ hook, event, body, headers: (deliveryId) => giteaHeaders(hook, event, eventType, deliveryId, body) });
     }
-  }
-
-  // ---- JSON as Gitea shapes it ------------------------------------------------
-
-  private userJson(login: string): Record<string, unknown> {
-    const id = this.userId(login);
-    return {
-      id,
-      login,
-      login_name: '',
-      source_id: 0,
-      full_name: '',
-      email: `${login}@noreply.localhost`,
-      avatar_url: `${this.url}/avatars/${id}`,
-      html_url: `${this.url}/${login}`,
-      language: '',
-      is_admin: false,
-      last_login: '0001-01-01T00:00:00Z',
-      created: giteaTime(Date.UTC(2025, 0, 1)),
-      restricted: false,
-      active: false,
-      prohibit_login: false,
-      location: '',
-      website: '',
-      description: '',
-      visibility: 'public',
-      followers_count: 0,
-      following_count: 0,
-      starred_repos_count: 0,
-      username: login,
-    };
-  }
-
-  private repoJson(repo: RepoRec): Record<string, unknown> {
-    const html = `${this.url}/${repo.owner}/${repo.name}`;
-    const openIssues = [...repo.issues.values()].filter((i) => !i.isPull && i.state === 'open').length;
-    const openPulls = [...repo.issues.values()].filter((i) => i.isPull && i.state === 'open').length;
-    return {
-      id: repo.id,
-      owner: this.userJson(repo.owner),
-      name: repo.name,
-      full_name: `${repo.owner}/${repo.name}`,
-      description: '',
-      empty: false,
-      private: false,
-      fork: false,
-      template: false,
-      parent: null,
-      mirror: false,
-      size: 0,
-      language: '',
-      languages_url: `${this.url}/api/v1/repos/${repo.owner}/${repo.name}/languages`,
-      html_url: html,
-      url: `${this.url}/api/v1/repos/${repo.owner}/${repo.name}`,
-      link: '',
-      ssh_url: `git@${new URL(this.url).hostname}:${repo.owner}/${repo.name}.git`,
-      clone_url: `${html}.git`,
-      original_url: '',
-      website: '',
-      stars_count: 0,
-      forks_count: 0,
-      watchers_count: 1,
-      open_issues_count: openIssues,
-      open_pr_counter: openPulls,
-      release_counter: 0,
-      default_branch: 'main',
-      archived: false,
-      created_at: giteaTime(repo.createdAt),
-      updated_at: giteaTime(repo.createdAt),
-      archived_at: '1970-01-01T00:00:00Z',
-      permissions: { admin: true, push: true, pull: true },
-      has_issues: true,
-      internal_tracker: { enable_time_tracker: true, allow_only_contributors_to_track_time: true, enable_issue_dependencies: true },
-      has_wiki: true,
-      has_pull_requests: true,
-      has_projects: true,
-      has_releases: true,
-      has_packages: true,
-      has_actions: true,
-      ignore_whitespace_conflicts: false,
-      allow_merge_commits: true,
-      allow_rebase: true,
-      allow_rebase_explicit: true,
-      allow_squash_merge: true,
-      default_merge_style: 'merge',
-      avatar_url: '',
-      internal: false,
-      mirror_interval: '',
-      object_format_name: 'sha1',
-      mirror_updated: '0001-01-01T00:00:00Z',
-      repo_transfer: null,
-      topics: null,
-      licenses: null,
-    };
-  }
-
-  private labelJson(repo: RepoRec, label: LabelRec): Record<string, unknown> {
-    return {
-      id: label.id,
-      name: label.name,
-      exclusive: label.exclusive,
-      is_archived: false,
-      color: label.color,
-      description: label.description,
-      url: `${this.url}/api/v1/repos/${repo.owner}/${repo.name}/labels/${label.id}`,
-    };
-  }
-
-  private issueJson(repo: RepoRec, issue: IssueRec): Record<string, unknown> {
-    const base = `${this.url}/${repo.owner}/${repo.name}`;
-    return {
-      id: issue.id,
-      url: `${this.url}/api/v1/repos/${repo.owner}/${repo.name}/issues/${issue.number}`,
-      html_url: `${base}/${issue.isPull ? 'pulls' : 'issues'}/${issue.number}`,
-      number: issue.number,
-      user: this.userJson(issue.author),
-      original_author: '',
-      original_author_id: 0,
-      title: issue.title,
-      body: issue.body,
-      ref: '',
-      assets: [],
-      labels: this.issueLabels(repo, issue).map((l) => this.labelJson(repo, l)),
-      milestone: null,
-      assignee: null,
-      assignees: null,
-      state: issue.state,
-      is_locked: false,
-      comments: issue.comments.length,
-      created_at: giteaTime(issue.createdAt),
-      updated_at: giteaTime(issue.updatedAt),
-      closed_at: issue.closedAt === null ? null : giteaTime(issue.closedAt),
-      due_date: null,
-      pull_request: issue.isPull ? { merged: false, merged_at: null, draft: false, html_url: `${base}/pulls/${issue.number}` } : null,
-      repository: { id: repo.id, name: repo.name, owner: repo.owner, full_name: `${repo.owner}/${repo.name}` },
-      pin_order: 0,
-    };
-  }
-
-  private commentJson(repo: RepoRec, issue: IssueRec, comment: CommentRec): Record<string, unknown> {
-    const base = `${this.url}/${repo.owner}/${repo.name}`;
-    return {
-      id: comment.id,
-      html_url: `${base}/issues/${issue.number}#issuecomment-${comment.id}`,
-      pull_request_url: issue.isPull ? `${base}/pulls/${issue.number}` : '',
-      issue_url: issue.isPull ? '' : `${base}/issues/${issue.number}`,
-      user: this.userJson(comment.author),
-      original_author: '',
-      original_author_id: 0,
-      body: comment.body,
-      assets: [],
-      created_at: giteaTime(comment.createdAt),
-      updated_at: giteaTime(comment.updatedAt),
-    };
-  }
-
-  private hookJson(hook: RepoRec['hooks'][number]): Record<string, unknown> {
-    return {
-      id: hook.id,
-      type: hook.type,
-      branch_filter: hook.branchFilter,
-      // Gitea never shows the secret back.
-      config: { content_type: hook.contentType, url: hook.url },
-      events: hook.events,
-      authorization_header: '',
-      active: hook.active,
-      updated_at: giteaTime(hook.createdAt),
-      created_at: giteaTime(hook.createdAt),
-    };
   }
 
   // ---- lookups -------------------------------------------------------------------
@@ -772,7 +629,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
   }
 
   private reviewJson(v: SimReview): Record<string, unknown> {
-    return { id: v.id, body: v.body, state: v.event, user: this.userJson(v.author), submitted_at: new Date(this.now()).toISOString() };
+    return { id: v.id, body: v.body, state: v.event, user: this.json.userJson(v.author), submitted_at: new Date(this.now()).toISOString() };
   }
 
   private issueRec(repo: RepoRec, number: number): IssueRec {
@@ -782,7 +639,7 @@ export class GiteaSimulator extends ForgeSimulator<FailureOptions> {
   }
 
   private issueLabels(repo: RepoRec, issue: IssueRec): LabelRec[] {
-    return issue.labelIds.map((id) => repo.labels.find((l) => l.id === id)).filter((l): l is LabelRec => l !== undefined);
+    return labelsOf(repo, issue);
   }
 
   /** IssueLabelsOption.labels: IDs or names; unknown ones are skipped, as Gitea does. */
@@ -866,10 +723,6 @@ function linkHeader(url: URL, root: string, page: number, limit: number, total: 
   return links.length > 0 ? links.join(',') : undefined;
 }
 
-/** RFC 3339 in whole seconds, as Gitea writes times (its server runs in UTC here). */
-function giteaTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function simLabel(label: LabelRec): SimLabel {
   return { id: label.id, name: label.name, color: label.color, description: label.description };

@@ -13,12 +13,19 @@
  * `pull_request` key), label names match without regard to case, adding an
  * unknown label to an issue creates it, removing a label the issue lacks
  * answers 404 "Label does not exist", a duplicate label is 422 already_exists.
+ * Pull requests (openPullRequest, synchronizePullRequest, mergePullRequest or
+ * PUT .../pulls/{number}/merge) fire `pull_request` deliveries — opened,
+ * synchronize (with before/after), closed with `merged` — to hooks subscribed
+ * to `pull_request` or `*`.
  */
 import type { NewIssue, SimComment, SimIssue, SimLabel, SimReview } from '../forge-model';
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { ForgeSimulator } from '../forge-simulator';
-import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher, type SimHook } from '../forge-webhooks';
+import { mergePull, newPullState, pushToPull, type NewPullBranches } from '../forge-pulls';
+import { GitHubJson } from './github-json';
+import { githubTime, labelsOf, type CommentRec, type HookRec, type IssueRec, type LabelRec, type RepoRec } from './github-records';
+import { hmacSha1Hex, hmacSha256Hex, WebhookDispatcher } from '../forge-webhooks';
 import { HttpError, intParam, isObject, ok, ScriptedApi, SimHttpServer, writeJson, type ApiAnswer } from '../sim-http';
 
 export type { SimDelivery, SimHook } from '../forge-webhooks';
@@ -63,53 +70,6 @@ export interface FailureOptions {
   message?: string;
 }
 
-interface LabelRec {
-  id: number;
-  name: string;
-  color: string;
-  description: string;
-}
-
-interface CommentRec {
-  id: number;
-  body: string;
-  author: string;
-  createdAt: number;
-  updatedAt: number;
-}
-
-interface IssueRec {
-  id: number;
-  number: number;
-  title: string;
-  body: string;
-  state: 'open' | 'closed';
-  labelIds: number[];
-  author: string;
-  createdAt: number;
-  updatedAt: number;
-  closedAt: number | null;
-  isPull: boolean;
-  comments: CommentRec[];
-  diff: string;
-  reviews: SimReview[];
-}
-
-interface HookRec extends SimHook {
-  createdAt: number;
-  contentType: string;
-}
-
-interface RepoRec {
-  id: number;
-  owner: string;
-  name: string;
-  createdAt: number;
-  nextNumber: number;
-  issues: Map<number, IssueRec>;
-  labels: LabelRec[];
-  hooks: HookRec[];
-}
 
 /** Lower-cased, as GitHub compares label names. */
 const fold = (name: string): string => name.toLowerCase();
@@ -117,10 +77,16 @@ const fold = (name: string): string => name.toLowerCase();
 export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
   private readonly repos = new Map<string, RepoRec>();
   private readonly userIds = new Map<string, number>();
+  private readonly json = new GitHubJson(
+    () => this.url,
+    () => this.options.htmlBaseUrl ?? this.url,
+    (login) => this.userId(login),
+  );
   private readonly tokens: Map<string, string>;
   protected readonly dispatcher: WebhookDispatcher;
   private readonly hookshot = `GitHub-Hookshot/${randomBytes(4).toString('hex').slice(0, 7)}`;
   private nextId = { repo: 1, issue: 1, label: 1, comment: 1, hook: 1 };
+  private pushes = 0;
   protected readonly api: ScriptedApi<FailureOptions>;
   protected readonly server: SimHttpServer;
 
@@ -169,10 +135,28 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     return this.simIssue(repo, rec);
   }
 
-  /** A pull request: the issues API lists it too, with a `pull_request` key. Fires nothing (pull_request events are not simulated). */
-  openPullRequest(owner: string, name: string, pr: NewIssue): SimIssue {
+  /** A pull request: the issues API lists it too, with a `pull_request` key. Fires `pull_request`, action `opened`. */
+  openPullRequest(owner: string, name: string, pr: NewIssue & NewPullBranches): SimIssue {
     const repo = this.repoOrCreate(owner, name);
-    return this.simIssue(repo, this.newIssue(repo, pr, true));
+    const rec = this.newIssue(repo, pr, true, pr);
+    this.firePull(repo, rec, 'opened', rec.author);
+    return this.simIssue(repo, rec);
+  }
+
+  /** A push to the head branch: fires `pull_request`, action `synchronize`, with `before` and `after`. */
+  synchronizePullRequest(owner: string, name: string, number: number, sender?: string): void {
+    const repo = this.repoOrCreate(owner, name);
+    const pull = this.pullRec(repo, number);
+    const before = pull.pull!.headSha;
+    pushToPull(pull.pull!, ++this.pushes);
+    pull.updatedAt = this.now();
+    this.firePull(repo, pull, 'synchronize', sender ?? pull.author, { before, after: pull.pull!.headSha });
+  }
+
+  /** Merges it, as PUT /repos/{owner}/{repo}/pulls/{number}/merge does: fires `pull_request`, action `closed`, with `merged: true`. */
+  mergePullRequest(owner: string, name: string, number: number, sender?: string): void {
+    const repo = this.repoOrCreate(owner, name);
+    this.merge(repo, this.pullRec(repo, number), sender ?? repo.owner)();
   }
 
   /** Sets an issue's labels by name (creating missing ones); fires `unlabeled`/`labeled` per label changed, each with its `label`. */
@@ -257,7 +241,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
 
   private route(method: string, url: URL, raw: string, user: string, accept = ''): ApiAnswer {
     const path = url.pathname.replace(/\/+$/, '');
-    if (path === '/user' && method === 'GET') return ok(this.userJson(user));
+    if (path === '/user' && method === 'GET') return ok(this.json.userJson(user));
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
     if (!m) throw new HttpError(404, 'Not Found');
     const repo = this.repoForApi(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''));
@@ -268,7 +252,12 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     if ((r = /^\/pulls\/(\d+)$/.exec(rest)) && method === 'GET') {
       const pull = this.pullRec(repo, Number(r[1]));
       if (/application\/vnd\.github(\.v3)?\.diff/.test(accept)) return { status: 200, body: pull.diff, headers: { 'content-type': 'application/vnd.github.diff; charset=utf-8' } };
-      return ok(this.issueJson(repo, pull));
+      return ok(this.json.pullJson(repo, pull));
+    } else if ((r = /^\/pulls\/(\d+)\/merge$/.exec(rest)) && method === 'PUT') {
+      const pull = this.pullRec(repo, Number(r[1]));
+      if (pull.pull!.merged || pull.state === 'closed') throw new HttpError(405, 'Pull Request is not mergeable');
+      const after = this.merge(repo, pull, user);
+      return { status: 200, body: { sha: pull.pull!.mergeSha, merged: true, message: 'Pull Request successfully merged' }, after };
     } else if ((r = /^\/pulls\/(\d+)\/reviews$/.exec(rest))) {
       const pull = this.pullRec(repo, Number(r[1]));
       if (method === 'GET') return ok(pull.reviews.map((v) => this.reviewJson(v)));
@@ -287,24 +276,24 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
       if (method === 'POST') return this.createIssue(repo, asObject(body()), user);
     } else if ((r = /^\/issues\/(\d+)$/.exec(rest))) {
       const issue = this.issueRec(repo, Number(r[1]));
-      if (method === 'GET') return ok(this.issueJson(repo, issue));
+      if (method === 'GET') return ok(this.json.issueJson(repo, issue));
       if (method === 'PATCH') return this.editIssue(repo, issue, asObject(body()), user);
     } else if ((r = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
       const issue = this.issueRec(repo, Number(r[1]));
       if (method === 'GET') {
         const since = parseTime(url.searchParams.get('since'));
-        return this.page(url, issue.comments.filter((c) => since === undefined || c.updatedAt >= since), (c) => this.commentJson(repo, issue, c));
+        return this.page(url, issue.comments.filter((c) => since === undefined || c.updatedAt >= since), (c) => this.json.commentJson(repo, issue, c));
       }
       if (method === 'POST') {
         const text = asObject(body()).body;
         if (typeof text !== 'string' || text === '') throw validationFailed('IssueComment', 'body', 'missing_field');
         const comment = this.newComment(issue, text, user);
-        return { status: 201, body: this.commentJson(repo, issue, comment), after: () => this.fireComment(repo, issue, comment, user) };
+        return { status: 201, body: this.json.commentJson(repo, issue, comment), after: () => this.fireComment(repo, issue, comment, user) };
       }
     } else if ((r = /^\/issues\/(\d+)\/labels$/.exec(rest))) {
       const issue = this.issueRec(repo, Number(r[1]));
-      const labelsJson = (): unknown[] => this.issueLabels(repo, issue).map((l) => this.labelJson(repo, l));
-      if (method === 'GET') return this.page(url, this.issueLabels(repo, issue), (l) => this.labelJson(repo, l));
+      const labelsJson = (): unknown[] => this.issueLabels(repo, issue).map((l) => this.json.labelJson(repo, l));
+      if (method === 'GET') return this.page(url, this.issueLabels(repo, issue), (l) => this.json.labelJson(repo, l));
       if (method === 'POST' || method === 'PUT') {
         // Adding a label the repository lacks creates it.
         const ids = labelNamesFrom(body()).map((n) => this.labelOrCreate(repo, n).id);
@@ -320,13 +309,13 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
         const label = repo.labels.find((l) => fold(l.name) === fold(labelName));
         if (!label || !issue.labelIds.includes(label.id)) throw new HttpError(404, 'Label does not exist');
         const after = this.replaceLabels(repo, issue, issue.labelIds.filter((id) => id !== label.id), user);
-        return { status: 200, body: this.issueLabels(repo, issue).map((l) => this.labelJson(repo, l)), after };
+        return { status: 200, body: this.issueLabels(repo, issue).map((l) => this.json.labelJson(repo, l)), after };
       }
     } else if (rest === '/labels') {
-      if (method === 'GET') return this.page(url, repo.labels, (l) => this.labelJson(repo, l));
+      if (method === 'GET') return this.page(url, repo.labels, (l) => this.json.labelJson(repo, l));
       if (method === 'POST') return this.createLabelFromApi(repo, asObject(body()));
     } else if (rest === '/hooks') {
-      if (method === 'GET') return ok(repo.hooks.map((h) => this.hookJson(repo, h)));
+      if (method === 'GET') return ok(repo.hooks.map((h) => this.json.hookJson(repo, h)));
       if (method === 'POST') return this.createHook(repo, asObject(body()), user);
     } else {
       throw new HttpError(404, 'Not Found');
@@ -359,7 +348,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
       .filter((i) => since === undefined || i.updatedAt >= since)
       .filter((i) => !creator || fold(i.author) === fold(creator))
       .sort((a, b) => (ascending ? 1 : -1) * (key(a) - key(b) || a.number - b.number));
-    return this.page(url, issues, (i) => this.issueJson(repo, i));
+    return this.page(url, issues, (i) => this.json.issueJson(repo, i));
   }
 
   private createIssue(repo: RepoRec, body: Record<string, unknown>, user: string): ApiAnswer {
@@ -369,7 +358,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     if (body.body !== undefined && body.body !== null && typeof body.body !== 'string') throw validationFailed('Issue', 'body', 'invalid');
     const labels = body.labels === undefined ? [] : labelNamesFrom(body);
     const issue = this.newIssue(repo, { title: String(title), body: typeof body.body === 'string' ? body.body : '', labels, author: user }, false);
-    return { status: 201, body: this.issueJson(repo, issue), after: () => this.fireOpened(repo, issue, user) };
+    return { status: 201, body: this.json.issueJson(repo, issue), after: () => this.fireOpened(repo, issue, user) };
   }
 
   private editIssue(repo: RepoRec, issue: IssueRec, body: Record<string, unknown>, user: string): ApiAnswer {
@@ -389,7 +378,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     if (body.labels !== undefined) events.push(this.replaceLabels(repo, issue, labelNamesFrom(body).map((n) => this.labelOrCreate(repo, n).id), user));
     if (body.state === 'open' || body.state === 'closed') events.push(this.changeState(repo, issue, body.state, user));
     else if (body.state !== undefined) throw validationFailed('Issue', 'state', 'invalid');
-    return { status: 200, body: this.issueJson(repo, issue), after: () => events.forEach((fire) => fire()) };
+    return { status: 200, body: this.json.issueJson(repo, issue), after: () => events.forEach((fire) => fire()) };
   }
 
   private createLabelFromApi(repo: RepoRec, body: Record<string, unknown>): ApiAnswer {
@@ -398,7 +387,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     if (color !== undefined && (typeof color !== 'string' || !/^[0-9a-fA-F]{6}$/.test(color))) throw validationFailed('Label', 'color', 'invalid');
     if (repo.labels.some((l) => fold(l.name) === fold(name))) throw validationFailed('Label', 'name', 'already_exists');
     const label = this.addLabel(repo, name, typeof color === 'string' ? color : 'ededed', typeof description === 'string' ? description : '');
-    return { status: 201, body: this.labelJson(repo, label) };
+    return { status: 201, body: this.json.labelJson(repo, label) };
   }
 
   private createHook(repo: RepoRec, body: Record<string, unknown>, user: string): ApiAnswer {
@@ -420,10 +409,10 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     // GitHub pings a new hook at once.
     const ping = (): void => {
       if (!hook.active) return;
-      const payload = { zen: 'Keep it logically awesome.', hook_id: hook.id, hook: this.hookJson(repo, hook), repository: this.repoJson(repo), sender: this.userJson(user) };
+      const payload = { zen: 'Keep it logically awesome.', hook_id: hook.id, hook: this.json.hookJson(repo, hook), repository: this.json.repoJson(repo), sender: this.json.userJson(user) };
       this.deliver(repo, hook, 'ping', payload);
     };
-    return { status: 201, body: this.hookJson(repo, hook), after: ping };
+    return { status: 201, body: this.json.hookJson(repo, hook), after: ping };
   }
 
   /** One page of `items` with GitHub's Link header. */
@@ -438,7 +427,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
 
   // ---- state changes (shared by the API and the helpers) --------------------
 
-  private newIssue(repo: RepoRec, input: NewIssue, isPull: boolean): IssueRec {
+  private newIssue(repo: RepoRec, input: NewIssue, isPull: boolean, branches?: NewPullBranches): IssueRec {
     const now = this.now();
     const issue: IssueRec = {
       id: this.nextId.issue++,
@@ -456,6 +445,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
       diff: input.diff ?? '',
       reviews: [],
     };
+    if (isPull) issue.pull = newPullState(issue.number, branches);
     this.userId(issue.author);
     repo.issues.set(issue.number, issue);
     return issue;
@@ -490,7 +480,19 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
     issue.state = state;
     issue.updatedAt = this.now();
     issue.closedAt = state === 'closed' ? issue.updatedAt : null;
-    return () => this.fireIssue(repo, issue, state === 'closed' ? 'closed' : 'reopened', sender);
+    const action = state === 'closed' ? 'closed' : 'reopened';
+    return () => (issue.isPull ? this.firePull(repo, issue, action, sender) : this.fireIssue(repo, issue, action, sender));
+  }
+
+  /** Merges and closes a pull request; returns the webhook to fire. */
+  private merge(repo: RepoRec, pull: IssueRec, sender: string): () => void {
+    const now = this.now();
+    mergePull(pull.pull!, now, sender);
+    this.userId(sender);
+    pull.state = 'closed';
+    pull.updatedAt = now;
+    pull.closedAt = now;
+    return () => this.firePull(repo, pull, 'closed', sender);
   }
 
   private labelOrCreate(repo: RepoRec, name: string): LabelRec {
@@ -514,20 +516,24 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
   private fireIssue(repo: RepoRec, issue: IssueRec, action: string, sender: string, label?: LabelRec): void {
     this.fire(repo, 'issues', {
       action,
-      issue: this.issueJson(repo, issue),
-      ...(label ? { label: this.labelJson(repo, label) } : {}),
-      repository: this.repoJson(repo),
-      sender: this.userJson(sender),
+      issue: this.json.issueJson(repo, issue),
+      ...(label ? { label: this.json.labelJson(repo, label) } : {}),
+      repository: this.json.repoJson(repo),
+      sender: this.json.userJson(sender),
     });
+  }
+
+  private firePull(repo: RepoRec, pull: IssueRec, action: string, sender: string, extra: Record<string, unknown> = {}): void {
+    this.fire(repo, 'pull_request', { action, number: pull.number, ...extra, pull_request: this.json.pullJson(repo, pull), repository: this.json.repoJson(repo), sender: this.json.userJson(sender) });
   }
 
   private fireComment(repo: RepoRec, issue: IssueRec, comment: CommentRec, sender: string): void {
     this.fire(repo, 'issue_comment', {
       action: 'created',
-      issue: this.issueJson(repo, issue),
-      comment: this.commentJson(repo, issue, comment),
-      repository: this.repoJson(repo),
-      sender: this.userJson(sender),
+      issue: this.json.issueJson(repo, issue),
+      comment: this.json.commentJson(repo, issue, comment),
+      repository: this.json.repoJson(repo),
+      sender: this.json.userJson(sender),
     });
   }
 
@@ -556,175 +562,6 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
         ...(hook.secret === '' ? {} : { 'X-Hub-Signature': `sha1=${hmacSha1Hex(hook.secret, body)}`, 'X-Hub-Signature-256': `sha256=${hmacSha256Hex(hook.secret, body)}` }),
       }),
     });
-  }
-
-  // ---- JSON as GitHub shapes it -----------------------------------------------
-
-  private get html(): string {
-    return this.options.htmlBaseUrl ?? this.url;
-  }
-
-  private userJson(login: string): Record<string, unknown> {
-    const id = this.userId(login);
-    const api = `${this.url}/users/${login}`;
-    return {
-      login,
-      id,
-      node_id: nodeId('U', id),
-      avatar_url: `${this.html}/avatars/u/${id}?v=4`,
-      gravatar_id: '',
-      url: api,
-      html_url: `${this.html}/${login}`,
-      followers_url: `${api}/followers`,
-      following_url: `${api}/following{/other_user}`,
-      gists_url: `${api}/gists{/gist_id}`,
-      starred_url: `${api}/starred{/owner}{/repo}`,
-      subscriptions_url: `${api}/subscriptions`,
-      organizations_url: `${api}/orgs`,
-      repos_url: `${api}/repos`,
-      events_url: `${api}/events{/privacy}`,
-      received_events_url: `${api}/received_events`,
-      type: 'User',
-      user_view_type: 'public',
-      site_admin: false,
-    };
-  }
-
-  private repoJson(repo: RepoRec): Record<string, unknown> {
-    const api = `${this.url}/repos/${repo.owner}/${repo.name}`;
-    const html = `${this.html}/${repo.owner}/${repo.name}`;
-    const openIssues = [...repo.issues.values()].filter((i) => i.state === 'open').length;
-    return {
-      id: repo.id,
-      node_id: nodeId('R', repo.id),
-      name: repo.name,
-      full_name: `${repo.owner}/${repo.name}`,
-      private: false,
-      owner: this.userJson(repo.owner),
-      html_url: html,
-      description: null,
-      fork: false,
-      url: api,
-      issues_url: `${api}/issues{/number}`,
-      labels_url: `${api}/labels{/name}`,
-      hooks_url: `${api}/hooks`,
-      created_at: githubTime(repo.createdAt),
-      updated_at: githubTime(repo.createdAt),
-      pushed_at: githubTime(repo.createdAt),
-      git_url: `git://${new URL(this.html).host}/${repo.owner}/${repo.name}.git`,
-      ssh_url: `git@${new URL(this.html).hostname}:${repo.owner}/${repo.name}.git`,
-      clone_url: `${html}.git`,
-      homepage: null,
-      size: 0,
-      stargazers_count: 0,
-      watchers_count: 0,
-      language: null,
-      has_issues: true,
-      has_projects: true,
-      has_wiki: true,
-      has_pages: false,
-      has_discussions: false,
-      forks_count: 0,
-      archived: false,
-      disabled: false,
-      open_issues_count: openIssues,
-      license: null,
-      allow_forking: true,
-      is_template: false,
-      topics: [],
-      visibility: 'public',
-      forks: 0,
-      open_issues: openIssues,
-      watchers: 0,
-      default_branch: 'main',
-    };
-  }
-
-  private labelJson(repo: RepoRec, label: LabelRec): Record<string, unknown> {
-    return {
-      id: label.id,
-      node_id: nodeId('LA', label.id),
-      url: `${this.url}/repos/${repo.owner}/${repo.name}/labels/${encodeURIComponent(label.name)}`,
-      name: label.name,
-      color: label.color,
-      default: false,
-      description: label.description === '' ? null : label.description,
-    };
-  }
-
-  private issueJson(repo: RepoRec, issue: IssueRec): Record<string, unknown> {
-    const api = `${this.url}/repos/${repo.owner}/${repo.name}`;
-    const html = `${this.html}/${repo.owner}/${repo.name}/${issue.isPull ? 'pull' : 'issues'}/${issue.number}`;
-    return {
-      url: `${api}/issues/${issue.number}`,
-      repository_url: api,
-      labels_url: `${api}/issues/${issue.number}/labels{/name}`,
-      comments_url: `${api}/issues/${issue.number}/comments`,
-      events_url: `${api}/issues/${issue.number}/events`,
-      html_url: html,
-      id: issue.id,
-      node_id: nodeId(issue.isPull ? 'PR' : 'I', issue.id),
-      number: issue.number,
-      title: issue.title,
-      user: this.userJson(issue.author),
-      labels: this.issueLabels(repo, issue).map((l) => this.labelJson(repo, l)),
-      state: issue.state,
-      locked: false,
-      assignee: null,
-      assignees: [],
-      milestone: null,
-      comments: issue.comments.length,
-      created_at: githubTime(issue.createdAt),
-      updated_at: githubTime(issue.updatedAt),
-      closed_at: issue.closedAt === null ? null : githubTime(issue.closedAt),
-      author_association: issue.author === repo.owner ? 'OWNER' : 'NONE',
-      active_lock_reason: null,
-      ...(issue.isPull
-        ? { draft: false, pull_request: { url: `${api}/pulls/${issue.number}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: null } }
-        : {}),
-      body: issue.body === '' ? null : issue.body,
-      closed_by: null,
-      timeline_url: `${api}/issues/${issue.number}/timeline`,
-      performed_via_github_app: null,
-      state_reason: issue.state === 'closed' ? 'completed' : null,
-    };
-  }
-
-  private commentJson(repo: RepoRec, issue: IssueRec, comment: CommentRec): Record<string, unknown> {
-    const api = `${this.url}/repos/${repo.owner}/${repo.name}`;
-    return {
-      url: `${api}/issues/comments/${comment.id}`,
-      html_url: `${this.html}/${repo.owner}/${repo.name}/issues/${issue.number}#issuecomment-${comment.id}`,
-      issue_url: `${api}/issues/${issue.number}`,
-      id: comment.id,
-      node_id: nodeId('IC', comment.id),
-      user: this.userJson(comment.author),
-      created_at: githubTime(comment.createdAt),
-      updated_at: githubTime(comment.updatedAt),
-      author_association: comment.author === repo.owner ? 'OWNER' : 'NONE',
-      body: comment.body,
-      performed_via_github_app: null,
-    };
-  }
-
-  private hookJson(repo: RepoRec, hook: HookRec): Record<string, unknown> {
-    const url = `${this.url}/repos/${repo.owner}/${repo.name}/hooks/${hook.id}`;
-    return {
-      type: 'Repository',
-      id: hook.id,
-      name: 'web',
-      active: hook.active,
-      events: hook.events,
-      // GitHub masks the secret.
-      config: { content_type: hook.contentType, insecure_ssl: '0', url: hook.url, ...(hook.secret === '' ? {} : { secret: '********' }) },
-      updated_at: githubTime(hook.createdAt),
-      created_at: githubTime(hook.createdAt),
-      url,
-      test_url: `${url}/test`,
-      ping_url: `${url}/pings`,
-      deliveries_url: `${url}/deliveries`,
-      last_response: { code: null, status: 'unused', message: null },
-    };
   }
 
   // ---- lookups -------------------------------------------------------------------
@@ -764,7 +601,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
 
   private reviewJson(v: SimReview): Record<string, unknown> {
     const state = { APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED', COMMENT: 'COMMENTED', PENDING: 'PENDING' }[v.event] ?? v.event;
-    return { id: v.id, body: v.body, state, user: this.userJson(v.author), submitted_at: new Date(this.now()).toISOString() };
+    return { id: v.id, body: v.body, state, user: this.json.userJson(v.author), submitted_at: new Date(this.now()).toISOString() };
   }
 
   private issueRec(repo: RepoRec, number: number): IssueRec {
@@ -774,7 +611,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions> {
   }
 
   private issueLabels(repo: RepoRec, issue: IssueRec): LabelRec[] {
-    return issue.labelIds.map((id) => repo.labels.find((l) => l.id === id)).filter((l): l is LabelRec => l !== undefined);
+    return labelsOf(repo, issue);
   }
 
   private simIssue(repo: RepoRec, issue: IssueRec): SimIssue {
@@ -847,10 +684,6 @@ function linkHeader(url: URL, base: string, page: number, perPage: number, total
   return links.length > 0 ? links.join(', ') : undefined;
 }
 
-/** ISO 8601 in whole seconds, as GitHub writes times. */
-function githubTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function parseTime(value: string | null): number | undefined {
   if (value === null || value === '') return undefined;
@@ -859,9 +692,6 @@ function parseTime(value: string | null): number | undefined {
   return Math.floor(ms / 1000) * 1000;
 }
 
-function nodeId(prefix: string, id: number): string {
-  return `${prefix}_kwDO${Buffer.from(String(id)).toString('base64').replace(/=+$/, '')}`;
-}
 
 function simLabel(label: LabelRec): SimLabel {
   return { id: label.id, name: label.name, color: label.color, description: label.description };

@@ -88,6 +88,15 @@ describe('webhooks (12.4)', () => {
     expect(rows).toEqual([]);
   });
 
+  test('signed pull request payloads of the wrong shape are 400; a well-formed one is acknowledged and starts nothing', async () => {
+    const pull = (pr: Record<string, unknown>) => JSON.stringify({ action: 'opened', number: 1, pull_request: { number: 1, title: 't', state: 'open', user: { login: 'dana' }, ...pr }, repository: { name: 'api', owner: { login: OWNER } } });
+    const asPull = { 'x-gitea-event': 'pull_request' };
+    for (const body of [pull({ number: 0 }), pull({ merged: 'yes' }), pull({ head: { ref: 7 } }), pull({ labels: [null] }), pull({ title: 'nul \u0000' })]) await expectClientError(await webhook(body, asPull));
+    const ok = await webhook(pull({ merged: false, head: { ref: 'x', sha: 'a'.repeat(40) } }), asPull);
+    expect(ok.status).toBe(200);
+    expect(await readJson(ok)).toMatchObject({ status: 'ignored', outcome: 'pull request' });
+  });
+
   test('gzip junk, non-UTF-8 bodies and charsets, and overlong event names or delivery ids are 4xx', async () => {
     await expectClientError(await webhook(Buffer.from('junkjunkjunk'), { 'content-encoding': 'gzip' }));
     await expectClientError(await webhook(Buffer.from([0x7b, 0xff, 0xfe, 0x7d])));

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { deliveryHeaders, repositoryOf, toIssueEvent, verifySignature } from '../../activities/forge/webhook-payload';
+import { deliveryHeaders, parseWebhookPayload, repositoryOf, toForgeEvent, toIssueEvent, verifySignature } from '../../activities/forge/webhook-payload';
 
 const secret = 'a-webhook-secret-0123456789';
 const sign = (body: string, key = secret) => createHmac('sha256', key).update(body).digest('hex');
@@ -40,4 +40,32 @@ test('Gitea and GitHub issue payloads normalise alike', () => {
   expect(toIssueEvent('issue_comment', github)).toMatchObject({ kind: 'comment', issue: { isPullRequest: true }, comment: { id: 5, body: '/approve', author: 'alice' } });
   expect(toIssueEvent('push', gitea)).toBeUndefined();
   expect(toIssueEvent('issues', { action: 'opened' })).toBeUndefined();
+});
+
+test('pull request payloads become pull request events for pipelines only', () => {
+  const pull = {
+    action: 'closed',
+    number: 9,
+    pull_request: { number: 9, title: 'Add cache', state: 'closed', labels: [], user: { login: 'bob' }, html_url: 'p', merged: true, head: { ref: 'cache', sha: 'a'.repeat(40) }, base: { ref: 'main', sha: 'b'.repeat(40) } },
+    repository: { name: 'api', owner: { login: 'acme' } },
+    sender: { login: 'carol' },
+  };
+  expect(toForgeEvent('pull_request', pull)).toEqual({
+    kind: 'issue',
+    action: 'closed',
+    repo: { owner: 'acme', name: 'api' },
+    issue: { number: 9, title: 'Add cache', state: 'closed', labels: [], author: 'bob', url: 'p', isPullRequest: true },
+    sender: 'carol',
+    merged: true,
+    head: { ref: 'cache', sha: 'a'.repeat(40) },
+    base: { ref: 'main' },
+  });
+  // The team/council intake never sees them; a delivery without its pull request is nothing.
+  expect(toIssueEvent('pull_request', pull)).toBeUndefined();
+  expect(toForgeEvent('pull_request', { ...pull, pull_request: undefined })).toBeUndefined();
+  // Malformed pull requests are refused like malformed issues.
+  for (const bad of [{ number: 0 }, { number: 9, merged: 'yes' }, { number: 9, head: { sha: 7 } }, { number: 9, title: 'nul \u0000' }]) {
+    expect(parseWebhookPayload({ ...pull, pull_request: bad }).ok).toBe(false);
+  }
+  expect(parseWebhookPayload({ ...pull, number: 2 ** 31 }).ok).toBe(false);
 });

@@ -14,13 +14,20 @@ import { entryItems } from './basic';
 export const FORGE_TRIGGER_EVENTS = ['issueOpened', 'issueLabeled', 'issueClosed', 'issueComment', 'pullRequestOpened', 'pullRequestSynchronized', 'pullRequestMerged'] as const;
 export type ForgeTriggerEvent = (typeof FORGE_TRIGGER_EVENTS)[number];
 
+/** A forge event as triggers see it: an IssueEvent, and for pull requests whether merged and the branches. */
+export type ForgeEvent = IssueEvent & {
+  readonly merged?: boolean;
+  readonly head?: { readonly ref: string; readonly sha: string };
+  readonly base?: { readonly ref: string };
+};
+
 const REPO = /^([\w.-]+)\/([\w.-]+)$/;
 
 /**
  * The trigger event a forge event is, if any. Pull request events arrive as
  * IssueEvents of a pull request (opened; closed with `merged`; synchronized).
  */
-export function forgeTriggerEventOf(e: IssueEvent & { readonly merged?: boolean }): ForgeTriggerEvent | undefined {
+export function forgeTriggerEventOf(e: ForgeEvent): ForgeTriggerEvent | undefined {
   if (e.kind === 'comment') return e.action === 'created' ? 'issueComment' : undefined;
   if (e.issue.isPullRequest) {
     if (e.action === 'opened' || e.action === 'reopened') return 'pullRequestOpened';
@@ -44,7 +51,7 @@ export function forgeTriggerListensTo(node: Pick<N8nNode, 'parameters' | 'disabl
 }
 
 /** Whether a forgeTrigger node takes this event: its repository, one of its events, and all of its labels (if any). */
-export function forgeTriggerMatches(node: Pick<N8nNode, 'parameters' | 'disabled'>, e: IssueEvent & { readonly merged?: boolean }): boolean {
+export function forgeTriggerMatches(node: Pick<N8nNode, 'parameters' | 'disabled'>, e: ForgeEvent): boolean {
   if (!forgeTriggerListensTo(node, e.repo, forgeTriggerEventOf(e))) return false;
   const p = node.parameters ?? {};
   const labels = (Array.isArray(p.labels) ? p.labels : String(p.labels ?? '').split(',')).map((l) => String(l).trim().toLowerCase()).filter(Boolean);
@@ -52,13 +59,19 @@ export function forgeTriggerMatches(node: Pick<N8nNode, 'parameters' | 'disabled
 }
 
 /** The item a forge event starts the pipeline with. */
-export function forgeTriggerItem(e: IssueEvent & { readonly merged?: boolean }): Item {
+export function forgeTriggerItem(e: ForgeEvent): Item {
   const json: JsonObject = {
     event: forgeTriggerEventOf(e) ?? `${e.kind}.${e.action}`,
     action: e.action,
     repository: `${e.repo.owner}/${e.repo.name}`,
     sender: e.sender,
-    [e.issue.isPullRequest ? 'pullRequest' : 'issue']: { ...e.issue, labels: [...e.issue.labels] },
+    [e.issue.isPullRequest ? 'pullRequest' : 'issue']: {
+      ...e.issue,
+      labels: [...e.issue.labels],
+      ...(e.merged !== undefined ? { merged: e.merged } : {}),
+      ...(e.head ? { head: { ...e.head } } : {}),
+      ...(e.base ? { base: { ...e.base } } : {}),
+    },
     ...(e.comment ? { comment: { ...e.comment } } : {}),
   };
   return { json };

@@ -4,6 +4,9 @@
  * the stored pipeline; the executions list filters and pages; retry from the
  * failed node does not run the nodes before it again; cancel and delete.
  */
+import { randomUUID } from 'node:crypto';
+import { documentHash, pipelineWorkflowId } from '../../../activities/pipeline/pipeline-activities';
+import { insertExecution } from '../../../activities/pipeline/pipeline-store';
 import type { N8nNode } from '../../../domain/pipeline/types';
 import { ensureRetentionSchedule, PIPELINE_RETENTION_SCHEDULE } from '../../../infra/schedules';
 import { readJson } from '../../helpers/api-server';
@@ -128,7 +131,7 @@ test('cancel stops a waiting run; delete removes an ended one', async () => {
   expect((await s.call(`/api/v1/pipelines/executions/${started.id}`)).status).toBe(404);
 });
 
-test('retention: the daily schedule deletes runs that ended more than pipelines.execution_retention_days ago', async () => {
+test('retention: the hourly schedule deletes runs that ended more than pipelines.execution_retention_days ago', async () => {
   const id = await create(chain([manualTrigger(), setNode('S', { a: 1 })]));
   const old = await json(post(`/api/v1/pipelines/${id}/execute?wait=true`, {}));
   const recent = await json(post(`/api/v1/pipelines/${id}/execute?wait=true`, {}));
@@ -156,4 +159,51 @@ test('a run keeps the version it started with when a new one is saved while it r
   }, 'the run');
   expect(ended).toMatchObject({ version: 1 });
   expect(ended.nodes.Which).toEqual([[{ v: 1 }]]);
+});
+
+test('a run terminated outside WHOOSH (Temporal Web UI, temporal workflow terminate) is recorded as canceled with the reason, once; the sweep finds the rest', async () => {
+  const id = await create(chain([manualTrigger(), waitNode('Pause', 600), setNode('After', { a: 1 })]));
+  const waiting = async (runId: string) =>
+    eventually(async () => {
+      const v = await json(s.call(`/api/v1/pipelines/executions/${runId}`));
+      return v.status === 'waiting' ? v : undefined;
+    }, 'the run to wait');
+  const started = await json(post(`/api/v1/pipelines/${id}/execute`, {}));
+  await waiting(started.id);
+  await s.h.client.workflow.getHandle(started.workflowId).terminate('stopped by an operator in the Web UI');
+
+  const seen = await json(s.call(`/api/v1/pipelines/executions/${started.id}`));
+  expect(seen).toMatchObject({ status: 'canceled', waitTill: null, error: { message: 'The run was terminated outside WHOOSH: stopped by an operator in the Web UI' } });
+  expect(seen.error.node).toBe(seen.lastNode);
+  expect(seen.stoppedAt).toEqual(expect.any(String));
+  // Read again (and listed): the same record, not a second one.
+  expect(await json(s.call(`/api/v1/pipelines/executions/${started.id}`))).toEqual(seen);
+  const listed = await json(s.call(`/api/v1/pipelines/${id}/executions`));
+  expect(listed.items).toEqual([expect.objectContaining({ id: started.id, status: 'canceled', stoppedAt: seen.stoppedAt, error: { node: seen.lastNode, message: seen.error.message } })]);
+
+  // Nobody reads the next one: the retention workflow's sweep records it once it has been running for a while.
+  const other = await json(post(`/api/v1/pipelines/${id}/execute`, {}));
+  await waiting(other.id);
+  await s.h.client.workflow.getHandle(other.workflowId).terminate('cleanup');
+  await s.h.pool.query(`UPDATE pipeline_executions SET started_at = now() - interval '2 minutes' WHERE id = $1`, [other.id]);
+  const swept = await s.h.client.workflow.execute('pipelineRetention', { workflowId: `retention-sweep-${other.id}`, taskQueue: s.h.taskQueue, args: [{ days: 30 }] });
+  expect(swept.reconciled).toBeGreaterThanOrEqual(1);
+  const { rows } = await s.h.pool.query(`SELECT status, error FROM pipeline_executions WHERE id = $1`, [other.id]);
+  expect(rows[0]).toEqual({ status: 'canceled', error: expect.objectContaining({ message: 'The run was terminated outside WHOOSH: cleanup' }) });
+});
+
+test('a run whose workflow timed out is recorded as error with the reason when read', async () => {
+  const doc = chain([manualTrigger(), waitNode('Pause', 600), setNode('After', { a: 1 })]);
+  const executionId = randomUUID();
+  const pipelineKey = documentHash(doc);
+  const workflowId = pipelineWorkflowId(pipelineKey, executionId);
+  await insertExecution(s.h.pool, { id: executionId, workflowId, pipelineKey, document: doc, documentHash: pipelineKey, mode: 'manual', trigger: 'manual' });
+  // As an operator might start it by hand, with a run timeout WHOOSH never sets.
+  await s.h.client.workflow.start('pipelineRun', { workflowId, taskQueue: s.h.taskQueue, workflowExecutionTimeout: '2s', args: [{ executionId, pipelineKey, mode: 'manual' }] });
+  const seen = await eventually(async () => {
+    const v = await json(s.call(`/api/v1/pipelines/executions/${executionId}`));
+    return v.status === 'error' ? v : undefined;
+  }, 'the timed-out run to be recorded');
+  expect(seen.error).toMatchObject({ message: 'The run timed out: Workflow execution timed out' });
+  expect(seen.stoppedAt).toEqual(expect.any(String));
 });

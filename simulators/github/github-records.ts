@@ -1,0 +1,67 @@
+/** The GitHub simulator's records of repositories, issues, labels, comments and hooks. */
+import type { SimReview } from '../forge-model';
+import type { PullState } from '../forge-pulls';
+import type { SimHook } from '../forge-webhooks';
+
+export interface LabelRec {
+  id: number;
+  name: string;
+  color: string;
+  description: string;
+}
+
+export interface CommentRec {
+  id: number;
+  body: string;
+  author: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface IssueRec {
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labelIds: number[];
+  author: string;
+  createdAt: number;
+  updatedAt: number;
+  closedAt: number | null;
+  isPull: boolean;
+  comments: CommentRec[];
+  diff: string;
+  reviews: SimReview[];
+  pull?: PullState;
+}
+
+export interface HookRec extends SimHook {
+  createdAt: number;
+  contentType: string;
+}
+
+export interface RepoRec {
+  id: number;
+  owner: string;
+  name: string;
+  createdAt: number;
+  nextNumber: number;
+  issues: Map<number, IssueRec>;
+  labels: LabelRec[];
+  hooks: HookRec[];
+}
+
+/** An issue's labels, in its order. */
+export function labelsOf(repo: RepoRec, issue: IssueRec): LabelRec[] {
+  return issue.labelIds.map((id) => repo.labels.find((l) => l.id === id)).filter((l): l is LabelRec => l !== undefined);
+}
+
+/** ISO 8601 in whole seconds, as GitHub writes times. */
+export function githubTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function nodeId(prefix: string, id: number): string {
+  return `${prefix}_kwDO${Buffer.from(String(id)).toString('base64').replace(/=+$/, '')}`;
+}
