@@ -44,6 +44,11 @@ export const whooshLlmDescription: NodeDescription = {
     ]),
     json('jsonSchema', 'JSON schema', { default: '', placeholder: '{ "type": "object", "properties": { … } }', description: 'With a schema the answer is JSON and must match it (one repair is asked for otherwise)' }),
     collection('options', 'Options', LLM_OPTIONS),
+    fixedCollection('tools', 'MCP tools', [{ name: 'tool', displayName: 'Tool', fields: [str('server', 'Server', { description: 'A server of mcp_servers.registry in whoosh.yaml' }), str('tool', 'Tool', { description: 'Leave empty to offer all of the server’s tools' })] }], {
+      multiple: true,
+      description: 'Tools the model may call; each call runs as an activity and its result goes back to the model',
+    }),
+    num('maxToolRounds', 'Max tool rounds', { default: 5, description: 'Model turns that call tools before the item fails' }),
   ],
 };
 
