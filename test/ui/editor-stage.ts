@@ -9,7 +9,7 @@ import { ensureUiBuilt, UI_DIST } from '../../infra/ui-build';
 import { PipelineRequestRelay } from '../../api/webhooks/pipeline-relay';
 import { readJson, serveApi, type RunningApi } from '../helpers/api-server';
 import { launchBrowser } from '../helpers/browser';
-import { silentLogger, startHarness, testConfig, type Harness } from '../helpers/harness';
+import { silentLogger, startHarness, testConfig, type Harness, type HarnessOptions } from '../helpers/harness';
 
 export const OPERATOR = 'operator-token-for-the-editor';
 
@@ -24,10 +24,11 @@ export interface EditorStage {
   close(): Promise<void>;
 }
 
-export async function startEditorStage(): Promise<EditorStage> {
+/** `nodes` hosts workers for the registered agent nodes it accepts (for LLM nodes on simulated Ollama). */
+export async function startEditorStage(opts: Pick<HarnessOptions, 'nodes'> = {}): Promise<EditorStage> {
   await ensureUiBuilt();
   const config = testConfig({ security: { tokens: [{ name: 'editor-ops', token: OPERATOR, role: 'operator' }] } });
-  const h = await startHarness({ config });
+  const h = await startHarness({ ...opts, config });
   const mine: string[] = [];
   const relay = new PipelineRequestRelay({ pool: h.pool, client: h.client, taskQueue: h.taskQueue, logger: silentLogger, pollMs: 100, pipelineIds: () => mine });
   relay.start();

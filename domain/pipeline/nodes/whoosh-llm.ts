@@ -50,7 +50,7 @@ function messagesOf(ex: NodeExecution, i: number): Message[] {
   return out;
 }
 
-/** `tools` as a list of { server, tool? }, a JSON string of one, n8n's fixedCollection ({ tool: [...] }) or "server" / "server.tool" names. */
+/** `tools` as a list of { server, tool? }, a JSON string of one, n8n's fixedCollection ({ tool: [...] }, or {} with no tool as the editor starts it) or "server" / "server.tool" names. */
 export function toolRefsOf(raw: unknown, i?: number): LlmToolRef[] {
   if (raw === undefined || raw === null || raw === '') return [];
   let list: unknown = raw;
@@ -65,6 +65,7 @@ export function toolRefsOf(raw: unknown, i?: number): LlmToolRef[] {
     } else list = text.split(',').map((x) => x.trim()).filter(Boolean);
   }
   if (isObject(list) && Array.isArray(list.tool)) list = list.tool;
+  else if (isObject(list) && Object.keys(list).length === 0) list = [];
   if (!Array.isArray(list)) throw new NodeOperationError('"tools" must be a list of { server, tool }', undefined, i);
   return list.map((t): LlmToolRef => {
     if (typeof t === 'string') {

@@ -7,6 +7,8 @@ test('lists, JSON, fixedCollection and "server.tool" names', () => {
   expect(toolRefsOf({ tool: [{ server: 'a', tool: 't' }] })).toEqual([{ server: 'a', tool: 't' }]);
   expect(toolRefsOf('calc.add, search')).toEqual([{ server: 'calc', tool: 'add' }, { server: 'search' }]);
   expect(toolRefsOf('')).toEqual([]);
+  // The editor starts a fixedCollection empty, as n8n does.
+  expect(toolRefsOf({})).toEqual([]);
 });
 
 test('bad forms are named', () => {
