@@ -10,9 +10,10 @@ import { freePort } from '../../infra/ports';
 import { launch, launcherEnv, type Launched } from '../helpers/launcher';
 
 let first: Launched | undefined;
+// Stopping a launcher under the full suite's load can take over a minute (see faults/postgres-restart).
 afterAll(async () => {
   await first?.stop('SIGINT');
-});
+}, 180_000);
 
 test('a data folder in use is refused with one line; the first launcher is unharmed', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'whoosh-lock-'));

@@ -16,10 +16,11 @@ const tmp = (): string => {
   return dir;
 };
 let running: Launched | undefined;
+// Stopping a launcher under the full suite's load can take over a minute (see faults/postgres-restart).
 afterEach(async () => {
   await running?.stop('SIGTERM');
   running = undefined;
-});
+}, 180_000);
 
 test('a workflow started before a stop completes after the next start', async () => {
   const dataDir = tmp();

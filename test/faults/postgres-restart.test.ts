@@ -50,11 +50,13 @@ beforeAll(async () => {
   expect((await fetch(`${running.apiUrl}/api/v1/repositories/${repo.id}/ensure-labels`, { method: 'POST', headers: auth })).status).toBe(200);
 }, 120_000);
 
+// Ctrl-C stops the launcher's Temporal dev server, Postgres and worker in turn: seconds when idle,
+// but the whole suite on 2 cores (a 10,000-item pipeline beside it) has taken over a minute.
 afterAll(async () => {
   await running?.stop('SIGINT');
   await gitea?.stop();
   await client?.connection.close();
-});
+}, 180_000);
 
 const pgDir = () => path.join(dataDir, 'data', 'postgres');
 

@@ -44,11 +44,12 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 }, 120_000);
+// Stopping the demo under the full suite's load can take over a minute (see faults/postgres-restart).
 afterAll(async () => {
   await browser?.close();
   await demo?.stop();
   rmSync(dataDir, { recursive: true, force: true });
-});
+}, 180_000);
 
 const api = async <T>(path: string): Promise<T> => {
   const res = await fetch(`${demo.apiUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${ADMIN}` } });
