@@ -30,7 +30,7 @@ const same = (a: string, b: string): boolean => {
 };
 
 /** Checks the call against the node's credential; the header that carried the secret, which must not reach run data. */
-async function authorized(auth: WebhookAuth, req: Request, resolve: ResolveCredential): Promise<string | undefined> {
+export async function authorized(auth: WebhookAuth, req: Request, resolve: ResolveCredential): Promise<string | undefined> {
   if (auth.kind === 'none') return undefined;
   const data = await resolve(auth.credential);
   // A credential that cannot be read is the server's problem, not the caller's: n8n answers 500 too.
@@ -48,7 +48,7 @@ async function authorized(auth: WebhookAuth, req: Request, resolve: ResolveCrede
   return name;
 }
 
-function bodyOf(req: Request): JsonValue {
+export function bodyOf(req: Request): JsonValue {
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   if (raw.length === 0) return {};
   const text = raw.toString('utf8');
