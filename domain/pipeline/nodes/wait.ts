@@ -63,8 +63,8 @@ export const wait: NodeType = {
       }
       const options = ex.param<Record<string, unknown>>('options', 0, {});
       const webhook = {
-        method: String(ex.param('httpMethod', 0, 'POST')).toUpperCase(),
-        suffix: normalizeWebhookPath(String(options?.webhookSuffix ?? '')),
+        method: String(ex.param('httpMethod', 0, 'GET')).toUpperCase(),
+        suffix: normalizeWebhookPath(String(options?.webhookSuffix ?? ex.param('webhookSuffix', 0, ''))),
         auth: webhookAuthOf(ex.node, 'incomingAuthentication'),
       };
       return { step: { kind: 'webhookWait', node: ex.node.name, ...(until !== undefined ? { until } : {}), webhook }, pending: null };
