@@ -7,35 +7,20 @@
  * looks at the store from time to time. A run that is not waiting (already
  * resumed, its limit passed, or ended) answers 409.
  */
-import express, { type Request, type Response, type Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import type { Request, Response, Router } from 'express';
 import { noCredentials } from '../../activities/pipeline/credentials';
 import { claimWaitResume, findWaitingWebhook } from '../../activities/pipeline/wait-webhook';
 import { normalizeWebhookPath, webhookItem } from '../../domain/pipeline/webhook-trigger';
 import type { Item } from '../../domain/pipeline/types';
 import { waitWebhookCalledSignal } from '../../workflows/pipeline/definitions';
 import type { ApiContext } from '../context';
-import { HttpError, whileDbDown } from '../errors';
-import { authorized, bodyOf } from './pipeline-webhooks';
+import { HttpError } from '../errors';
+import { authorized, bodyOf, webhookCallRouter } from './pipeline-webhooks';
 
 const SIGNAL_TIMEOUT_MS = 5000;
 
 export function waitWebhookRouter(ctx: ApiContext): Router {
-  const router = express.Router({ caseSensitive: true });
-  router.use(
-    rateLimit({
-      windowMs: 60_000,
-      limit: ctx.config.security.rate_limit_per_minute,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      handler: (_req, res, next) => {
-        res.setHeader('Retry-After', '60');
-        next(new HttpError(429, 'rate_limited', 'Too many webhook calls from this client; retry later'));
-      },
-    }),
-  );
-  router.use(whileDbDown(ctx.dbHealth));
-  router.use(express.raw({ type: () => true, limit: ctx.config.server.body_limit }));
+  const router = webhookCallRouter(ctx);
   router.use((req, res, next) => {
     receive(req, res).catch(next);
   });
