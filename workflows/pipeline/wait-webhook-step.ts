@@ -33,10 +33,11 @@ export function installWaitWebhookHandler(): void {
  */
 export async function awaitWaitWebhook(step: Extract<StepDescriptor, { kind: 'webhookWait' }>, executionId: string, tooLong: () => boolean): Promise<'resumed' | undefined> {
   for (;;) {
+    // The store first: a call whose signal reached an earlier run (continued as new) or never came.
+    if (called.has(step.seq) || (await waitResumeStored({ executionId, seq: step.seq }))) return 'resumed';
+    if (tooLong()) return undefined;
     const wakeAt = Math.min(Date.now() + RECHECK_MS, step.until ?? Infinity);
     if (await condition(() => called.has(step.seq), Math.max(1, wakeAt - Date.now()))) return 'resumed';
     if (step.until !== undefined && Date.now() >= step.until) return 'resumed';
-    if (await waitResumeStored({ executionId, seq: step.seq })) return 'resumed';
-    if (tooLong()) return undefined;
   }
 }
