@@ -20,6 +20,7 @@ import { createPipelineTriggerActivities } from './pipeline/trigger-activities';
 import { createSyncActivities } from './intake/sync-activities';
 import { createSystemActivities } from './system/system-activities';
 import { createTeamActivities, dockerTarget } from './team/team-activities';
+import { publicUrlOf } from '../infra/endpoints';
 
 export interface ActivityDeps {
   readonly pool: Pool;
@@ -47,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
       config: deps.config,
       credentialKey: once(() => resolveEncryptionKey(deps.config)),
       mcpServers: deps.config.mcp_servers,
+      publicUrl: publicUrlOf(deps.config),
       jobRunner: once(() => createJobRunner(dockerTarget(deps.config.docker.host), deps.config.docker.api_version ? { apiVersion: deps.config.docker.api_version } : {})),
     }),
     ...createLlmToolActivities(deps.config.mcp_servers),

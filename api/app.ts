@@ -32,6 +32,7 @@ import { systemRoutes } from './routes/system';
 import { executionRoutes } from './routes/executions';
 import { teamRoutes } from './routes/teams';
 import { pipelineWebhookRouter } from './webhooks/pipeline-webhooks';
+import { waitWebhookRouter } from './webhooks/wait-webhooks';
 import { refuseNonUtf8, webhookRouter } from './webhooks/receiver';
 
 /** `url` with the value of every `access_token` query parameter (any case) replaced: tokens never reach a log. */
@@ -70,6 +71,7 @@ export function createApp(ctx: ApiContext): Express {
   // Pipelines' own Webhook nodes, outside /api (n8n's addresses); the body is theirs to read.
   app.use('/webhook', pipelineWebhookRouter(ctx, false));
   app.use('/webhook-test', pipelineWebhookRouter(ctx, true));
+  app.use('/webhook-waiting', waitWebhookRouter(ctx));
   app.use('/api/v1', whileDbDown(ctx.dbHealth));
   app.use((req, _res, next) => {
     refuseNonUtf8(req);

@@ -24,7 +24,7 @@ export interface CanvasNode {
 
 export type CurrentKind = 'activity' | 'wait' | 'child' | 'approval';
 
-const CURRENT_KIND: Partial<Record<Step['kind'], CurrentKind>> = { activity: 'activity', llm: 'activity', wait: 'wait', child: 'child', agentWorkflow: 'child', approval: 'approval' };
+const CURRENT_KIND: Partial<Record<Step['kind'], CurrentKind>> = { activity: 'activity', llm: 'activity', wait: 'wait', webhookWait: 'wait', child: 'child', agentWorkflow: 'child', approval: 'approval' };
 
 export interface CanvasView {
   readonly executionId: string;

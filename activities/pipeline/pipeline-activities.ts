@@ -44,6 +44,8 @@ import {
 } from './pipeline-store';
 import { createSandbox, loadSandboxEngine } from './sandbox/create-sandbox';
 import { StateCache } from './state-cache';
+import { waitResumeOf, waitResumeStored } from './wait-webhook';
+import { resumeUrlOf } from '../../domain/pipeline/webhook-trigger';
 import { whooshDescriptorOf, whooshResumeOf, type WhooshResumeInput, type WhooshStepDescriptor } from './whoosh-steps';
 
 
@@ -69,6 +71,7 @@ export type StepDescriptor =
   | { readonly kind: 'error'; readonly seq: number; readonly error: { readonly node: string; readonly message: string } }
   | { readonly kind: 'activity'; readonly seq: number; readonly node: string; readonly nodeType: string; readonly retry?: { readonly maxTries: number; readonly waitBetweenTries: number } }
   | { readonly kind: 'wait'; readonly seq: number; readonly node: string; readonly until: number }
+  | { readonly kind: 'webhookWait'; readonly seq: number; readonly node: string; readonly until?: number }
   | { readonly kind: 'child'; readonly seq: number; readonly node: string; readonly wait: boolean; readonly children: readonly ChildRef[] }
   | WhooshStepDescriptor;
 
@@ -81,6 +84,8 @@ export type ResumeInput =
   | { readonly kind: 'stored' }
   | { readonly kind: 'children' }
   | { readonly kind: 'waited'; readonly node: string }
+  /** A Wait on webhook was called or its limit passed: which of the two is read from Postgres (the first stored wins). */
+  | { readonly kind: 'webhookWait'; readonly node: string }
   | { readonly kind: 'activityError'; readonly node: string; readonly error: NodeErrorInfo }
   | WhooshResumeInput;
 
@@ -117,6 +122,8 @@ export interface PipelineActivityOptions {
   readonly config?: WhooshConfig;
   /** whoosh.yaml's mcp_servers, for the whoosh.mcpTool node. */
   readonly mcpServers?: McpServers;
+  /** WHOOSH's public URL (server.public_url), the base of $execution.resumeUrl. */
+  readonly publicUrl?: string;
 }
 
 /** The engine failed in a way retrying cannot fix: the run fails with it. */
@@ -133,6 +140,8 @@ function descriptorOf(seq: number, info: StoredStepInfo): StepDescriptor {
       return { kind: 'activity', seq, node: s.node, nodeType: s.nodeType, ...(s.retry ? { retry: s.retry } : {}) };
     case 'wait':
       return { kind: 'wait', seq, node: s.node, until: s.until };
+    case 'webhookWait':
+      return { kind: 'webhookWait', seq, node: s.node, ...(s.until !== undefined ? { until: s.until } : {}) };
     case 'child':
       return { kind: 'child', seq, node: s.node, wait: s.wait, children: info.children ?? [] };
     default:
@@ -173,6 +182,7 @@ function updateFor(state: EngineState, step: Step, seq: number, stoppedAt: numbe
     case 'wait':
       return { ...base, status: 'waiting', waitTill: step.until };
     case 'approval':
+    case 'webhookWait':
       return { ...base, status: 'waiting', waitTill: step.until ?? null };
     default:
       return { ...base, status: 'running', waitTill: null };
@@ -204,6 +214,8 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
       case 'waited':
       case 'activityError':
         return input;
+      case 'webhookWait':
+        return waitResumeOf(pool, executionId, seq, input.node);
       case 'stored': {
         const r = await getResume<ResumeResult>(pool, executionId, seq);
         if (!r) throw nonRetryableFailure(ENGINE_ERROR, `step ${seq} of ${executionId} has no stored result`);
@@ -275,7 +287,7 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
           clock: Date.now,
           timezone: doc.settings?.timezone ?? opts.timezone ?? 'UTC',
           vars: opts.vars ?? {},
-          execution: { id: executionId, mode: state.mode, resumeUrl: '' },
+          execution: { id: executionId, mode: state.mode, resumeUrl: resumeUrlOf(opts.publicUrl ?? '', executionId) },
           workflow: { id: doc.id ?? '', name: doc.name ?? '', active: doc.active ?? false },
         });
       } catch (err) {
@@ -336,6 +348,11 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
       const step = info.step;
       const result = await runNodeActivity({ pool, ...opts }, step);
       await storeResume(pool, input.executionId, input.seq, { kind: 'activity', node: step.node, result } satisfies ResumeResult);
+    },
+
+    /** Whether a call resumed the Wait on webhook at step `seq` (a check in case its signal never came). */
+    async waitResumeStored(input: { executionId: string; seq: number }): Promise<boolean> {
+      return waitResumeStored(pool, input.executionId, input.seq);
     },
 
     /** A run cancelled in Temporal: the record says so. */

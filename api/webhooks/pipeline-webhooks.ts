@@ -30,7 +30,7 @@ const same = (a: string, b: string): boolean => {
 };
 
 /** Checks the call against the node's credential; the header that carried the secret, which must not reach run data. */
-async function authorized(auth: WebhookAuth, req: Request, resolve: ResolveCredential): Promise<string | undefined> {
+export async function authorized(auth: WebhookAuth, req: Request, resolve: ResolveCredential): Promise<string | undefined> {
   if (auth.kind === 'none') return undefined;
   const data = await resolve(auth.credential);
   // A credential that cannot be read is the server's problem, not the caller's: n8n answers 500 too.
@@ -48,7 +48,7 @@ async function authorized(auth: WebhookAuth, req: Request, resolve: ResolveCrede
   return name;
 }
 
-function bodyOf(req: Request): JsonValue {
+export function bodyOf(req: Request): JsonValue {
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   if (raw.length === 0) return {};
   const text = raw.toString('utf8');
@@ -90,9 +90,9 @@ function send(res: Response, reply: NonNullable<Reply>): void {
   else res.status(reply.status).json(reply.body);
 }
 
-export function pipelineWebhookRouter(ctx: ApiContext, test: boolean): Router {
+/** A router for calls from anyone: rate-limited per client (each call is a row), 503 while Postgres is away, the body raw. */
+export function webhookCallRouter(ctx: ApiContext): Router {
   const router = express.Router({ caseSensitive: true });
-  // Anyone may call a webhook, and each call is a row: a limit per client, as for the API.
   router.use(
     rateLimit({
       windowMs: 60_000,
@@ -107,6 +107,11 @@ export function pipelineWebhookRouter(ctx: ApiContext, test: boolean): Router {
   );
   router.use(whileDbDown(ctx.dbHealth));
   router.use(express.raw({ type: () => true, limit: ctx.config.server.body_limit }));
+  return router;
+}
+
+export function pipelineWebhookRouter(ctx: ApiContext, test: boolean): Router {
+  const router = webhookCallRouter(ctx);
   router.use((req, res, next) => {
     receive(req, res).catch(next);
   });

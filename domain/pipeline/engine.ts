@@ -240,7 +240,7 @@ class Run {
 
   private block(node: N8nNode, entry: StackEntry, runIndex: number, startTime: number, pending: PendingStep): Step {
     this.blocked = { node: node.name, entry, runIndex, startTime, pending: pending.pending };
-    this.status = pending.step.kind === 'wait' ? 'waiting' : 'running';
+    this.status = pending.step.kind === 'wait' || pending.step.kind === 'webhookWait' ? 'waiting' : 'running';
     return pending.step;
   }
 

@@ -197,6 +197,12 @@ export type Step =
   /** A Wait node: a durable timer until `until` (epoch ms); resume with { kind: 'waited' }. */
   | { readonly kind: 'wait'; readonly node: string; readonly until: number }
   /**
+   * A Wait node resumed by a call to the run's resume URL (method, optional
+   * path suffix, authentication); `until`: the limit, after which it goes on by
+   * itself. Resume with { kind: 'webhookResumed', item } or { kind: 'waited' }.
+   */
+  | { readonly kind: 'webhookWait'; readonly node: string; readonly until?: number; readonly webhook: WaitWebhook }
+  /**
    * Execute Sub-workflow: one child run per entry of `inputs` (mode once: one
    * entry; each: one per item); resume with ChildResult, one output per entry
    * (the child's last node's output 0), or nothing to wait for when wait is false.
@@ -298,6 +304,8 @@ export type ResumeResult =
   /** The activity failed after its retries: the node fails with this error (its onError setting applies). */
   | { readonly kind: 'activityError'; readonly node: string; readonly error: NodeErrorInfo }
   | { readonly kind: 'waited'; readonly node: string }
+  /** The call that resumed a Wait node on webhook: its one item ({ headers, params, query, body }). */
+  | { readonly kind: 'webhookResumed'; readonly node: string; readonly item: Item }
   /** Per child run: every output of its last node (items paired back into the parent where n8n finds it), or its error. */
   | { readonly kind: 'child'; readonly node: string; readonly outputs: (Item[][] | { error: NodeErrorInfo })[] };
 
@@ -481,4 +489,14 @@ export interface DockerNodeActivity {
 
 export interface DockerNodeResult {
   readonly results: { readonly containerId: string; readonly exitCode: number; readonly stdout: string; readonly stderr: string; readonly reused: boolean }[];
+}
+
+/** How a Wait node on webhook is resumed: `<public URL>/webhook-waiting/<execution>[/<suffix>]`. */
+export interface WaitWebhook {
+  readonly method: string;
+  /** options.webhookSuffix without surrounding slashes; '' for none. */
+  readonly suffix: string;
+  readonly auth:
+    | { readonly kind: 'none' }
+    | { readonly kind: 'basicAuth' | 'headerAuth'; readonly credential: { readonly id: string | null; readonly name: string | null; readonly type: 'httpBasicAuth' | 'httpHeaderAuth' } };
 }

@@ -4,13 +4,11 @@
  * item the run starts with ({ headers, params, query, body, webhookUrl,
  * executionMode }, as n8n gives it).
  */
-import type { Item, JsonObject, JsonValue, N8nNode, N8nWorkflow } from './types';
+import type { Item, JsonObject, JsonValue, N8nNode, N8nWorkflow, WaitWebhook } from './types';
 
 export const WEBHOOK_TYPE = 'n8n-nodes-base.webhook';
 
-export type WebhookAuth =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'basicAuth' | 'headerAuth'; readonly credential: { readonly id: string | null; readonly name: string | null; readonly type: 'httpBasicAuth' | 'httpHeaderAuth' } };
+export type WebhookAuth = WaitWebhook['auth'];
 
 export interface WebhookEndpoint {
   readonly node: string;
@@ -23,25 +21,33 @@ export interface WebhookEndpoint {
   readonly responseData: string;
 }
 
+/** $execution.resumeUrl: where a call resumes the run's Wait on webhook (n8n's /webhook-waiting/<execution>). */
+export const resumeUrlOf = (publicUrl: string, executionId: string): string => `${publicUrl.replace(/\/+$/, '')}/webhook-waiting/${executionId}`;
+
 /** A webhook path as stored and matched: no leading or trailing slashes. */
 export const normalizeWebhookPath = (path: string): string => path.trim().replace(/^\/+|\/+$/g, '');
 
 const CREDENTIAL_TYPE: Record<string, 'httpBasicAuth' | 'httpHeaderAuth'> = { basicAuth: 'httpBasicAuth', headerAuth: 'httpHeaderAuth' };
 
-function endpointOf(node: N8nNode): WebhookEndpoint {
-  const p = (node.parameters ?? {}) as Record<string, unknown>;
-  const options = (p.options ?? {}) as Record<string, unknown>;
-  const authName = String(p.authentication ?? 'none');
+/** The authentication a node's `param` (none, basicAuth, headerAuth) asks of its caller, with the credential it names. */
+export function webhookAuthOf(node: N8nNode, param: string): WebhookAuth {
+  const authName = String(node.parameters?.[param] ?? 'none');
   const credentials = (node as { credentials?: Record<string, { id?: unknown; name?: unknown }> }).credentials ?? {};
   const type = CREDENTIAL_TYPE[authName];
   const ref = type ? credentials[type] : undefined;
   const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+  return (authName === 'basicAuth' || authName === 'headerAuth') && type ? { kind: authName, credential: { id: text(ref?.id), name: text(ref?.name), type } } : { kind: 'none' };
+}
+
+function endpointOf(node: N8nNode): WebhookEndpoint {
+  const p = (node.parameters ?? {}) as Record<string, unknown>;
+  const options = (p.options ?? {}) as Record<string, unknown>;
   const mode = String(p.responseMode ?? 'onReceived');
   return {
     node: node.name,
     method: String(p.httpMethod ?? 'GET').toUpperCase(),
     path: normalizeWebhookPath(String(p.path ?? '')),
-    auth: (authName === 'basicAuth' || authName === 'headerAuth') && type ? { kind: authName, credential: { id: text(ref?.id), name: text(ref?.name), type } } : { kind: 'none' },
+    auth: webhookAuthOf(node, 'authentication'),
     responseMode: mode === 'lastNode' || mode === 'responseNode' ? mode : 'onReceived',
     responseCode: Number(p.responseCode ?? options.responseCode ?? 200) || 200,
     responseData: String(p.responseData ?? options.responseData ?? (mode === 'lastNode' ? 'firstEntryJson' : '')),

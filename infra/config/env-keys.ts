@@ -22,7 +22,7 @@ export const ENV_KEYS = {
   WHOOSH_LOG_LEVEL: { path: 'log_level', doc: 'pino log level: fatal, error, warn, info, debug, trace (default: info).' },
   WHOOSH_API_HOST: { path: 'server.host', doc: 'Interface the API listens on (default: 127.0.0.1; 0.0.0.0 for every interface).' },
   WHOOSH_API_PORT: { path: 'server.port', parse: 'int', doc: 'API and dashboard port (default: 8080).' },
-  WHOOSH_PUBLIC_URL: { path: 'server.public_url', doc: 'URL users reach the API at, used in links (default: http://localhost:<port>).' },
+  WHOOSH_PUBLIC_URL: { path: 'server.public_url', doc: 'URL users reach the API at, used in links and in pipelines\' $execution.resumeUrl (default: http://localhost:<port>).' },
   WHOOSH_CORS_ORIGINS: { path: 'security.cors_origins', parse: 'list', doc: 'Comma-separated origins allowed to call the API from a browser (default: none).' },
   WHOOSH_BODY_LIMIT: { path: 'server.body_limit', doc: 'Largest accepted request body, e.g. 1mb (default: 1mb).' },
   WHOOSH_RATE_LIMIT_PER_MINUTE: { path: 'security.rate_limit_per_minute', parse: 'int', doc: 'Requests per minute per client before 429 (default: 600).' },

@@ -1,8 +1,8 @@
 /**
- * Updates of the pipelineRun workflow, declared without its body so the API
+ * Updates and signals of the pipelineRun workflow, declared without its body so the API
  * can import them.
  */
-import { defineUpdate } from '@temporalio/workflow';
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export interface ApprovePipelineStep {
   readonly decision: 'approve' | 'reject';
@@ -19,3 +19,6 @@ export interface ApprovePipelineStepAck {
 
 /** A person's decision on the approval node the run waits at (refused when none waits). */
 export const approvePipelineStepUpdate = defineUpdate<ApprovePipelineStepAck, [ApprovePipelineStep]>('approvePipelineStep');
+
+/** A call to the run's resume URL was stored for step `seq` (its Wait on webhook): go on. */
+export const waitWebhookCalledSignal = defineSignal<[{ seq: number }]>('waitWebhookCalled');

@@ -4,7 +4,7 @@
  * loop only does what the engine cannot do by itself:
  *
  *   advance → side-effect node (activity, the node's retry settings)
- *           → Wait (durable timer)
+ *           → Wait (durable timer; on webhook, a signal from the resume URL, wait-webhook-step)
  *           → Execute Sub-workflow (child pipelineRun workflows)
  *           → LLM calls on the fleet (llm-step), a person's approval (approval-step),
  *             team formations and council kickoffs (agent-workflow-step)
@@ -34,6 +34,7 @@ import { failureMessage, nonRetryableFailure } from '../../domain/failures';
 import { runAgentWorkflowStep } from './agent-workflow-step';
 import { runLlmStep } from './llm-step';
 import { awaitApproval, installApprovalHandlers } from './approval-step';
+import { awaitWaitWebhook, installWaitWebhookHandler } from './wait-webhook-step';
 
 export interface PipelineRunInput {
   readonly executionId: string;
@@ -93,6 +94,8 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
   };
 
   installApprovalHandlers();
+  // A handler adds no command: older histories replay as before.
+  installWaitWebhookHandler();
   try {
     for (let steps = 0; ; steps++) {
       const info = workflowInfo();
@@ -124,6 +127,14 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
           await sleep(Math.max(1, step.until - Date.now()));
           resume = { kind: 'waited', node: step.node };
           break;
+        case 'webhookWait': {
+          // A step kind older histories never reached: no patch needed.
+          show('waiting');
+          const resumed = await awaitWaitWebhook(step, executionId, () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > limit);
+          if (!resumed) await continueAsNew<typeof pipelineRun>({ ...input, seq: step.seq - 1, resume: undefined });
+          resume = { kind: 'webhookWait', node: step.node };
+          break;
+        }
         case 'child':
           show('running');
           await runChildren(step, input);

@@ -141,7 +141,7 @@ export const waitDescription: NodeDescription = {
     options('unit', 'Wait unit', ['seconds', 'minutes', 'hours', 'days'], { default: 'hours', show: { resume: ['timeInterval'] } }),
     str('dateTime', 'Date and time', { show: { resume: ['specificTime'] } }),
     options('incomingAuthentication', 'Authentication', ['none', 'basicAuth', 'headerAuth'], { show: { resume: ['webhook'] } }),
-    options('httpMethod', 'HTTP method', ['GET', 'POST'], { show: { resume: ['webhook'] } }),
+    options('httpMethod', 'HTTP method', ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'], { show: { resume: ['webhook'] } }),
     num('responseCode', 'Response code', { default: 200, show: { resume: ['webhook'] } }),
     options('responseMode', 'Respond', ['onReceived', 'lastNode', 'responseNode'], { show: { resume: ['webhook'] } }),
     options('responseData', 'Response data', ['firstEntryJson', 'allEntries', 'noData'], { show: { resume: ['webhook'] } }),

@@ -131,6 +131,15 @@ export const waitNode = (name: string, seconds: number): N8nNode => ({
 });
 
 /** A chain: each node's output 0 into the next node's input 0. */
+/** A Wait 1.1 node resumed by a POST (or `httpMethod`) to $execution.resumeUrl. */
+export const waitWebhookNode = (name: string, parameters: Record<string, unknown> = {}): N8nNode => ({
+  name,
+  type: 'n8n-nodes-base.wait',
+  typeVersion: 1.1,
+  position: at(),
+  parameters: { resume: 'webhook', httpMethod: 'POST', options: {}, ...parameters },
+});
+
 export function chain(nodes: N8nNode[], extra: Partial<N8nWorkflow> = {}): N8nWorkflow {
   const connections: N8nWorkflow['connections'] = {};
   for (let i = 0; i + 1 < nodes.length; i++) connections[nodes[i]!.name] = { main: [[{ node: nodes[i + 1]!.name, type: 'main', index: 0 }]] };
