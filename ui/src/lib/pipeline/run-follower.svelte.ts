@@ -36,7 +36,10 @@ export class RunFollower {
   private async refresh(id: string): Promise<void> {
     clearTimeout(this.timer);
     try {
-      const [execution, canvas] = await Promise.all([getExecution(this.session.token, id), getCanvas(this.session.token, id)]);
+      // The status first, then the canvas: read together, a run ending between the two reads showed
+      // "success" over node states from before its end, and the follower stops refreshing once it ended.
+      const execution = await getExecution(this.session.token, id);
+      const canvas = await getCanvas(this.session.token, id);
       if (this.following !== id) return;
       this.execution = execution;
       this.canvas = canvas;
