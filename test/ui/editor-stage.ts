@@ -100,6 +100,8 @@ export class Actions {
   async openNode(name: string): Promise<void> {
     this.count++;
     await this.page.locator(`.svelte-flow__node[data-id="${name}"]`).click();
+    // The panel shows the node once it is selected: what is added next goes after it, not after the node open before.
+    await this.page.waitForFunction(`document.querySelector('[data-testid="node-name"]')?.value === ${JSON.stringify(name)}`);
   }
 }
 
