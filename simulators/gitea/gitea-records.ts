@@ -1,7 +1,8 @@
 /** The Gitea simulator's records of repositories, issues, labels, comments and hooks. */
-import type { SimReview } from '../forge-model';
-import type { PullState } from '../forge-pulls';
+import type { IssueRec } from '../forge-records';
 import type { SimHook } from '../forge-webhooks';
+
+export type { CommentRec, IssueRec } from '../forge-records';
 
 export interface LabelRec {
   id: number;
@@ -9,32 +10,6 @@ export interface LabelRec {
   color: string;
   description: string;
   exclusive: boolean;
-}
-
-export interface CommentRec {
-  id: number;
-  body: string;
-  author: string;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface IssueRec {
-  id: number;
-  number: number;
-  title: string;
-  body: string;
-  state: 'open' | 'closed';
-  labelIds: number[];
-  author: string;
-  createdAt: number;
-  updatedAt: number;
-  closedAt: number | null;
-  isPull: boolean;
-  comments: CommentRec[];
-  diff: string;
-  reviews: SimReview[];
-  pull?: PullState;
 }
 
 export interface RepoRec {
