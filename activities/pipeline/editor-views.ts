@@ -9,7 +9,7 @@ import { createDataAccess, type ExecutionView } from '../../domain/pipeline/data
 import { previewInput } from '../../domain/pipeline/preview-input';
 import type { ExecutionStatus, N8nWorkflow, RunData, Step } from '../../domain/pipeline/types';
 import { getExecution, getNodeRuns, getStepDescriptor } from './pipeline-store';
-import { createSandbox, loadSandboxEngine } from './sandbox/create-sandbox';
+import { createSandbox, loadSandboxEngine } from './sandbox';
 
 export interface CanvasNode {
   readonly status: ExecutionStatus;

@@ -42,7 +42,7 @@ import {
   type NewExecution,
   type StoredNodeRun,
 } from './pipeline-store';
-import { createSandbox, loadSandboxEngine } from './sandbox/create-sandbox';
+import { createSandbox, loadSandboxEngine } from './sandbox';
 import { StateCache } from './state-cache';
 import { waitResumeOf, waitResumeStored } from './wait-webhook';
 import { resumeUrlOf } from '../../domain/pipeline/webhook-trigger';

@@ -3,7 +3,7 @@
  * the destination and the nodes it depends on run; nothing after it, nothing
  * beside it; a run without a destination runs everything.
  */
-import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox/create-sandbox';
+import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox';
 import { createExecution } from '../../../domain/pipeline';
 import { destinationFilter } from '../../../domain/pipeline/destination';
 import { WorkflowValidationError } from '../../../domain/pipeline/errors';

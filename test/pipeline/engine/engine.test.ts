@@ -3,7 +3,7 @@
  * sub-workflows, resuming from JSON state, retries through the engine, run
  * data in n8n's shape, paired-item errors, and what Respond to Webhook records.
  */
-import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox/create-sandbox';
+import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox';
 import { advance, createExecution } from '../../../domain/pipeline';
 import type { EngineState, HttpActivityResult, HttpRequestActivity, JsonValue, N8nWorkflow, Sandbox } from '../../../domain/pipeline/types';
 import { hostFor, runWorkflow } from './harness';

@@ -7,7 +7,7 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox/create-sandbox';
+import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox';
 import type { CryptoActivity, CryptoActivityResult, JsonValue, Sandbox } from '../../../domain/pipeline/types';
 import { runWorkflow } from './harness';
 

@@ -3,7 +3,7 @@
  * item data instead of copying it. (Time per node is measured by
  * `npm run bench -- pipeline`, never asserted in tests.)
  */
-import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox/create-sandbox';
+import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox';
 import { advance, createExecution } from '../../../domain/pipeline';
 import type { N8nWorkflow, Sandbox } from '../../../domain/pipeline/types';
 import { hostFor } from './harness';

@@ -5,7 +5,7 @@
  */
 import { advance, createExecution, nodesOutput, validateWorkflow } from '../../../domain/pipeline';
 import type { N8nWorkflow, ResumeResult, Sandbox, Step } from '../../../domain/pipeline/types';
-import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox/create-sandbox';
+import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox';
 import { hostFor } from './harness';
 
 let sandbox: Sandbox;

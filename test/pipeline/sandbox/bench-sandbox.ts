@@ -3,7 +3,7 @@
  * Prints what one evaluation costs, and what a 40-node chain with one simple
  * expression per node costs per node (a sandbox per batch, as advancePipeline uses it).
  */
-import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox/create-sandbox';
+import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox';
 import { dataAccess } from './data-access';
 
 /* eslint-disable no-console -- a command-line report */

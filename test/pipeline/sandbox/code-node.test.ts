@@ -3,7 +3,7 @@
  * normalisation, errors "<message> [line N]" / "[line N, for item i]",
  * console capture, top-level await, and upstream data left untouched.
  */
-import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox/create-sandbox';
+import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox';
 import type { Sandbox } from '../../../domain/pipeline/types';
 import { dataAccess } from './data-access';
 

@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox/create-sandbox';
+import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox';
 import type { Sandbox } from '../../../domain/pipeline/types';
 import { dataAccess } from './data-access';
 

@@ -2,7 +2,7 @@
  * n8n expression semantics in the sandbox: `=` strings, `{{ }}` templates,
  * the $-variables over a hand-built DataAccess, n8n's error wording.
  */
-import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox/create-sandbox';
+import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox';
 import type { Sandbox } from '../../../domain/pipeline/types';
 import { dataAccess } from './data-access';
 

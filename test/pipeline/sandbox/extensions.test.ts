@@ -2,7 +2,7 @@
  * n8n's data transformation functions, checked against the examples of n8n's
  * documentation (docs.n8n.io > Data transformation functions).
  */
-import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox/create-sandbox';
+import { createSandbox, loadSandboxEngine } from '../../../activities/pipeline/sandbox';
 import type { Sandbox } from '../../../domain/pipeline/types';
 import { dataAccess } from './data-access';
 
