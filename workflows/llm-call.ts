@@ -11,33 +11,19 @@
  */
 import { isCancellation, log, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { LlmActivities, LlmRequest, LlmResult } from '../activities/ollama/llm-activity';
+import type { LlmActivities } from '../activities/ollama/llm-activity';
 import { failureMessage, failureType, nonRetryableFailure, type FailureType } from '../domain/failures';
-import { DATABASE } from './activity-profiles';
+import type { LlmAttempt, LlmRequest, LlmResult } from '../domain/routing/llm-call';
 import type { CallNeeds } from '../domain/routing/route-call';
+import { DATABASE } from './activity-profiles';
 
 const { reserveLlmNode, releaseLlmCall } = proxyActivities<Activities>(DATABASE);
-
-export interface LlmCallInput {
-  readonly needs: CallNeeds;
-  readonly request: LlmRequest;
-}
-
-export interface LlmAttempt {
-  readonly nodeId: string;
-  readonly error: string;
-  readonly type?: string;
-}
-
-export interface LlmCallResult extends LlmResult {
-  /** Nodes that failed this call before `nodeId` served it. */
-  readonly failedOver: LlmAttempt[];
-}
 
 /** Failures no other node can fix. */
 const FATAL: ReadonlySet<string> = new Set<FailureType>(['InvalidLlmRequest']);
 
-export async function callLlmWithFailover(input: LlmCallInput): Promise<LlmCallResult> {
+/** `needs`: what the node must offer (route-call.ts); `request`: what to ask it. */
+export async function callLlmWithFailover(input: { readonly needs: CallNeeds; readonly request: LlmRequest }): Promise<LlmResult> {
   const failedOver: LlmAttempt[] = [];
   let exclude: string[] = [];
   let waitedMs = 0;
@@ -84,7 +70,7 @@ export async function callLlmWithFailover(input: LlmCallInput): Promise<LlmCallR
   }
 }
 
-export async function llmCall(input: LlmCallInput): Promise<LlmCallResult> {
+export async function llmCall(input: { readonly needs: CallNeeds; readonly request: LlmRequest }): Promise<LlmResult> {
   log.info('LLM call', { workflowId: workflowInfo().workflowId, needs: input.needs });
   return callLlmWithFailover(input);
 }

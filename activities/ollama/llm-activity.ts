@@ -10,67 +10,11 @@ import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import { Ollama, type ChatResponse, type Message, type Tool } from 'ollama/browser';
 import type { Pool } from 'pg';
+import type { LlmMetrics, LlmRequest, LlmResult, LlmToolCall } from '../../domain/routing/llm-call';
 import { classifyOllamaError, llmFailure, StreamTruncatedError } from './errors';
 
-export interface LlmMessage {
-  readonly role: 'system' | 'user' | 'assistant' | 'tool';
-  readonly content: string;
-  /** Base64-encoded images. File paths are refused: the worker's disk is not the caller's. */
-  readonly images?: string[];
-  /** An assistant turn that called tools (sent back in the history of a tool loop). */
-  readonly tool_calls?: LlmToolCall[];
-  /** A `tool` turn: the name of the tool whose result this is. */
-  readonly tool_name?: string;
-}
-
-/** A tool call as Ollama writes it in `message.tool_calls`. */
-export interface LlmToolCall {
-  readonly function: { readonly name: string; readonly arguments: Record<string, unknown> };
-}
-
-/** A tool offered to the model (Ollama's `tools`). */
-export interface LlmTool {
-  readonly type: 'function';
-  readonly function: { readonly name: string; readonly description?: string; readonly parameters: Record<string, unknown> };
-}
-
-export interface LlmRequest {
-  readonly messages: LlmMessage[];
-  readonly options?: Record<string, unknown>;
-  /** `json`, or a JSON schema the answer must follow. */
-  readonly format?: 'json' | Record<string, unknown>;
-  readonly keepAlive?: string;
-  /** Tools the model may call; its calls come back in the result's `toolCalls`. */
-  readonly tools?: LlmTool[];
-}
-
-export interface LlmChatInput extends LlmRequest {
-  readonly callId: string;
-  readonly model: string;
-}
-
-export interface LlmMetrics {
-  readonly promptTokens: number;
-  readonly evalTokens: number;
-  readonly evalDurationMs: number;
-  readonly totalDurationMs: number;
-  readonly tokensPerSecond: number;
-}
-
-export interface LlmResult {
-  readonly callId: string;
-  readonly nodeId: string;
-  readonly model: string;
-  /** The answer, when shorter than the inline limit. */
-  readonly content?: string;
-  /** Id in `llm_outputs` of a longer answer (read it with `readLlmOutput`). */
-  readonly contentRef?: string;
-  readonly contentLength: number;
-  readonly doneReason: string;
-  readonly metrics: LlmMetrics;
-  /** The tools the model called instead of answering (only when the request offered tools). */
-  readonly toolCalls?: LlmToolCall[];
-}
+/** What the node's activity is asked: the request, with the id and model the reservation chose. */
+type ChatInput = LlmRequest & Pick<LlmResult, 'callId' | 'model'>;
 
 export interface NodeEndpoint {
   readonly id: string;
@@ -86,7 +30,7 @@ export interface LlmActivityDeps {
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-function validate(input: LlmChatInput, nodeId: string): void {
+function validate(input: ChatInput, nodeId: string): void {
   for (const m of input.messages) {
     for (const image of m.images ?? []) {
       if (typeof image !== 'string' || image.length % 4 !== 0 || !BASE64.test(image)) {
@@ -101,7 +45,7 @@ const ns = (n: number | undefined): number => (n ?? 0) / 1e6;
 export function createLlmActivities(deps: LlmActivityDeps) {
   const { pool, node } = deps;
 
-  async function markRunning(input: LlmChatInput, workflowId: string): Promise<void> {
+  async function markRunning(input: ChatInput, workflowId: string): Promise<void> {
     await pool.query(
       `INSERT INTO llm_calls (id, node_id, model, workflow_id, state, started_at, lease_expires_at)
        VALUES ($1, $2, $3, $4, 'running', now(), now() + make_interval(secs => $5))
@@ -121,7 +65,8 @@ export function createLlmActivities(deps: LlmActivityDeps) {
   }
 
   return {
-    async llmChat(input: LlmChatInput): Promise<LlmResult> {
+    /** The result without `failedOver`: the workflow that routed the call knows which nodes failed it. */
+    async llmChat(input: ChatInput): Promise<Omit<LlmResult, 'failedOver'>> {
       const ctx = Context.current();
       validate(input, node.id);
       await markRunning(input, ctx.info.workflowExecution?.workflowId ?? '');

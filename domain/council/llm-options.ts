@@ -5,7 +5,7 @@
  * messages and a full answer need, rounded up to a power of two (so a model
  * reloads for few distinct sizes), within the configured maximum. Pure.
  */
-import type { LlmRequest } from '../../activities/ollama/llm-activity';
+import type { LlmRequest } from '../routing/llm-call';
 
 /** Characters per token, on the low side for English and JSON, so the window errs large. */
 const CHARS_PER_TOKEN = 3;

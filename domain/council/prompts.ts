@@ -9,7 +9,7 @@
  * Pure and deterministic, so a workflow can build requests inline and a
  * replay rebuilds the same ones.
  */
-import type { LlmMessage, LlmRequest } from '../../activities/ollama/llm-activity';
+import type { LlmMessage, LlmRequest } from '../routing/llm-call';
 import { ARTIFACT_TITLES, ESTIMATE_POINTS, artifactJsonSchema, type ArtifactKind, type KickoffPlan, type MemberArtifact } from './artifacts';
 import { COUNCIL_ROLES, SYNTHESIS_ROLE, type CouncilRoleId } from './compose-council';
 import { renderArtifact, renderPlan } from './render';

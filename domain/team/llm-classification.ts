@@ -4,7 +4,7 @@
  * the answer. Pure, so the workflow can check the answer itself and fall back
  * to the heuristics, recording why, when the answer does not hold up.
  */
-import type { LlmRequest } from '../../activities/ollama/llm-activity';
+import type { LlmRequest } from '../routing/llm-call';
 import { DOMAINS, TASK_TYPES, type Classification, type ComplexityLevel, type Domain, type TaskInput, type TaskType } from './classify-task';
 
 const LEVELS: readonly ComplexityLevel[] = ['low', 'medium', 'high'];

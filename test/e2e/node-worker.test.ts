@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createNode, deleteNode } from '../../activities/agents/agent-store';
-import type { LlmCallResult } from '../../workflows/llm-call';
+import type { LlmResult } from '../../domain/routing/llm-call';
 import { startHarness, type Harness } from '../helpers/harness';
 import { OllamaSimulator } from '../../simulators/ollama';
 import { testEnv } from '../setup/test-env';
@@ -45,7 +45,7 @@ test('a node worker started from the command line serves its node, calling the e
     for (let i = 0; i < 200 && !out.includes('node worker running'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(out).toContain(`"taskQueue":"llm:${id}"`);
 
-    const result: LlmCallResult = await h.client.workflow.execute('llmCall', {
+    const result: LlmResult = await h.client.workflow.execute('llmCall', {
       workflowId: `llm:${randomUUID()}`,
       taskQueue: h.taskQueue,
       args: [{ needs: { model }, request: { messages: [{ role: 'user', content: 'hello' }] } }],

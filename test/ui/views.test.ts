@@ -15,7 +15,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../api/app';
 import { ensureUiBuilt, UI_DIST } from '../../infra/ui-build';
-import type { LlmCallInput } from '../../workflows/llm-call';
+import type { llmCall } from '../../workflows/llm-call';
 import { WHOOSH_KIND } from '../../domain/search-attributes';
 import { readJson } from '../helpers/api-server';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
@@ -252,7 +252,7 @@ test('executions: filtered by kind and searched by id, paged with page tokens', 
 
 test('an execution whose activity failed: the failure is highlighted with its error and attempts; the input loads in full on demand', async () => {
   const prompt = `Summarise the design brief. ${'Lorem ipsum dolor sit amet. '.repeat(20)}END-OF-PROMPT`;
-  const input: LlmCallInput = { needs: { model: DEAD_MODEL }, request: { messages: [{ role: 'user', content: prompt }] } };
+  const input: Parameters<typeof llmCall>[0] = { needs: { model: DEAD_MODEL }, request: { messages: [{ role: 'user', content: prompt }] } };
   const workflowId = `llm:ui-${U}`;
   const handle = await s.h.client.workflow.start('llmCall', { workflowId, taskQueue: s.h.taskQueue, args: [input] });
   await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);

@@ -1,4 +1,4 @@
-import type { LlmRequest } from '../../activities/ollama/llm-activity';
+import type { LlmRequest } from '../../domain/routing/llm-call';
 import { contextTokensFor, MIN_CONTEXT_TOKENS, withContextSize } from '../../domain/council/llm-options';
 import { memberArtifactRequest } from '../../domain/council/prompts';
 

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { createNode, deleteNode, listNodeViews } from '../../activities/agents/agent-store';
 import { listAlerts } from '../../activities/agents/alert-store';
-import type { LlmCallInput, LlmCallResult } from '../../workflows/llm-call';
+import type { LlmResult } from '../../domain/routing/llm-call';
+import type { llmCall } from '../../workflows/llm-call';
 import { startHarness, testConfig, type Harness } from '../helpers/harness';
 import { recordHistory } from '../helpers/histories';
 import { OllamaSimulator } from '../../simulators/ollama';
@@ -58,13 +59,14 @@ async function node(
 }
 
 const model = (): string => `m-${randomUUID().slice(0, 8)}`;
-const ask = (m: string, over: Partial<LlmCallInput> = {}): LlmCallInput => ({
+type CallInput = Parameters<typeof llmCall>[0];
+const ask = (m: string, over: Partial<CallInput> = {}): CallInput => ({
   needs: { model: m },
   request: { messages: [{ role: 'user', content: 'Summarise the design brief in one line.' }] },
   ...over,
 });
 
-function start(input: LlmCallInput) {
+function start(input: CallInput) {
   return h.client.workflow.start('llmCall', { workflowId: `llm:${randomUUID()}`, taskQueue: h.taskQueue, args: [input] });
 }
 
@@ -80,7 +82,7 @@ test('a call is served by a node that has the model, through its own task queue'
   const a = await node('a', ['other:1b']);
   const b = await node('b', [m]);
   const handle = await start(ask(m));
-  const result: LlmCallResult = await handle.result();
+  const result: LlmResult = await handle.result();
   expect(result).toMatchObject({ nodeId: b.id, model: m, failedOver: [], doneReason: 'stop' });
   expect(result.content).toContain(`Simulated reply from ${m}`);
   expect(result.metrics.evalTokens).toBeGreaterThan(0);
@@ -96,7 +98,7 @@ test('concurrent calls spread over the nodes', async () => {
   const m = model();
   const a = await node('a', [m], { tokensPerSecond: 40 });
   const b = await node('b', [m], { tokensPerSecond: 40 });
-  const results: LlmCallResult[] = await Promise.all(Array.from({ length: 4 }, () => start(ask(m)).then((hd) => hd.result())));
+  const results: LlmResult[] = await Promise.all(Array.from({ length: 4 }, () => start(ask(m)).then((hd) => hd.result())));
   const served = results.map((r) => r.nodeId).sort();
   expect(served).toEqual([a.id, a.id, b.id, b.id]);
 });
@@ -108,7 +110,7 @@ test('a node killed mid-stream: the call finishes on another node, the retry vis
   const handle = await start(ask(m));
   await a.sim.waitForInFlight(1, 20_000);
   await a.sim.kill();
-  const result: LlmCallResult = await handle.result();
+  const result: LlmResult = await handle.result();
   expect(result.nodeId).toBe(b.id);
   expect(result.failedOver).toEqual([expect.objectContaining({ nodeId: a.id, type: 'NodeUnavailable' })]);
   expect(await llmChatQueues(handle)).toEqual([`llm:${a.id}`, `llm:${b.id}`]);
@@ -120,7 +122,7 @@ test('404 model not found: not retried on that node, served by another', async (
   // Registered with the model, but the server does not have it (no health check yet).
   const a = await node('a', [m], { models: ['something-else'] });
   const b = await node('b', [m]);
-  const result: LlmCallResult = await (await start(ask(m))).result();
+  const result: LlmResult = await (await start(ask(m))).result();
   expect(result.nodeId).toBe(b.id);
   expect(result.failedOver).toEqual([expect.objectContaining({ nodeId: a.id, type: 'ModelNotFound' })]);
   expect(a.sim.stats.chat).toBe(1);
@@ -130,7 +132,7 @@ test('503 busy: retried with backoff on the node, then routed elsewhere', async 
   const m = model();
   const a = await node('a', [m], { failureRate: 1 });
   const b = await node('b', [m]);
-  const result: LlmCallResult = await (await start(ask(m))).result();
+  const result: LlmResult = await (await start(ask(m))).result();
   expect(result.nodeId).toBe(b.id);
   expect(result.failedOver).toEqual([expect.objectContaining({ nodeId: a.id, type: 'NodeBusy' })]);
   expect(a.sim.stats.chat).toBe(2);
@@ -141,7 +143,7 @@ test('a mid-stream error line and a stream without done are failures, retried, n
   const a = await node('a', [m]);
   a.sim.failNextStreamWith('CUDA error: out of memory');
   let handle = await start(ask(m));
-  let result: LlmCallResult = await handle.result();
+  let result: LlmResult = await handle.result();
   expect(result).toMatchObject({ nodeId: a.id, failedOver: [] });
   expect(result.content).toContain('Simulated reply');
   const lastFailure = async (hd: typeof handle) =>
@@ -161,7 +163,7 @@ test('a stalled stream trips the heartbeat timeout and the call moves on', async
   const a = await node('a', [m]);
   const b = await node('b', [m]);
   a.sim.hang(true);
-  const result: LlmCallResult = await (await start(ask(m))).result();
+  const result: LlmResult = await (await start(ask(m))).result();
   expect(result.nodeId).toBe(b.id);
   expect(result.failedOver).toEqual([expect.objectContaining({ nodeId: a.id, type: 'TimeoutFailure', error: expect.stringMatching(/heartbeat/i) })]);
   // The worker ends the stalled requests itself (half a heartbeat timeout after the server gave up on them).
@@ -187,7 +189,7 @@ test('a call that waits is served by a node registered while it waits', async ()
   const handle = await start(ask(m));
   await new Promise((r) => setTimeout(r, 800));
   const late = await node('late', [m]);
-  const result: LlmCallResult = await handle.result();
+  const result: LlmResult = await handle.result();
   expect(result.nodeId).toBe(late.id);
 });
 
@@ -204,7 +206,7 @@ test('large outputs are stored and passed by reference', async () => {
   const m = model();
   const text = 'lorem ipsum '.repeat(100);
   await node('a', [m], { respond: () => text });
-  const result: LlmCallResult = await (await start(ask(m))).result();
+  const result: LlmResult = await (await start(ask(m))).result();
   expect(result.content).toBeUndefined();
   expect(result.contentLength).toBe(text.length);
   const { rows } = await h.pool.query('SELECT content FROM llm_outputs WHERE id = $1', [result.contentRef]);

@@ -7,7 +7,6 @@
 import { log, proxyActivities, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { TaskDetails } from '../../activities/forge/issue-activities';
-import type { LlmRequest } from '../../activities/ollama/llm-activity';
 import { parseArtifact, type ArtifactKind, type ArtifactOf, type KickoffPlan, type MemberArtifact, type ParseOptions } from '../../domain/council/artifacts';
 import { routableNeeds, SYNTHESIS_ROLE, type CouncilMember, type CouncilRoleId } from '../../domain/council/compose-council';
 import { withContextSize } from '../../domain/council/llm-options';
@@ -15,17 +14,18 @@ import { memberArtifactRequest, repairRequest, synthesisRequest, type BriefInput
 import { checkQuorum } from '../../domain/council/quorum';
 import { summarizeArtifact } from '../../domain/council/render';
 import type { FailureType } from '../../domain/failures';
+import type { LlmRequest, LlmResult } from '../../domain/routing/llm-call';
 import type { CallNeeds, NodeView } from '../../domain/routing/route-call';
 import { DATABASE } from '../activity-profiles';
 import { withFallback } from '../lifecycle';
-import { callLlmWithFailover, type LlmCallResult } from '../llm-call';
+import { callLlmWithFailover } from '../llm-call';
 import type { Council } from './council';
 import type { PlanRef } from './definitions';
 
 const db = proxyActivities<Activities>(DATABASE);
 
-type Answer<K extends ArtifactKind> = { readonly answer?: LlmCallResult; readonly repaired: boolean; readonly failedOver: string[] } & (
-  | { readonly ok: true; readonly value: ArtifactOf<K>; readonly answer: LlmCallResult }
+type Answer<K extends ArtifactKind> = { readonly answer?: LlmResult; readonly repaired: boolean; readonly failedOver: string[] } & (
+  | { readonly ok: true; readonly value: ArtifactOf<K>; readonly answer: LlmResult }
   | { readonly ok: false; readonly error: string }
 );
 
@@ -43,7 +43,7 @@ interface RoundContext {
   readonly revisions: readonly Revision[];
 }
 
-async function contentOf(answer: LlmCallResult): Promise<string> {
+async function contentOf(answer: LlmResult): Promise<string> {
   if (answer.content !== undefined) return answer.content;
   return answer.contentRef !== undefined ? await db.readLlmOutput(answer.contentRef) : '';
 }
@@ -55,9 +55,9 @@ async function contentOf(answer: LlmCallResult): Promise<string> {
  */
 async function ask<K extends ArtifactKind>(council: Council, kind: K, needs: CallNeeds, request: LlmRequest, opts: ParseOptions, timeoutSeconds: number): Promise<Answer<K>> {
   const failedOver: string[] = [];
-  let last: LlmCallResult | undefined;
+  let last: LlmResult | undefined;
   let repaired = false;
-  const call = async (req: LlmRequest): Promise<LlmCallResult> => {
+  const call = async (req: LlmRequest): Promise<LlmResult> => {
     last = await callLlmWithFailover({ needs, request: req });
     failedOver.push(...last.failedOver.map((a) => a.nodeId));
     return last;

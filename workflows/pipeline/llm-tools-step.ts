@@ -7,11 +7,11 @@
  * deterministic, all I/O through activities.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { LlmMessage, LlmTool } from '../../activities/ollama/llm-activity';
 import type { LlmToolActivities } from '../../activities/pipeline/llm-tool-activities';
 import type { LlmWireAnswer } from '../../activities/pipeline/whoosh-steps';
 import { mcpTextOf } from '../../domain/pipeline/nodes/whoosh-mcp-tool';
 import type { JsonObject, LlmStepCall, LlmToolCallRecord } from '../../domain/pipeline/types';
+import type { LlmMessage, LlmTool } from '../../domain/routing/llm-call';
 import { callLlmWithFailover } from '../llm-call';
 
 const DEFAULT_ROUNDS = 5;

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { WhooshConfig } from '../../../infra/config';
 import type { Stack } from '../../../infra/stack';
 import { withBenchStack } from '../bench-stack';
-import type { LlmCallResult } from '../../../workflows/llm-call';
+import type { LlmResult } from '../../../domain/routing/llm-call';
 import { OllamaSimulator } from '../../../simulators/ollama';
 import { round, type Scenario } from '../report';
 import { measureBaseline } from './temporal-baseline';
@@ -34,7 +34,7 @@ interface CallRow {
   workflow_id: string;
 }
 
-async function runCalls(stack: Stack, config: WhooshConfig, tag: string, onProgress: (done: number) => Promise<void>): Promise<{ results: LlmCallResult[]; seconds: number }> {
+async function runCalls(stack: Stack, config: WhooshConfig, tag: string, onProgress: (done: number) => Promise<void>): Promise<{ results: LlmResult[]; seconds: number }> {
   const t0 = performance.now();
   const handles = await Promise.all(
     Array.from({ length: CALLS }, (_, i) =>
@@ -48,7 +48,7 @@ async function runCalls(stack: Stack, config: WhooshConfig, tag: string, onProgr
   let done = 0;
   const results = await Promise.all(
     handles.map(async (h) => {
-      const r = (await h.result()) as LlmCallResult;
+      const r = (await h.result()) as LlmResult;
       done++;
       await onProgress(done);
       return r;
