@@ -1,16 +1,62 @@
 /**
  * What the Gitea and GitHub simulators share besides HTTP: scripted failures
- * and latency, a clock that can be frozen, the requests they answered, and
- * webhook deliveries that can be paused, awaited and sent again. Each
- * simulator adds its forge's API, payloads and headers.
+ * and latency, a clock that can be frozen, the requests they answered, what
+ * tests read of the repositories, and webhook deliveries that can be paused,
+ * awaited and sent again. Each simulator adds its forge's API, payloads and
+ * headers.
  */
-import type { SimDelivery, WebhookDispatcher } from './forge-webhooks';
+import type { SimComment, SimIssue, SimLabel, SimReview } from './forge-model';
+import { simComment, simIssue, simLabel, type BaseLabelRec } from './forge-records';
+import type { ForgeStore } from './forge-store';
+import type { SimDelivery, SimHook, WebhookDispatcher } from './forge-webhooks';
 import { HttpSimulator, type ScriptedApi, type SimRequestRecord } from './sim-http';
 
-export abstract class ForgeSimulator<F extends { retryAfter?: number }> extends HttpSimulator {
+/** What both forge simulators can be started with. */
+export interface ForgeSimulatorOptions {
+  /** 0 = any free port (default). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Accepted API tokens → the login each acts as. Default: the forge's simulator token, acting as `whoosh-bot`. */
+  tokens?: Record<string, string>;
+  /** Create a repository on its first mention in an API call (default true); else unknown ones answer 404. */
+  autoCreateRepos?: boolean;
+  /** A webhook receiver that has not answered by then counts as failed. */
+  deliveryTimeoutMs?: number;
+}
+
+export abstract class ForgeSimulator<F extends { retryAfter?: number }, L extends BaseLabelRec, H extends SimHook> extends HttpSimulator {
   protected abstract readonly dispatcher: WebhookDispatcher;
   protected abstract readonly api: ScriptedApi<F>;
+  protected abstract readonly store: ForgeStore<L, H>;
   protected frozenAt: number | undefined;
+
+  createRepo(owner: string, name: string): void {
+    this.store.repoOrCreate(owner, name);
+  }
+
+  issues(owner: string, name: string): SimIssue[] {
+    const repo = this.store.repoOrCreate(owner, name);
+    return [...repo.issues.values()].map((issue) => simIssue(repo, issue));
+  }
+
+  issue(owner: string, name: string, number: number): SimIssue {
+    const repo = this.store.repoOrCreate(owner, name);
+    return simIssue(repo, this.store.issueRec(repo, number));
+  }
+
+  /** Reviews posted on a pull request, oldest first. */
+  reviews(owner: string, name: string, number: number): SimReview[] {
+    return [...this.store.pullRec(this.store.repoOrCreate(owner, name), number).reviews];
+  }
+
+  comments(owner: string, name: string, number: number): SimComment[] {
+    return this.store.issueRec(this.store.repoOrCreate(owner, name), number).comments.map(simComment);
+  }
+
+  labels(owner: string, name: string): SimLabel[] {
+    return this.store.repoOrCreate(owner, name).labels.map(simLabel);
+  }
 
   /** Every API request answered, oldest first. */
   get requests(): SimRequestRecord[] {
