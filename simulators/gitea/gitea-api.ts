@@ -102,16 +102,16 @@ export class GiteaApi implements ApiDialect<GiteaFailureOptions> {
       if (method === 'POST' || method === 'PUT') {
         const ids = labelIdsFrom(repo, body().labels);
         const next = method === 'POST' ? [...issue.labelIds, ...ids.filter((id) => !issue.labelIds.includes(id))] : ids;
-        const after = this.changes.replaceLabels(repo, issue, next, user, false);
+        const after = this.changes.replaceLabels(repo, issue, next, user);
         return { status: 200, body: labelsOf(repo, issue).map((l) => this.json.labelJson(repo, l)), after };
       }
-      if (method === 'DELETE') return { status: 204, body: undefined, after: this.changes.replaceLabels(repo, issue, [], user, false) };
+      if (method === 'DELETE') return { status: 204, body: undefined, after: this.changes.replaceLabels(repo, issue, [], user) };
     } else if ((r = /^\/issues\/(\d+)\/labels\/(\d+)$/.exec(rest))) {
       const issue = this.store.issueRec(repo, Number(r[1]));
       const id = Number(r[2]);
       if (method === 'DELETE') {
         if (!repo.labels.some((l) => l.id === id)) throw new HttpError(422, `label does not exist [label_id: ${id}]`);
-        return { status: 204, body: undefined, after: this.changes.replaceLabels(repo, issue, issue.labelIds.filter((x) => x !== id), user, false) };
+        return { status: 204, body: undefined, after: this.changes.replaceLabels(repo, issue, issue.labelIds.filter((x) => x !== id), user) };
       }
     } else if ((r = /^\/pulls\/(\d+)\.diff$/.exec(rest)) && method === 'GET') {
       return { status: 200, body: this.store.pullRec(repo, Number(r[1])).diff, headers: { 'content-type': 'text/plain; charset=utf-8' } };
@@ -197,8 +197,7 @@ export class GiteaApi implements ApiDialect<GiteaFailureOptions> {
       events.push(() => this.changes.fireIssue(repo, issue, 'issues', 'edited', user));
     }
     if (body.state === 'open' || body.state === 'closed') {
-      const after = this.changes.changeState(repo, issue, body.state, user, false);
-      if (after) events.push(after);
+      events.push(this.changes.changeState(repo, issue, body.state, user));
     } else if (body.state !== undefined) {
       throw new HttpError(422, `invalid state: ${String(body.state)}`);
     }

@@ -9,7 +9,8 @@ import type { NewIssue } from '../forge-model';
 import type { NewPullBranches } from '../forge-pulls';
 import { hmacSha1Hex, hmacSha256Hex, type SimHook, type WebhookDispatcher } from '../forge-webhooks';
 import type { GiteaJson } from './gitea-json';
-import type { CommentRec, GiteaStore, IssueRec, LabelRec, RepoRec } from './gitea-records';
+import type { ForgeChanges } from '../forge-simulator';
+import type { CommentRec, GiteaStore, HookRec, IssueRec, LabelRec, RepoRec } from './gitea-records';
 
 /** Gitea's event types (the X-Gitea-Event-Type header) and the X-Gitea-Event each belongs to. */
 type GiteaEventType = 'issues' | 'issue_label' | 'issue_comment' | 'pull_request' | 'pull_request_sync';
@@ -26,7 +27,7 @@ const SUBSCRIPTION_OF: Record<GiteaEventType, readonly [string, string]> = {
   pull_request_sync: ['pull_request', 'pull_request_sync'],
 };
 
-export class GiteaChanges {
+export class GiteaChanges implements ForgeChanges<LabelRec, HookRec> {
   constructor(
     private readonly store: GiteaStore,
     private readonly json: GiteaJson,
@@ -48,21 +49,22 @@ export class GiteaChanges {
     return comment;
   }
 
-  /** Sets the label IDs; returns the webhook to fire (now, unless `fire` is false), if anything changed. */
-  replaceLabels(repo: RepoRec, issue: IssueRec, ids: number[], sender: string, fire = true): (() => void) | undefined {
-    if (!this.store.setLabelIds(issue, ids)) return undefined;
+  /**
+   * Sets the label IDs; returns what fires the one `issues` delivery (event type
+   * issue_label) Gitea sends: action `label_updated`, or `label_cleared` when no
+   * label is left, not saying which changed. Nothing when the set is the same.
+   */
+  replaceLabels(repo: RepoRec, issue: IssueRec, ids: number[], sender: string): () => void {
+    if (!this.store.setLabelIds(issue, ids)) return () => undefined;
     const action = issue.labelIds.length === 0 ? 'label_cleared' : 'label_updated';
-    const send = (): void => this.fireIssue(repo, issue, 'issue_label', action, sender);
-    if (fire) send();
-    return send;
+    return () => this.fireIssue(repo, issue, 'issue_label', action, sender);
   }
 
-  changeState(repo: RepoRec, issue: IssueRec, state: 'open' | 'closed', sender: string, fire = true): (() => void) | undefined {
-    if (!this.store.setState(issue, state)) return undefined;
+  /** Opens or closes; returns what fires `issues` (or `pull_request`) `closed`/`reopened`. */
+  changeState(repo: RepoRec, issue: IssueRec, state: 'open' | 'closed', sender: string): () => void {
+    if (!this.store.setState(issue, state)) return () => undefined;
     const action = state === 'closed' ? 'closed' : 'reopened';
-    const send = (): void => (issue.isPull ? this.firePull(repo, issue, 'pull_request', action, sender) : this.fireIssue(repo, issue, 'issues', action, sender));
-    if (fire) send();
-    return send;
+    return () => (issue.isPull ? this.firePull(repo, issue, 'pull_request', action, sender) : this.fireIssue(repo, issue, 'issues', action, sender));
   }
 
   /** A push to the pull request's head branch: fires `pull_request` (event type pull_request_sync), action `synchronized`. */

@@ -18,9 +18,9 @@
  * synchronized (event type pull_request_sync), closed with `merged` — to hooks
  * subscribed to `pull_request` (or pull_request_only / pull_request_sync).
  */
-import type { NewIssue, SimComment, SimIssue, SimLabel } from '../forge-model';
+import type { NewIssue, SimComment, SimIssue } from '../forge-model';
 import type { NewPullBranches } from '../forge-pulls';
-import { simComment, simIssue, simLabel } from '../forge-records';
+import { simComment, simIssue } from '../forge-records';
 import { ForgeSimulator, type ForgeSimulatorOptions } from '../forge-simulator';
 import { ForgeStore } from '../forge-store';
 import { WebhookDispatcher } from '../forge-webhooks';
@@ -66,7 +66,7 @@ export class GiteaSimulator extends ForgeSimulator<GiteaFailureOptions, LabelRec
     (login) => this.store.userId(login),
   );
   protected readonly dispatcher: WebhookDispatcher;
-  private readonly changes: GiteaChanges;
+  protected readonly changes: GiteaChanges;
   protected readonly api: ScriptedApi<GiteaFailureOptions>;
   protected readonly server: SimHttpServer;
 
@@ -96,12 +96,7 @@ export class GiteaSimulator extends ForgeSimulator<GiteaFailureOptions, LabelRec
     return sim.listenOn(opts.port);
   }
 
-  // ---- test helpers: changes (reading them is ForgeSimulator's) ---------------
-
-  /** Creates a label (no webhook: Gitea sends none for labels of a repository). */
-  createLabel(owner: string, name: string, label: { name: string; color?: string; description?: string }): SimLabel {
-    return simLabel(this.changes.addLabel(this.store.repoOrCreate(owner, name), label.name, label.color ?? 'ededed', label.description ?? ''));
-  }
+  // ---- test helpers: the changes each forge makes its own way (the rest are ForgeSimulator's)
 
   /** Fires `issues`, action `opened` (labels given here ride along in the issue; no label event). */
   openIssue(owner: string, name: string, issue: NewIssue): SimIssue {
@@ -113,44 +108,6 @@ export class GiteaSimulator extends ForgeSimulator<GiteaFailureOptions, LabelRec
   openPullRequest(owner: string, name: string, pr: NewIssue & NewPullBranches): SimIssue {
     const repo = this.store.repoOrCreate(owner, name);
     return simIssue(repo, this.changes.newIssue(repo, pr, true, undefined, true, pr));
-  }
-
-  /** A push to the pull request's head branch: fires `pull_request` (event type pull_request_sync), action `synchronized`. */
-  synchronizePullRequest(owner: string, name: string, number: number, sender?: string): void {
-    const repo = this.store.repoOrCreate(owner, name);
-    const pull = this.store.pullRec(repo, number);
-    this.changes.synchronize(repo, pull, sender ?? pull.author);
-  }
-
-  /** Merges it, as POST /repos/{owner}/{repo}/pulls/{index}/merge does: fires `pull_request`, action `closed`, with `merged: true`. */
-  mergePullRequest(owner: string, name: string, number: number, sender?: string): void {
-    const repo = this.store.repoOrCreate(owner, name);
-    const pull = this.store.pullRec(repo, number);
-    this.changes.merge(repo, pull, sender ?? repo.owner)();
-  }
-
-  /**
-   * Sets an issue's labels by name (creating missing ones). Fires one `issues`
-   * delivery, event type issue_label, action `label_updated` — or
-   * `label_cleared` when no label is left — that does not say which changed.
-   */
-  setLabels(owner: string, name: string, number: number, labels: string[], sender?: string): void {
-    const repo = this.store.repoOrCreate(owner, name);
-    const issue = this.store.issueRec(repo, number);
-    const ids = labels.map((label) => this.changes.labelOrCreate(repo, label).id);
-    this.changes.replaceLabels(repo, issue, ids, sender ?? issue.author);
-  }
-
-  closeIssue(owner: string, name: string, number: number, sender?: string): void {
-    const repo = this.store.repoOrCreate(owner, name);
-    const issue = this.store.issueRec(repo, number);
-    this.changes.changeState(repo, issue, 'closed', sender ?? issue.author);
-  }
-
-  reopenIssue(owner: string, name: string, number: number, sender?: string): void {
-    const repo = this.store.repoOrCreate(owner, name);
-    const issue = this.store.issueRec(repo, number);
-    this.changes.changeState(repo, issue, 'open', sender ?? issue.author);
   }
 
   /** Fires `issue_comment`, action `created`. */

@@ -12,9 +12,10 @@ import type { NewPullBranches } from '../forge-pulls';
 import { labelsOf } from '../forge-records';
 import { hmacSha1Hex, hmacSha256Hex, type WebhookDispatcher } from '../forge-webhooks';
 import type { GitHubJson } from './github-json';
+import type { ForgeChanges } from '../forge-simulator';
 import { fold, type CommentRec, type GitHubStore, type HookRec, type IssueRec, type LabelRec, type RepoRec } from './github-records';
 
-export class GitHubChanges {
+export class GitHubChanges implements ForgeChanges<LabelRec, HookRec> {
   private readonly hookshot = `GitHub-Hookshot/${randomBytes(4).toString('hex').slice(0, 7)}`;
 
   constructor(
@@ -29,7 +30,7 @@ export class GitHubChanges {
     return this.store.addIssue(repo, input, isPull, ids, branches);
   }
 
-  /** Sets the label IDs; returns what fires the webhooks for the labels that changed. */
+  /** Sets the label IDs; returns what fires `unlabeled`/`labeled` for each label that changed, each with its `label`. */
   replaceLabels(repo: RepoRec, issue: IssueRec, ids: number[], sender: string): () => void {
     const changed = this.store.setLabelIds(issue, ids);
     if (!changed) return () => undefined;
@@ -40,6 +41,7 @@ export class GitHubChanges {
     };
   }
 
+  /** Opens or closes; returns what fires `issues` (or `pull_request`) `closed`/`reopened`. */
   changeState(repo: RepoRec, issue: IssueRec, state: 'open' | 'closed', sender: string): () => void {
     if (!this.store.setState(issue, state)) return () => undefined;
     const action = state === 'closed' ? 'closed' : 'reopened';

@@ -18,9 +18,9 @@
  * synchronize (with before/after), closed with `merged` — to hooks subscribed
  * to `pull_request` or `*`.
  */
-import type { NewIssue, SimComment, SimIssue, SimLabel } from '../forge-model';
+import type { NewIssue, SimComment, SimIssue } from '../forge-model';
 import type { NewPullBranches } from '../forge-pulls';
-import { simComment, simIssue, simLabel } from '../forge-records';
+import { simComment, simIssue } from '../forge-records';
 import { ForgeSimulator, type ForgeSimulatorOptions } from '../forge-simulator';
 import { ForgeStore } from '../forge-store';
 import { WebhookDispatcher } from '../forge-webhooks';
@@ -63,7 +63,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions, LabelRec, Ho
     (login) => this.store.userId(login),
   );
   protected readonly dispatcher: WebhookDispatcher;
-  private readonly changes: GitHubChanges;
+  protected readonly changes: GitHubChanges;
   protected readonly api: ScriptedApi<FailureOptions>;
   protected readonly server: SimHttpServer;
 
@@ -89,11 +89,7 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions, LabelRec, Ho
     return sim.listenOn(opts.port);
   }
 
-  // ---- test helpers: changes (reading them is ForgeSimulator's) ---------------
-
-  createLabel(owner: string, name: string, label: { name: string; color?: string; description?: string }): SimLabel {
-    return simLabel(this.changes.addLabel(this.store.repoOrCreate(owner, name), label.name, label.color ?? 'ededed', label.description ?? ''));
-  }
+  // ---- test helpers: the changes each forge makes its own way (the rest are ForgeSimulator's)
 
   /** Fires `issues` `opened`, then one `labeled` per label, as GitHub does. */
   openIssue(owner: string, name: string, issue: NewIssue): SimIssue {
@@ -109,39 +105,6 @@ export class GitHubSimulator extends ForgeSimulator<FailureOptions, LabelRec, Ho
     const rec = this.changes.newIssue(repo, pr, true, pr);
     this.changes.firePull(repo, rec, 'opened', rec.author);
     return simIssue(repo, rec);
-  }
-
-  /** A push to the head branch: fires `pull_request`, action `synchronize`, with `before` and `after`. */
-  synchronizePullRequest(owner: string, name: string, number: number, sender?: string): void {
-    const repo = this.store.repoOrCreate(owner, name);
-    const pull = this.store.pullRec(repo, number);
-    this.changes.synchronize(repo, pull, sender ?? pull.author);
-  }
-
-  /** Merges it, as PUT /repos/{owner}/{repo}/pulls/{number}/merge does: fires `pull_request`, action `closed`, with `merged: true`. */
-  mergePullRequest(owner: string, name: string, number: number, sender?: string): void {
-    const repo = this.store.repoOrCreate(owner, name);
-    this.changes.merge(repo, this.store.pullRec(repo, number), sender ?? repo.owner)();
-  }
-
-  /** Sets an issue's labels by name (creating missing ones); fires `unlabeled`/`labeled` per label changed, each with its `label`. */
-  setLabels(owner: string, name: string, number: number, labels: string[], sender?: string): void {
-    const repo = this.store.repoOrCreate(owner, name);
-    const issue = this.store.issueRec(repo, number);
-    const ids = labels.map((label) => this.changes.labelOrCreate(repo, label).id);
-    this.changes.replaceLabels(repo, issue, ids, sender ?? issue.author)();
-  }
-
-  closeIssue(owner: string, name: string, number: number, sender?: string): void {
-    const repo = this.store.repoOrCreate(owner, name);
-    const issue = this.store.issueRec(repo, number);
-    this.changes.changeState(repo, issue, 'closed', sender ?? issue.author)();
-  }
-
-  reopenIssue(owner: string, name: string, number: number, sender?: string): void {
-    const repo = this.store.repoOrCreate(owner, name);
-    const issue = this.store.issueRec(repo, number);
-    this.changes.changeState(repo, issue, 'open', sender ?? issue.author)();
   }
 
   /** Fires `issue_comment` `created`. */
