@@ -3,7 +3,8 @@
  * issues, pull requests, comments and hooks, for the simulator's API answers
  * and webhook payloads.
  */
-import { giteaTime, labelsOf, type CommentRec, type HookRec, type IssueRec, type LabelRec, type RepoRec } from './gitea-records';
+import { forgeTime, labelsOf } from '../forge-records';
+import type { CommentRec, HookRec, IssueRec, LabelRec, RepoRec } from './gitea-records';
 
 export class GiteaJson {
   constructor(
@@ -26,7 +27,7 @@ export class GiteaJson {
       language: '',
       is_admin: false,
       last_login: '0001-01-01T00:00:00Z',
-      created: giteaTime(Date.UTC(2025, 0, 1)),
+      created: forgeTime(Date.UTC(2025, 0, 1)),
       restricted: false,
       active: false,
       prohibit_login: false,
@@ -75,8 +76,8 @@ export class GiteaJson {
       release_counter: 0,
       default_branch: 'main',
       archived: false,
-      created_at: giteaTime(repo.createdAt),
-      updated_at: giteaTime(repo.createdAt),
+      created_at: forgeTime(repo.createdAt),
+      updated_at: forgeTime(repo.createdAt),
       archived_at: '1970-01-01T00:00:00Z',
       permissions: { admin: true, push: true, pull: true },
       has_issues: true,
@@ -137,12 +138,12 @@ export class GiteaJson {
       state: issue.state,
       is_locked: false,
       comments: issue.comments.length,
-      created_at: giteaTime(issue.createdAt),
-      updated_at: giteaTime(issue.updatedAt),
-      closed_at: issue.closedAt === null ? null : giteaTime(issue.closedAt),
+      created_at: forgeTime(issue.createdAt),
+      updated_at: forgeTime(issue.updatedAt),
+      closed_at: issue.closedAt === null ? null : forgeTime(issue.closedAt),
       due_date: null,
       pull_request: issue.pull
-        ? { merged: issue.pull.merged, merged_at: issue.pull.mergedAt === null ? null : giteaTime(issue.pull.mergedAt), draft: false, html_url: `${base}/pulls/${issue.number}` }
+        ? { merged: issue.pull.merged, merged_at: issue.pull.mergedAt === null ? null : forgeTime(issue.pull.mergedAt), draft: false, html_url: `${base}/pulls/${issue.number}` }
         : null,
       repository: { id: repo.id, name: repo.name, owner: repo.owner, full_name: `${repo.owner}/${repo.name}` },
       pin_order: 0,
@@ -176,7 +177,7 @@ export class GiteaJson {
       patch_url: `${base}/pulls/${pull.number}.patch`,
       mergeable: !p.merged && pull.state === 'open',
       merged: p.merged,
-      merged_at: p.mergedAt === null ? null : giteaTime(p.mergedAt),
+      merged_at: p.mergedAt === null ? null : forgeTime(p.mergedAt),
       merge_commit_sha: p.mergeSha,
       merged_by: p.mergedBy === null ? null : this.userJson(p.mergedBy),
       allow_maintainer_edit: false,
@@ -203,8 +204,8 @@ export class GiteaJson {
       original_author_id: 0,
       body: comment.body,
       assets: [],
-      created_at: giteaTime(comment.createdAt),
-      updated_at: giteaTime(comment.updatedAt),
+      created_at: forgeTime(comment.createdAt),
+      updated_at: forgeTime(comment.updatedAt),
     };
   }
 
@@ -218,8 +219,8 @@ export class GiteaJson {
       events: hook.events,
       authorization_header: '',
       active: hook.active,
-      updated_at: giteaTime(hook.createdAt),
-      created_at: giteaTime(hook.createdAt),
+      updated_at: forgeTime(hook.createdAt),
+      created_at: forgeTime(hook.createdAt),
     };
   }
 }

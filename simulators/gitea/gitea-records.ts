@@ -1,5 +1,6 @@
 /** The Gitea simulator's records of repositories, issues, labels, comments and hooks. */
-import type { IssueRec } from '../forge-records';
+import type { ForgeRepoRec } from '../forge-records';
+import type { ForgeStore } from '../forge-store';
 import type { SimHook } from '../forge-webhooks';
 
 export type { CommentRec, IssueRec } from '../forge-records';
@@ -12,25 +13,11 @@ export interface LabelRec {
   exclusive: boolean;
 }
 
-export interface RepoRec {
-  id: number;
-  owner: string;
-  name: string;
-  createdAt: number;
-  nextNumber: number;
-  issues: Map<number, IssueRec>;
-  labels: LabelRec[];
-  hooks: (SimHook & { type: string; contentType: string; branchFilter: string; createdAt: number })[];
-}
+export type HookRec = SimHook & { type: string; contentType: string; branchFilter: string; createdAt: number };
 
-export type HookRec = RepoRec['hooks'][number];
+export type RepoRec = ForgeRepoRec<LabelRec, HookRec>;
 
-/** An issue's labels, in its order. */
-export function labelsOf(repo: RepoRec, issue: IssueRec): LabelRec[] {
-  return issue.labelIds.map((id) => repo.labels.find((l) => l.id === id)).filter((l): l is LabelRec => l !== undefined);
-}
+export type GiteaStore = ForgeStore<LabelRec, HookRec>;
 
-/** RFC 3339 in whole seconds, as Gitea writes times (its server runs in UTC here). */
-export function giteaTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+/** Gitea's message for a 404. */
+export const NOT_FOUND = "The target couldn't be found.";

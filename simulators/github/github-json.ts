@@ -3,7 +3,8 @@
  * pull requests, comments and hooks, for the simulator's answers and webhook
  * payloads.
  */
-import { githubTime, labelsOf, nodeId, type CommentRec, type HookRec, type IssueRec, type LabelRec, type RepoRec } from './github-records';
+import { forgeTime, labelsOf } from '../forge-records';
+import { nodeId, type CommentRec, type HookRec, type IssueRec, type LabelRec, type RepoRec } from './github-records';
 
 export class GitHubJson {
   constructor(
@@ -58,9 +59,9 @@ export class GitHubJson {
       issues_url: `${api}/issues{/number}`,
       labels_url: `${api}/labels{/name}`,
       hooks_url: `${api}/hooks`,
-      created_at: githubTime(repo.createdAt),
-      updated_at: githubTime(repo.createdAt),
-      pushed_at: githubTime(repo.createdAt),
+      created_at: forgeTime(repo.createdAt),
+      updated_at: forgeTime(repo.createdAt),
+      pushed_at: forgeTime(repo.createdAt),
       git_url: `git://${new URL(this.html()).host}/${repo.owner}/${repo.name}.git`,
       ssh_url: `git@${new URL(this.html()).hostname}:${repo.owner}/${repo.name}.git`,
       clone_url: `${html}.git`,
@@ -124,15 +125,15 @@ export class GitHubJson {
       assignees: [],
       milestone: null,
       comments: issue.comments.length,
-      created_at: githubTime(issue.createdAt),
-      updated_at: githubTime(issue.updatedAt),
-      closed_at: issue.closedAt === null ? null : githubTime(issue.closedAt),
+      created_at: forgeTime(issue.createdAt),
+      updated_at: forgeTime(issue.updatedAt),
+      closed_at: issue.closedAt === null ? null : forgeTime(issue.closedAt),
       author_association: issue.author === repo.owner ? 'OWNER' : 'NONE',
       active_lock_reason: null,
       ...(issue.isPull
         ? {
             draft: false,
-            pull_request: { url: `${api}/pulls/${issue.number}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: issue.pull?.mergedAt ? githubTime(issue.pull.mergedAt) : null },
+            pull_request: { url: `${api}/pulls/${issue.number}`, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: issue.pull?.mergedAt ? forgeTime(issue.pull.mergedAt) : null },
           }
         : {}),
       body: issue.body === '' ? null : issue.body,
@@ -167,7 +168,7 @@ export class GitHubJson {
       created_at: issue.created_at,
       updated_at: issue.updated_at,
       closed_at: issue.closed_at,
-      merged_at: p.mergedAt === null ? null : githubTime(p.mergedAt),
+      merged_at: p.mergedAt === null ? null : forgeTime(p.mergedAt),
       merge_commit_sha: p.mergeSha,
       assignee: null,
       assignees: [],
@@ -194,8 +195,8 @@ export class GitHubJson {
       id: comment.id,
       node_id: nodeId('IC', comment.id),
       user: this.userJson(comment.author),
-      created_at: githubTime(comment.createdAt),
-      updated_at: githubTime(comment.updatedAt),
+      created_at: forgeTime(comment.createdAt),
+      updated_at: forgeTime(comment.updatedAt),
       author_association: comment.author === repo.owner ? 'OWNER' : 'NONE',
       body: comment.body,
       performed_via_github_app: null,
@@ -212,8 +213,8 @@ export class GitHubJson {
       events: hook.events,
       // GitHub masks the secret.
       config: { content_type: hook.contentType, insecure_ssl: '0', url: hook.url, ...(hook.secret === '' ? {} : { secret: '********' }) },
-      updated_at: githubTime(hook.createdAt),
-      created_at: githubTime(hook.createdAt),
+      updated_at: forgeTime(hook.createdAt),
+      created_at: forgeTime(hook.createdAt),
       url,
       test_url: `${url}/test`,
       ping_url: `${url}/pings`,
