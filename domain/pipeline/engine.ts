@@ -14,6 +14,7 @@ import { graphOf, parentNodes, type Graph } from './graph';
 import type { NodeExecution, NodeOutput, NodeType, PendingStep } from './node-type';
 import { nodeTypeOf } from './registry';
 import { clampTries } from './retry';
+import { readsRunData } from './run-data-reads';
 import type {
   BlockedNode,
   DataAccess,
@@ -105,6 +106,8 @@ class Run {
   private blocked: BlockedNode | undefined;
   private error: NodeErrorInfo | undefined;
   private webhookResponse: JsonObject | undefined;
+  /** Whether recorded runs keep their items in the state (see EngineHost.recordRun). */
+  private readonly keepItems: boolean;
 
   constructor(
     private readonly state: EngineState,
@@ -114,8 +117,9 @@ class Run {
     this.graph = graphOf(state.workflow);
     this.stack = [...state.stack];
     this.waiting = { ...state.waiting };
+    this.keepItems = host.recordRun === undefined || readsRunData(state.workflow);
     this.runData = {};
-    for (const [name, runs] of Object.entries(state.runData)) this.runData[name] = [...runs];
+    for (const [name, runs] of Object.entries(state.runData)) this.runData[name] = this.keepItems ? [...runs] : runs.map(withoutItems);
     this.order = [...state.order];
     this.nodeContext = { ...state.nodeContext };
     this.status = state.status;
@@ -315,7 +319,9 @@ class Run {
   private record(name: string, run: NodeRun) {
     const runs = this.runData[name] ?? (this.runData[name] = []);
     if (runs.length === 0 && !this.order.includes(name)) this.order.push(name);
-    runs.push(run);
+    this.host.recordRun?.({ node: name, runIndex: runs.length, firstOrder: this.order.indexOf(name), run });
+    // Nothing reads this output but the nodes it feeds (they have it on the stack): the state need not hold it.
+    runs.push(this.keepItems ? run : withoutItems(run));
   }
 
   /** Children of the outputs that carry items, lowest on the canvas added first so the topmost runs first. */
@@ -415,12 +421,10 @@ class Run {
     const view: ExecutionView = { doc: this.doc, runData: this.runData, node, runIndex, items: allItems ?? items, source: entry.source, host: this.host };
     const parameters = node.parameters ?? {};
     const literal = !hasExpression(parameters);
-    const access = new Map<number, DataAccess>();
-    const resolved = new Map<string, unknown>();
+    const perItem = new ItemCaches();
     const dataAccess = (i: number) => {
-      let a = access.get(i);
-      if (!a) access.set(i, (a = createDataAccess(view, i)));
-      return a;
+      const c = perItem.of(i);
+      return (c.access ??= createDataAccess(view, i));
     };
     const consoleLines: string[] = [];
     const sandbox = this.host.sandbox;
@@ -446,8 +450,8 @@ class Run {
         const raw = path === '' ? parameters : getPath(parameters, path);
         if (raw === undefined) return fallback;
         if (literal || !hasExpression(raw)) return raw as T;
-        const key = `${i}\u0000${path}`;
-        if (resolved.has(key)) return resolved.get(key) as T;
+        const resolved = perItem.of(i).resolved;
+        if (resolved.has(path)) return resolved.get(path) as T;
         let value: unknown;
         try {
           value = sandbox.resolveParameters(raw, dataAccess(i));
@@ -457,7 +461,7 @@ class Run {
           }
           throw error;
         }
-        resolved.set(key, value);
+        resolved.set(path, value);
         return (value === undefined ? fallback : value) as T;
       },
       console: consoleLines,
@@ -465,6 +469,25 @@ class Run {
       subNodes: (connectionType) => subNodesOf(this.doc, node.name, connectionType),
     };
     return ex;
+  }
+}
+
+/**
+ * What a node's execution remembers per item: its DataAccess and resolved
+ * parameters. Kept for item 0 (nodes read their node-wide settings there) and
+ * the item in hand only, so a node over 10,000 items does not hold 10,000 of
+ * each until it ends; going back to another item evaluates its parameters again.
+ */
+class ItemCaches {
+  private readonly items = new Map<number, { access?: DataAccess; readonly resolved: Map<string, unknown> }>();
+
+  of(i: number): { access?: DataAccess; readonly resolved: Map<string, unknown> } {
+    let c = this.items.get(i);
+    if (!c) {
+      for (const k of this.items.keys()) if (k !== 0) this.items.delete(k);
+      this.items.set(i, (c = { resolved: new Map() }));
+    }
+    return c;
   }
 }
 
@@ -482,6 +505,13 @@ function subNodesOf(doc: N8nWorkflow, target: string, connectionType: string): N
 /** A node's main data: its first non-empty input. */
 function mainInput(input: (Item[] | null)[]): Item[] {
   return input.find((m): m is Item[] => m !== null && m.length > 0) ?? input[0] ?? [];
+}
+
+/** A run as the state keeps it when no user code can read its items: everything but `data`. */
+function withoutItems(run: NodeRun): NodeRun {
+  if (run.data === undefined) return run;
+  const { data: _data, ...rest } = run;
+  return rest;
 }
 
 function isPending(x: NodeOutput | PendingStep): x is PendingStep {
