@@ -4,13 +4,14 @@
  */
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from '../activities';
+import { bundleInChildProcess } from './bundle-workflows';
 
 export interface OrchestratorWorkerOptions {
   readonly connection: NativeConnection;
   readonly namespace: string;
   readonly taskQueue: string;
   readonly activities: Activities;
-  /** A prebuilt bundle (tests build one per run); otherwise workflows/ is bundled now. */
+  /** A prebuilt bundle (tests build one per run); otherwise workflows/ is bundled now, by a child process. */
   readonly workflowBundle?: WorkflowBundleOption;
   /** Bundle these workflows instead of workflows/. */
   readonly workflowsPath?: string;
@@ -26,6 +27,6 @@ export async function createOrchestratorWorker(opts: OrchestratorWorkerOptions):
     taskQueue: opts.taskQueue,
     activities: opts.activities,
     ...(opts.identity !== undefined ? { identity: opts.identity } : {}),
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH }),
+    workflowBundle: opts.workflowBundle ?? (await bundleInChildProcess(opts.workflowsPath ?? WORKFLOWS_PATH)),
   });
 }

@@ -16,7 +16,6 @@ import type {
   Item,
   N8nWorkflow,
   NodeErrorInfo,
-  NodeRun,
   ResumeResult,
   RunData,
   Sandbox,
@@ -35,6 +34,7 @@ import {
   getResume,
   getStep,
   getStepDescriptor,
+  runRecord,
   storeResume,
   storeStep,
   updateExecution,
@@ -161,17 +161,6 @@ function runDataOf(runs: readonly StoredNodeRun[]): RunData {
   return data;
 }
 
-function newRuns(before: Map<string, number>, state: EngineState): StoredNodeRun[] {
-  const out: StoredNodeRun[] = [];
-  const order = new Map(state.order.map((n, i) => [n, i]));
-  for (const [node, runs] of Object.entries(state.runData)) {
-    for (let i = before.get(node) ?? 0; i < runs.length; i++) {
-      out.push({ node, runIndex: i, firstOrder: order.get(node) ?? state.order.length, run: runs[i] as NodeRun });
-    }
-  }
-  return out;
-}
-
 function updateFor(state: EngineState, step: Step, seq: number, stoppedAt: number): ExecutionUpdate {
   const base = { seq, lastNode: state.lastNodeExecuted ?? null };
   switch (step.kind) {
@@ -275,7 +264,8 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
       }
       const resume = await resumeOf(executionId, seq, input.resume);
       const doc = state.workflow;
-      const before = new Map(Object.entries(state.runData).map(([n, runs]) => [n, runs.length]));
+      // Each node run is serialised as it is recorded: the engine then need not keep its items (see EngineHost.recordRun).
+      const runs: string[] = [];
       await (engineLoaded ??= loadSandboxEngine());
       const sandbox = newSandbox();
       let result: { state: EngineState; step: Step };
@@ -289,6 +279,7 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
           vars: opts.vars ?? {},
           execution: { id: executionId, mode: state.mode, resumeUrl: resumeUrlOf(opts.publicUrl ?? '', executionId) },
           workflow: { id: doc.id ?? '', name: doc.name ?? '', active: doc.active ?? false },
+          recordRun: (run) => runs.push(runRecord(run)),
         });
       } catch (err) {
         throw ApplicationFailure.create({ type: ENGINE_ERROR, message: `the engine failed: ${err instanceof Error ? err.message : String(err)}`, nonRetryable: true, cause: err instanceof Error ? err : undefined });
@@ -322,7 +313,7 @@ export function createPipelineActivities(pool: Pool, opts: PipelineActivityOptio
         seq: next,
         state: withoutRunData(after),
         step: info,
-        runs: newRuns(before, after),
+        runs,
         children: childRows,
         update: updateFor(after, step, next, Date.now()),
       });

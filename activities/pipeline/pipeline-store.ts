@@ -5,7 +5,7 @@
  */
 import { inTransaction } from '../transaction';
 import type { Pool, PoolClient } from 'pg';
-import type { ExecutionStatus, Item, N8nWorkflow, NodeErrorInfo, NodeRun } from '../../domain/pipeline/types';
+import type { ExecutionStatus, Item, N8nWorkflow, NodeErrorInfo, NodeRun, RecordedRun } from '../../domain/pipeline/types';
 
 type Queryable = Pool | PoolClient;
 
@@ -61,13 +61,8 @@ export interface ExecutionSource {
   readonly destinationNode: string | null;
 }
 
-/** A node run as stored: which node, which of its runs, when the node first ran among the others. */
-export interface StoredNodeRun {
-  readonly node: string;
-  readonly runIndex: number;
-  readonly firstOrder: number;
-  readonly run: NodeRun;
-}
+/** A node run as stored: which node, which of its runs, when the node first ran among the others (as the engine records it). */
+export type StoredNodeRun = RecordedRun;
 
 export async function insertExecution(db: Queryable, e: NewExecution): Promise<void> {
   await db.query(
@@ -210,25 +205,24 @@ export interface StepRecord {
   readonly seq: number;
   readonly state: unknown;
   readonly step: unknown;
-  readonly runs: readonly StoredNodeRun[];
+  /** The step's new node runs, each as runRecord made it. */
+  readonly runs: readonly string[];
   readonly children: readonly NewExecution[];
   readonly update: ExecutionUpdate;
 }
 
-/** Node runs as json_to_recordset reads them. */
-function runRecords(runs: readonly StoredNodeRun[]): string[] {
-  return runs.map((r) =>
-    JSON.stringify({
-      node: r.node,
-      run_index: r.runIndex,
-      first_order: r.firstOrder,
-      status: r.run.executionStatus,
-      start_time: r.run.startTime,
-      execution_ms: Math.round(r.run.executionTime),
-      error: r.run.error ?? null,
-      run: r.run,
-    }),
-  );
+/** A node run as json_to_recordset reads it: JSON text, made once, as the run is recorded. */
+export function runRecord(r: StoredNodeRun): string {
+  return JSON.stringify({
+    node: r.node,
+    run_index: r.runIndex,
+    first_order: r.firstOrder,
+    status: r.run.executionStatus,
+    start_time: r.run.startTime,
+    execution_ms: Math.round(r.run.executionTime),
+    error: r.run.error ?? null,
+    run: r.run,
+  });
 }
 
 const childRecords = (children: readonly NewExecution[]) =>
@@ -266,7 +260,7 @@ const ONE_STATEMENT_CHARS = 4_000_000;
  * retried advance, or another worker first), in which case nothing is written.
  */
 export async function storeStep(pool: Pool, s: StepRecord): Promise<boolean> {
-  const runs = runRecords(s.runs);
+  const runs = s.runs;
   const state = JSON.stringify(s.state);
   const size = state.length + runs.reduce((n, r) => n + r.length, 0);
   const updateParams = executionSetParams(s.update);

@@ -6,7 +6,7 @@
  * of nodes run as activities are in activity-requests.ts.
  */
 import type { JsonObject, JsonValue, N8nWorkflow } from './n8n-document';
-import type { Item, NodeErrorInfo } from './run-data';
+import type { Item, NodeErrorInfo, NodeRun } from './run-data';
 import type { DataAccess, Sandbox } from './sandbox-seam';
 
 export interface EngineHost {
@@ -20,6 +20,20 @@ export interface EngineHost {
   readonly workflow: DataAccess['workflow'];
   /** Wall clock for run data timing (startTime, executionTime); without it both use `now` (deterministic). */
   readonly clock?: () => number;
+  /**
+   * Takes each node run as the engine records it (to store it). When given,
+   * the engine keeps a run's items in its state only if user code could read
+   * them later (readsRunData): otherwise the state's runs carry no `data`.
+   */
+  readonly recordRun?: (run: RecordedRun) => void;
+}
+
+/** A node run as the engine records it: which node, which of its runs, when the node first ran among the others. */
+export interface RecordedRun {
+  readonly node: string;
+  readonly runIndex: number;
+  readonly firstOrder: number;
+  readonly run: NodeRun;
 }
 
 /** What the durable run must do before the engine can go on. */

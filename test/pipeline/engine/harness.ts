@@ -16,6 +16,8 @@ export interface RunOptions {
   readonly activity?: (step: Extract<Step, { kind: 'activity' }>) => JsonValue;
   readonly startNode?: string;
   readonly destinationNode?: string;
+  /** Hands each node run to this as it is recorded (as the durable run stores them); not passed to sub-workflow runs. */
+  readonly recordRun?: EngineHost['recordRun'];
 }
 
 export interface RunResult {
@@ -38,7 +40,7 @@ export function hostFor(sandbox: Sandbox, now = Date.UTC(2026, 0, 15, 12, 0, 0))
 }
 
 export function runWorkflow(doc: unknown, opts: RunOptions): RunResult {
-  const host = hostFor(opts.sandbox, opts.now);
+  const host: EngineHost = { ...hostFor(opts.sandbox, opts.now), ...(opts.recordRun ? { recordRun: opts.recordRun } : {}) };
   let state = createExecution(doc as never, { executionId: 'exec-1', mode: 'manual', input: opts.input, startNode: opts.startNode, ...(opts.destinationNode ? { destinationNode: opts.destinationNode } : {}) });
   let resume: ResumeResult | undefined;
   const steps: Step[] = [];
@@ -62,7 +64,7 @@ export function runWorkflow(doc: unknown, opts: RunOptions): RunResult {
       case 'child': {
         const outputs = step.wait
           ? step.inputs.map((items) => {
-              const child = runWorkflow(step.workflow, { ...opts, input: items, startNode: undefined, destinationNode: undefined });
+              const child = runWorkflow(step.workflow, { ...opts, input: items, startNode: undefined, destinationNode: undefined, recordRun: undefined });
               if (child.status === 'error') return { error: child.error! };
               // As the durable run does (activities/pipeline/child-outputs.ts).
               return tracedOutputs((node) => child.state.runData[node], child.state.lastNodeExecuted);
