@@ -117,6 +117,7 @@ export class OllamaSimulator extends HttpSimulator {
   private readonly active = new Set<RequestContext>();
   private readonly loaded = new Map<string, number>(); // model name → expiry (epoch ms)
   private hung = false;
+  private hungAfterChunks = 1;
   private stopping = false;
   private readonly hangWaiters = new Set<() => void>();
   private readonly streamFaults: StreamFault[] = [];
@@ -149,10 +150,12 @@ export class OllamaSimulator extends HttpSimulator {
 
   /**
    * While on, responses stop sending bytes: a streaming chat/generate sends its
-   * headers and first chunk, everything else sends nothing. hang(false) lets them go on.
+   * headers and first `afterChunks` chunks (one unless told), everything else
+   * sends nothing. hang(false) lets them go on.
    */
-  hang(on = true): void {
+  hang(on = true, { afterChunks = 1 }: { afterChunks?: number } = {}): void {
     this.hung = on;
+    this.hungAfterChunks = Math.max(1, afterChunks);
     if (on) return;
     for (const wake of this.hangWaiters) wake();
     this.hangWaiters.clear();
@@ -383,7 +386,7 @@ export class OllamaSimulator extends HttpSimulator {
     for (let i = 0; i < tokens.length; i++) {
       if (fault && i === FAULT_AFTER_CHUNKS) break;
       await sleep(tokenMs, signal);
-      if (i > 0) await this.whileHung(ctx);
+      if (i >= this.hungAfterChunks) await this.whileHung(ctx);
       res.write(ndjson({ ...this.chunkHead(request, tokens[i] ?? ''), done: false }));
     }
     if (fault?.kind === 'truncate') {
