@@ -17,7 +17,10 @@ export const LLM_ERROR_TYPES = {
   NodeError: { retryable: true },
   /** A `{"error": ...}` line in the middle of the stream. */
   StreamError: { retryable: true },
-  /** Nothing arrived for a heartbeat timeout: the worker gives the slot back. */
+  /**
+   * Nothing arrived for 1.5 heartbeat timeouts: the worker gives the slot back and records
+   * this in `llm_calls`; the attempt fails as the server's heartbeat timeout.
+   */
   StreamStalled: { retryable: true },
   /** The stream ended without a `done: true` chunk: a failure, never a short answer. */
   StreamTruncated: { retryable: true },

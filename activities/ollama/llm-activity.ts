@@ -1,13 +1,13 @@
 /**
  * The LLM activity of one agent node: a streamed Ollama chat through the
  * `ollama` client, heartbeating progress on every chunk, aborted (per request)
- * when Temporal cancels the activity or its heartbeat times out. Metrics come
+ * when Temporal cancels the activity or the stream stalls. Metrics come
  * from the final chunk; long outputs are stored in Postgres and returned by
  * reference. Every call is recorded in `llm_calls`.
  */
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import { CancelledFailure } from '@temporalio/common';
+import { CancelledFailure, CompleteAsyncError } from '@temporalio/common';
 import { Ollama, type ChatResponse, type Message, type Tool } from 'ollama/browser';
 import type { Pool } from 'pg';
 import type { LlmMetrics, LlmRequest, LlmResult, LlmToolCall } from '../../domain/routing/llm-call';
@@ -78,8 +78,8 @@ export function createLlmActivities(deps: LlmActivityDeps) {
       const onCancel = (): void => controller.abort(ctx.cancellationSignal.reason);
       ctx.cancellationSignal.addEventListener('abort', onCancel);
       // A stalled stream sends no heartbeats, so the worker never hears that the
-      // server timed it out: end it here a little after the server's heartbeat
-      // timeout (which the workflow sees first) and free the slot.
+      // server timed it out: end it here and free the slot. The attempt itself is
+      // left to the server's heartbeat timeout (see the catch below).
       const stallMs = Math.round((ctx.info.heartbeatTimeoutMs ?? 0) * 1.5);
       let stalled = false;
       let watchdog: NodeJS.Timeout | undefined;
@@ -121,9 +121,18 @@ export function createLlmActivities(deps: LlmActivityDeps) {
           await markFinished(input.callId, { errorType: 'Cancelled', errorMessage: String(ctx.cancellationSignal.reason) });
           throw ctx.cancellationSignal.reason instanceof CancelledFailure ? ctx.cancellationSignal.reason : new CancelledFailure('LLM call cancelled');
         }
-        const { type, message } = stalled
-          ? { type: 'StreamStalled' as const, message: `no data from the node for ${stallMs / 1000}s (after ${chunks} chunks)` }
-          : classifyOllamaError(err, chunks > 0);
+        if (stalled) {
+          const message = `no data from the node for ${stallMs / 1000}s (after ${chunks} chunks)`;
+          await markFinished(input.callId, { errorType: 'StreamStalled', errorMessage: message });
+          ctx.log.warn('LLM stream stalled; the slot is free, the attempt is left to the heartbeat timeout', { nodeId: node.id, model: input.model, chunks });
+          // Failing the attempt here would race the server's heartbeat timeout, and often
+          // win: the SDK throttles heartbeats (to 0.8 of the timeout), so the server's last
+          // one can come well after the last chunk. "Completing asynchronously" frees the
+          // slot and reports nothing, so every stall ends the same way, as a heartbeat
+          // timeout, and is retried or failed over as such.
+          throw new CompleteAsyncError();
+        }
+        const { type, message } = classifyOllamaError(err, chunks > 0);
         await markFinished(input.callId, { errorType: type, errorMessage: message });
         ctx.log.warn('LLM call failed', { nodeId: node.id, model: input.model, type, error: message, chunks });
         throw llmFailure(type, message, node.id);

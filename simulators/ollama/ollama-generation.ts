@@ -21,6 +21,8 @@ export interface GenerationIo {
   /** The fault ordered up for the next stream, if any (taken off the queue). */
   nextStreamFault(): StreamFault | undefined;
   whileHung(): Promise<void>;
+  /** Chunks a stream sends before a hang stops it. */
+  hangsAfterChunks(): number;
   sendJson(status: number, body: unknown): Promise<void>;
 }
 
@@ -76,7 +78,7 @@ export async function generate(io: GenerationIo, request: GenerationRequest, col
   for (let i = 0; i < tokens.length; i++) {
     if (fault && i === FAULT_AFTER_CHUNKS) break;
     await sleep(tokenMs, signal);
-    if (i > 0) await io.whileHung();
+    if (i >= io.hangsAfterChunks()) await io.whileHung();
     res.write(ndjson({ ...chunkHead(request, tokens[i] ?? ''), done: false }));
   }
   if (fault?.kind === 'truncate') {

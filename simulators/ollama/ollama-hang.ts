@@ -11,12 +11,15 @@ export interface RequestContext {
 
 export class Hang {
   private hung = false;
+  /** How many chunks a streaming answer still sends before it stops. */
+  afterChunks = 1;
   private stopping = false;
   private readonly waiters = new Set<() => void>();
 
   /** On: answers stop at their next whileHung. Off: they go on. */
-  set(on: boolean): void {
+  set(on: boolean, afterChunks = 1): void {
     this.hung = on;
+    this.afterChunks = Math.max(1, afterChunks);
     if (on) return;
     this.wakeAll();
   }

@@ -77,10 +77,11 @@ export class OllamaSimulator extends HttpSimulator {
 
   /**
    * While on, responses stop sending bytes: a streaming chat/generate sends its
-   * headers and first chunk, everything else sends nothing. hang(false) lets them go on.
+   * headers and first `afterChunks` chunks (one unless told), everything else
+   * sends nothing. hang(false) lets them go on.
    */
-  hang(on = true): void {
-    this.hangs.set(on);
+  hang(on = true, { afterChunks = 1 }: { afterChunks?: number } = {}): void {
+    this.hangs.set(on, afterChunks);
   }
 
   /** The next streaming chat/generate sends a few chunks, then `{"error": message}`, and ends. */
@@ -242,6 +243,7 @@ export class OllamaSimulator extends HttpSimulator {
         settings: this.settings,
         nextStreamFault: () => this.streamFaults.shift(),
         whileHung: () => this.hangs.whileHung(ctx),
+        hangsAfterChunks: () => this.hangs.afterChunks,
         sendJson: (status: number, body: unknown) => this.sendJson(ctx, res, status, body),
       };
       await generate(io, request, cold, startedNs);

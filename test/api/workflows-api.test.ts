@@ -280,10 +280,14 @@ describe('history', () => {
       }
       // A signal that arrives while a workflow task is running is buffered by the server and
       // written to the history only when that task completes: wait until every one is there.
-      const signalsInHistory = async () =>
-        (await busy.fetchHistory()).events?.filter((e) => e.workflowExecutionSignaledEventAttributes).length ?? 0;
-      const deadline = Date.now() + 10_000;
-      while ((await signalsInHistory()) < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      // The timer too: it starts only after the first activity, in a workflow task that under
+      // load may come after the thousandth event.
+      const settled = async () => {
+        const events = (await busy.fetchHistory()).events ?? [];
+        return events.filter((e) => e.workflowExecutionSignaledEventAttributes).length >= sent && events.some((e) => e.timerStartedEventAttributes);
+      };
+      const deadline = Date.now() + 30_000;
+      while (!(await settled()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       const historyLength = (await busy.describe()).historyLength;
 
       const started = performance.now();

@@ -63,6 +63,9 @@ test('a test n8n document imported by paste runs on the canvas; a node’s outpu
   await table.locator('tbody tr').nth(0).click();
   await page.getByTestId('run-input-tab').click();
   await page.getByText('from First').waitFor();
+  // The input side shows its source at once but its items only once First's run is fetched.
+  await table.locator('tbody tr').first().waitFor();
+  expect(await table.locator('tbody tr td').allTextContents()).toEqual(['0', '1']);
   expect(await page.getByTestId('run-table').locator('tbody tr.paired').count()).toBe(1);
 
   // An expression in First, previewed against the run: its input is Start's one item.

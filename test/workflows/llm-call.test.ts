@@ -166,11 +166,29 @@ test('a stalled stream trips the heartbeat timeout and the call moves on', async
   const result: LlmResult = await (await start(ask(m))).result();
   expect(result.nodeId).toBe(b.id);
   expect(result.failedOver).toEqual([expect.objectContaining({ nodeId: a.id, type: 'TimeoutFailure', error: expect.stringMatching(/heartbeat/i) })]);
-  // The worker ends the stalled requests itself (half a heartbeat timeout after the server gave up on them).
-  for (let i = 0; i < 50 && a.sim.stats.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  // The worker ends the stalled requests itself (half a heartbeat timeout after the server gave up on them),
+  // and records why just after: wait for both.
+  const errorTypes = async (nodeId: string) => (await h.pool.query(`SELECT error_type FROM llm_calls WHERE node_id = $1`, [nodeId])).rows.map((r) => r.error_type);
+  for (let i = 0; i < 50 && (a.sim.stats.inFlight > 0 || !(await errorTypes(a.id)).includes('StreamStalled')); i++) await new Promise((r) => setTimeout(r, 100));
   expect(a.sim.stats.inFlight).toBe(0);
-  const { rows } = await h.pool.query(`SELECT error_type FROM llm_calls WHERE node_id = $1`, [a.id]);
-  expect(rows.map((r) => r.error_type)).toEqual(expect.arrayContaining(['StreamStalled']));
+  expect(await errorTypes(a.id)).toEqual(expect.arrayContaining(['StreamStalled']));
+});
+
+test('a stream that stalls mid-answer also fails by the heartbeat timeout, never by the worker’s own watchdog', async () => {
+  const m = model();
+  const a = await node('a', [m]);
+  const b = await node('b', [m]);
+  // Several chunks at once, then silence: the SDK throttles the heartbeats after the first, so the
+  // server hears of the last chunks up to 0.8 of a heartbeat timeout late, and times the attempt
+  // out after the worker sees the stall.
+  a.sim.hang(true, { afterChunks: 5 });
+  const handle = await start(ask(m));
+  const result: LlmResult = await handle.result();
+  expect(result.nodeId).toBe(b.id);
+  expect(result.failedOver).toEqual([expect.objectContaining({ nodeId: a.id, type: 'TimeoutFailure', error: expect.stringMatching(/heartbeat/i) })]);
+  // The first attempt on the node ended the same way as the last.
+  const retried = (await handle.fetchHistory()).events?.find((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 0) > 1)?.activityTaskStartedEventAttributes;
+  expect(retried?.lastFailure).toMatchObject({ message: expect.stringMatching(/heartbeat/i), timeoutFailureInfo: expect.anything() });
 });
 
 test('with no eligible node the call waits durably, then fails clearly', async () => {
