@@ -8,7 +8,7 @@
  * servers must never suffer.
  */
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -20,7 +20,8 @@ import { readJson } from './api-server';
 import { eventually } from './eventually';
 import { launch, launcherEnv, type Launched } from './launcher';
 
-const ADMIN = 'admin-token-launched-stage-01';
+export const LAUNCHED_ADMIN_TOKEN = 'admin-token-launched-stage-01';
+const ADMIN = LAUNCHED_ADMIN_TOKEN;
 const NODES = [
   { suffix: 'front', specialization: 'frontend', capabilities: ['frontend', 'react', 'svelte', 'typescript', 'css'] },
   { suffix: 'back', specialization: 'backend', capabilities: ['backend', 'api-design', 'database', 'postgres', 'typescript', 'debugging'] },
@@ -53,13 +54,18 @@ export interface LaunchedStageOptions {
   /** An external Temporal (TEMPORAL_ADDRESS) instead of the launcher's own dev server. */
   readonly temporalAddress?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** A whoosh.yaml for the launch (WHOOSH_CONFIG), e.g. short timeouts. */
+  readonly configYaml?: string;
 }
 
 export async function startLaunchedStage(opts: LaunchedStageOptions): Promise<LaunchedStage> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `whoosh-${opts.name}-`));
   chmodSync(dataDir, 0o755);
   const [docker, gitea, ollama] = await Promise.all([DockerSimulator.start(), GiteaSimulator.start(), OllamaSimulator.start({ tokensPerSecond: 5000 })]);
+  const configFile = path.join(dataDir, 'whoosh.yaml');
+  if (opts.configYaml !== undefined) writeFileSync(configFile, opts.configYaml);
   const env = await launcherEnv(path.join(dataDir, 'data'), {
+    ...(opts.configYaml !== undefined ? { WHOOSH_CONFIG: configFile } : {}),
     WHOOSH_TASK_QUEUE: `${opts.name}-${randomUUID()}`,
     WHOOSH_ADMIN_TOKEN: ADMIN,
     WHOOSH_OUTBOUND_ALLOW: 'any,loopback',
