@@ -160,12 +160,19 @@ export class ScriptedApi<F extends object> {
   readonly requests: SimRequestRecord[] = [];
   private readonly failures: ({ status: number } & F)[] = [];
   private latencyMs = 0;
+  private outage: { until: number; failure: { status: number } & F } | undefined;
 
   constructor(private readonly dialect: ApiDialect<F>) {}
 
   /** The next `n` requests answer `status`, whatever they ask. */
   failNext(n: number, status: number, opts: F): void {
     for (let i = 0; i < n; i++) this.failures.push({ status, ...opts });
+  }
+
+  /** Every request answered in the next `ms` answers `status`, whatever it asks (after those ordered up with failNext). */
+  failFor(ms: number, status: number, opts: F): void {
+    if (!(ms >= 0)) throw new RangeError(`failFor: ms must be >= 0, got ${ms}`);
+    this.outage = { until: Date.now() + ms, failure: { status, ...opts } };
   }
 
   /** Delay before every answer from now on. */
@@ -185,7 +192,7 @@ export class ScriptedApi<F extends object> {
       const body = await readBody(req);
       if (this.latencyMs > 0) await sleep(this.latencyMs);
       let answer: ApiAnswer;
-      const failure = this.failures.shift();
+      const failure = this.failures.shift() ?? (this.outage && Date.now() < this.outage.until ? this.outage.failure : undefined);
       if (failure) {
         answer = dialect.failure(failure);
       } else {
