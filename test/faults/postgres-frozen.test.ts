@@ -9,6 +9,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { pgCtlEmbedded } from '../../infra/postgres';
 import { eventually } from '../helpers/eventually';
 import { allActive, expectFormedOnce, LAUNCHED_ADMIN_TOKEN, startLaunchedStage, type LaunchedStage } from '../helpers/launched-stage';
 
@@ -107,4 +108,27 @@ test('Postgres frozen for 10 s during a webhook burst: the API answers 503 inste
   await eventually(async () => ((await fetch(`${stage.running.apiUrl}/health/ready`)).status === 200 ? true : undefined), 'ready', 30_000);
   expect((await teams()).status).toBe(200);
   console.warn(JSON.stringify({ fault: 'postgres-frozen', issues: issues.length, refused: refused.length, statuses, apiDuringFreeze: during, recoverySeconds }));
+}, 180_000);
+
+test('Postgres stopped for 8 s while teams deploy: every formation completes once, none fails', async () => {
+  const stage = s!;
+  const pgDir = path.join(stage.dataDir, 'data', 'postgres');
+  stage.docker.latency(400);
+  const already = stage.docker.containers().length;
+  const issues = [1, 2, 3].map((i) => stage.openTask(`Add CSV export to dashboard ${i}`));
+  await stage.gitea.settled();
+  expect(stage.gitea.deliveries.slice(-issues.length).map((d) => d.status)).toEqual(issues.map(() => 202));
+  await eventually(async () => (stage.docker.containers().length >= already + 2 ? true : undefined), 'the first containers', 60_000);
+
+  expect((await pgCtlEmbedded(pgDir, ['stop', '-m', 'fast', '-w'])).code).toBe(0);
+  const stoppedAt = Date.now();
+  await new Promise((r) => setTimeout(r, 8_000));
+  stage.docker.latency(0);
+  expect((await pgCtlEmbedded(pgDir, ['start', '-w', '-t', '60', '-o', `-p ${stage.env.WHOOSH_POSTGRES_PORT} -c listen_addresses=127.0.0.1 -c max_connections=200`])).code).toBe(0);
+  const startedAt = Date.now();
+
+  const states = await allActive(stage, issues, 120_000);
+  const recoverySeconds = (Date.now() - startedAt) / 1000;
+  await expectFormedOnce(stage, issues, states);
+  console.warn(JSON.stringify({ fault: 'postgres-stopped mid-deployment', formations: issues.length, downSeconds: (startedAt - stoppedAt) / 1000, recoverySeconds }));
 }, 180_000);

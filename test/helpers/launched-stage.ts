@@ -144,7 +144,7 @@ export function allActive(s: LaunchedStage, issues: number[], timeoutMs: number)
 /**
  * What "0 lost, 0 duplicated" means for team formations: every issue has one
  * workflow run, one `formed` comment, and exactly one container per member
- * (no role twice), and no container belongs to no team of these issues.
+ * (no role twice), and no container for these tasks outside their teams.
  */
 export async function expectFormedOnce(s: LaunchedStage, issues: number[], states: TeamState[]): Promise<void> {
   for (const [i, n] of issues.entries()) {
@@ -157,6 +157,9 @@ export async function expectFormedOnce(s: LaunchedStage, issues: number[], state
     expect(st.members.length).toBeGreaterThan(0);
     expect({ issue: n, containers: containers.map((c) => c.labels['whoosh.role']).sort() }).toEqual({ issue: n, containers: st.members.map((m) => m.roleId).sort() });
   }
+  // No container for these issues' tasks outside their teams (a second team's, say).
+  const tasks = new Set(issues.map((n) => s.workflowId(n)));
   const teams = new Set(states.map((st) => st.teamId));
-  expect(s.docker.containers().filter((c) => !teams.has(c.labels['whoosh.team'] ?? ''))).toEqual([]);
+  const strays = s.docker.containers().filter((c) => tasks.has(c.labels['whoosh.task'] ?? '') && !teams.has(c.labels['whoosh.team'] ?? ''));
+  expect(strays.map((c) => c.name)).toEqual([]);
 }
