@@ -37,6 +37,11 @@ export abstract class ForgeSimulator<F extends { retryAfter?: number }> extends 
     this.api.failFor(ms, status, opts);
   }
 
+  /** For the next `ms`, every API write is carried out but answered `status`: the forge acted, the caller cannot tell. */
+  loseAnswersFor(ms: number, status: number, opts: F = {} as F): void {
+    this.api.loseAnswersFor(ms, status, opts);
+  }
+
   /** Delay before every API answer from now on. */
   latency(ms: number): void {
     this.api.latency(ms);

@@ -42,6 +42,22 @@ describe('team formations', () => {
     }
     console.warn(JSON.stringify({ fault: 'forge-failing (team comments)', teams: issues.length, refusedRequests: refused, outageSeconds: OUTAGE_MS / 1000, recoverySeconds }));
   }, 150_000);
+
+  test('Gitea acting but its answers lost (504 from a proxy) for 15 s while a team comments: still one formed comment', async () => {
+    const n = s.gitea.openIssue(s.owner, s.repo, { title: 'Add a metrics endpoint', body: 'GET /metrics', labels: ['bzzz-task'], author: 'alice' }).number;
+    await s.gitea.settled();
+    // The formation's first forge calls are quick: the team comments within a second or two.
+    s.gitea.loseAnswersFor(15_000, 504, { message: 'Gateway Timeout' });
+    const team = await s.status(n, 'active', 120_000);
+    const comments = s.gitea.comments(s.owner, s.repo, n);
+    expect(comments.filter((c) => c.body.includes(`whoosh:team:${team.teamId}:formed`))).toHaveLength(1);
+    expect(comments.filter((c) => c.body.includes('whoosh:team:'))).toHaveLength(1);
+    expect(s.gitea.issue(s.owner, s.repo, n).labels.filter((l) => l.startsWith('whoosh:'))).toEqual(['whoosh:team-active']);
+    const lost = s.gitea.requests.filter((r) => r.status === 504 && r.method === 'POST');
+    // The comment itself was among the writes whose answer was lost.
+    expect(lost.filter((r) => r.path.endsWith(`/issues/${n}/comments`)).length).toBeGreaterThan(0);
+    console.warn(JSON.stringify({ fault: 'forge-failing (answers lost after acting)', lostPosts: lost.length }));
+  }, 150_000);
 });
 
 describe('council approval', () => {
