@@ -6,18 +6,26 @@
  *   server terminates ("terminating connection due to administrator
  *   command") while a client is checked out is logged, never an unhandled
  *   'error' event that kills the process;
+ * - every query has a deadline (`query_timeout`): a server that is frozen
+ *   rather than gone (SIGSTOP, a paused VM, a stalled disk) keeps its
+ *   connections open and never answers, and without one a request would wait
+ *   on it for as long as the freeze lasts;
  * - `DbHealth` notices the outage (an idle client's error, or any query
- *   failing with a connection error), probes with its own short-lived
- *   connection, with backoff, until the server answers again, and tells who
- *   asked: the API answers 503 at once meanwhile instead of waiting on the
- *   pool, and the launcher runs each repository's sync after it.
+ *   failing with a connection error or its deadline), probes with its own
+ *   short-lived connection, with backoff, until the server answers again, and
+ *   tells who asked: the API answers 503 at once meanwhile instead of waiting
+ *   on the pool, and the launcher runs each repository's sync after it.
  */
 import pg from 'pg';
 import type { Logger } from './logger';
 
+/** How long a query may go unanswered before it fails as "Postgres is unavailable" (database.query_timeout_seconds). */
+export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+
 /** The process's Postgres pool; an idle client's error is logged, not fatal. */
-export function createPool(connectionString: string, logger: Logger, health?: DbHealth): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: 20, connectionTimeoutMillis: 5000 });
+export function createPool(connectionString: string, logger: Logger, health?: DbHealth, queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): pg.Pool {
+  // A query past its deadline fails and its client is discarded (pool.query releases it with the error).
+  const pool = new pg.Pool({ connectionString, max: 20, connectionTimeoutMillis: 5000, query_timeout: queryTimeoutMs });
   pool.on('error', (err) => {
     logger.warn({ error: err.message }, 'idle Postgres client error');
     health?.failed(err);
@@ -40,7 +48,7 @@ export function isDbUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  return /Connection terminated|connection timeout|terminating connection|the database system is (starting up|shutting down|in recovery)|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(err.message);
+  return /Connection terminated|connection timeout|terminating connection|the database system is (starting up|shutting down|in recovery)|Client has encountered a connection error|timeout exceeded when trying to connect|Query read timeout/i.test(err.message);
 }
 
 export interface DbHealthOptions {

@@ -113,7 +113,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
     const dbHealth = new DbHealth({ connectionString: databaseUrl, logger });
     cleanups.push(['Postgres health', async () => dbHealth.stop()]);
-    const pool = createPool(databaseUrl, logger, dbHealth);
+    const pool = createPool(databaseUrl, logger, dbHealth, config.database.query_timeout_seconds * 1000);
     cleanups.push(['Postgres pool', () => pool.end()]);
 
     await syncConfigNodes(pool, config.agents);

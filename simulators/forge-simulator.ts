@@ -137,6 +137,16 @@ export abstract class ForgeSimulator<F extends { retryAfter?: number }, L extend
     this.api.failNext(n, status, opts);
   }
 
+  /** For the next `ms`, every API request answers `status` (with `Retry-After` when given): a forge down for a while. */
+  failFor(ms: number, status: number, opts: F = {} as F): void {
+    this.api.failFor(ms, status, opts);
+  }
+
+  /** For the next `ms`, every API write is carried out but answered `status`: the forge acted, the caller cannot tell. */
+  loseAnswersFor(ms: number, status: number, opts: F = {} as F): void {
+    this.api.loseAnswersFor(ms, status, opts);
+  }
+
   /** Delay before every API answer from now on. */
   latency(ms: number): void {
     this.api.latency(ms);

@@ -160,12 +160,29 @@ export class ScriptedApi<F extends object> {
   readonly requests: SimRequestRecord[] = [];
   private readonly failures: ({ status: number } & F)[] = [];
   private latencyMs = 0;
+  private outage: { until: number; failure: { status: number } & F } | undefined;
+  private lostAnswers: { until: number; failure: { status: number } & F } | undefined;
 
   constructor(private readonly dialect: ApiDialect<F>) {}
 
   /** The next `n` requests answer `status`, whatever they ask. */
   failNext(n: number, status: number, opts: F): void {
     for (let i = 0; i < n; i++) this.failures.push({ status, ...opts });
+  }
+
+  /** Every request answered in the next `ms` answers `status`, whatever it asks (after those ordered up with failNext). */
+  failFor(ms: number, status: number, opts: F): void {
+    if (!(ms >= 0)) throw new RangeError(`failFor: ms must be >= 0, got ${ms}`);
+    this.outage = { until: Date.now() + ms, failure: { status, ...opts } };
+  }
+
+  /**
+   * For the next `ms`, every write (any method but GET) is carried out but answered `status`: a proxy
+   * in front of the forge timing out (502/504) after the forge acted, so the caller cannot tell that it did.
+   */
+  loseAnswersFor(ms: number, status: number, opts: F): void {
+    if (!(ms >= 0)) throw new RangeError(`loseAnswersFor: ms must be >= 0, got ${ms}`);
+    this.lostAnswers = { until: Date.now() + ms, failure: { status, ...opts } };
   }
 
   /** Delay before every answer from now on. */
@@ -185,7 +202,7 @@ export class ScriptedApi<F extends object> {
       const body = await readBody(req);
       if (this.latencyMs > 0) await sleep(this.latencyMs);
       let answer: ApiAnswer;
-      const failure = this.failures.shift();
+      const failure = this.failures.shift() ?? (this.outage && Date.now() < this.outage.until ? this.outage.failure : undefined);
       if (failure) {
         answer = dialect.failure(failure);
       } else {
@@ -198,9 +215,11 @@ export class ScriptedApi<F extends object> {
           answer = dialect.route(method, url, body, user, req.headers.accept);
         }
       }
+      const acted = answer;
+      if (!failure && method !== 'GET' && this.lostAnswers && Date.now() < this.lostAnswers.until) answer = dialect.failure(this.lostAnswers.failure);
       status = answer.status;
       dialect.send(res, answer.status, answer.body, answer.headers);
-      answer.after?.();
+      acted.after?.();
     } catch (err) {
       status = err instanceof HttpError ? err.status : 500;
       const message = err instanceof Error ? err.message : String(err);

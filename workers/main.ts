@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const { config } = loadConfig();
   const logger = createLogger(config.log_level);
   installRuntime(logger);
-  const pool = createPool(databaseUrlOf(config), logger);
+  const pool = createPool(databaseUrlOf(config), logger, undefined, config.database.query_timeout_seconds * 1000);
   const address = temporalAddressOf(config);
   const connection = await connectWorker(config.temporal, address);
 

@@ -27,11 +27,15 @@ export const FORGE: ActivityOptions = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 15 },
 };
 
-/** Deploying one agent (a pull may take minutes, and heartbeats show it is alive). */
+/**
+ * Deploying one agent (a pull may take minutes, and heartbeats show it is alive). The retries
+ * outlast a daemon restart (about two minutes of 5xx or refused connections) before the saga
+ * gives the team up; what Docker refuses outright (4xx) is not retried.
+ */
 export const DOCKER_DEPLOY: ActivityOptions = {
   startToCloseTimeout: '15m',
   heartbeatTimeout: '10s',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 4 },
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
 };
 
 /** Removing agents: cleanup tries hard, then the workflow records what may be left. */

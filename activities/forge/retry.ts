@@ -8,8 +8,13 @@
  * handed back to the client, which reports it as usual; the adapters turn that
  * into a ForgeError with `forgeErrorFromStatus` / `forgeErrorFromNetwork`.
  *
- * POSTs are retried too: a 5xx may come after the forge acted, so a retried
- * comment can in rare cases appear twice. WHOOSH prefers that to losing one.
+ * A POST creates something (a comment, an issue, a label), and a 5xx or a cut
+ * connection may come after the forge acted — a proxy timing out in front of
+ * it, say — so a blind retry could create it twice. POSTs are therefore
+ * retried here only when the forge cannot have acted: a 429 (or exhausted rate
+ * limit), or a connection that was never made. Otherwise the failure goes to
+ * the caller: an activity's retry looks for its marker first (commentOnce,
+ * ensureIssue) and a label is created only if the listing lacks it.
  */
 import { Context } from '@temporalio/activity';
 import fetchRetry from 'fetch-retry';
@@ -92,22 +97,42 @@ export function retryDelayMs(attempt: number, response: Response | null, options
   return Math.min(options.initialDelayMs * options.factor ** attempt, options.maxDelayMs);
 }
 
+/** Connection failures that mean the request never left: nothing can have been done with it. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function neverSent(error: unknown): boolean {
+  const codeOf = (e: unknown): unknown => (e as { code?: unknown } | null)?.code;
+  const code = codeOf(error) ?? codeOf((error as { cause?: unknown } | null)?.cause);
+  return typeof code === 'string' && NOT_SENT.has(code);
+}
+
+function methodOf(input: Parameters<typeof fetch>[0], init?: RequestInit): string {
+  const method = init?.method ?? (typeof input === 'object' && 'method' in input ? input.method : 'GET');
+  return method.toUpperCase();
+}
+
 /** Wraps `fetchImpl` so that every request made through it follows the policy above. */
 export function withRetry(fetchImpl: typeof fetch, options: RetryOptions = {}): typeof fetch {
   const policy = resolveRetryOptions(options);
-  const retrying = fetchRetry(fetchImpl, {
-    retries: policy.retries,
-    retryOn: (attempt, error, response) => {
-      if (attempt >= policy.retries) return false;
-      if (error) return !isAbort(error);
-      if (!response || !isRetryableAnswer(response.status, response.headers)) return false;
-      // Nobody will read this answer: free its connection now.
-      response.body?.cancel().catch(() => undefined);
-      return true;
-    },
-    retryDelay: (attempt, _error, response) => retryDelayMs(attempt, response, policy),
-  });
-  return ((input: Parameters<typeof fetch>[0], init?: RequestInit) => retrying(input, init)) as typeof fetch;
+  /** `repeatable`: the request may be sent again even if the forge may have acted on it (every method but POST). */
+  const retrying = (repeatable: boolean) =>
+    fetchRetry(fetchImpl, {
+      retries: policy.retries,
+      retryOn: (attempt, error, response) => {
+        if (attempt >= policy.retries) return false;
+        if (error) return !isAbort(error) && (repeatable || neverSent(error));
+        if (!response || !isRetryableAnswer(response.status, response.headers)) return false;
+        // A 5xx to a POST may come after the forge acted; a 429 or rate limit never does.
+        if (!repeatable && response.status >= 500) return false;
+        // Nobody will read this answer: free its connection now.
+        response.body?.cancel().catch(() => undefined);
+        return true;
+      },
+      retryDelay: (attempt, _error, response) => retryDelayMs(attempt, response, policy),
+    });
+  const repeatable = retrying(true);
+  const once = retrying(false);
+  return ((input: Parameters<typeof fetch>[0], init?: RequestInit) => (methodOf(input, init) === 'POST' ? once : repeatable)(input, init)) as typeof fetch;
 }
 
 /** The ForgeError for an answer the forge gave with this status (after retries, for retryable ones). */

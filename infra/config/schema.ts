@@ -147,6 +147,8 @@ export const configSchema = z
           .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
           .optional(),
         embedded_port: port.default(5433),
+        /** A query unanswered this long fails as "Postgres is unavailable" (the API answers 503 rather than wait on a frozen server). */
+        query_timeout_seconds: z.number().positive().max(3600).default(10),
       })
       .strict()
       .prefault({}),

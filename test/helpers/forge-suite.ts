@@ -270,6 +270,21 @@ export function sharedForgeTests<S extends ForgeSimulator>(target: ForgeTarget<S
       expect(requests.map((r) => r.status)).toEqual([503, 503, 200]);
     });
 
+    test('a POST answered 5xx is not sent again (the forge may have acted); one answered 429 is', async () => {
+      const { name, forge } = freshRepo();
+      const { number } = bed.sim.openIssue(OWNER, name, { title: 'Once' });
+      bed.sim.failNext(1, 502);
+      const refused = await requestsDuring(async () => {
+        expect(await forgeErrorOf(forge.comment(number, 'hello'))).toMatchObject({ status: 502, retryable: true });
+      });
+      expect(refused.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 502']);
+      bed.sim.failNext(1, 429, { retryAfter: 0 });
+      const retried = await requestsDuring(async () => {
+        await forge.comment(number, 'hello');
+      });
+      expect(retried.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 429', 'POST 201']);
+    });
+
     test('waits as long as a 429 Retry-After says', async () => {
       const { name, forge } = freshRepo();
       const { number } = bed.sim.openIssue(OWNER, name, { title: 'Busy' });
