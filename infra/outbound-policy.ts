@@ -13,8 +13,17 @@
  * A URL passes when its host name is listed, or when every address it
  * resolves to is allowed. URLs in whoosh.yaml are the operator's own and are
  * not checked.
+ *
+ * The check is made twice: when the URL is given (`createOutboundPolicy`, so
+ * the caller hears why at once), and on every connection a client opens to it
+ * (`guardedFetch`), because a name may resolve elsewhere later: a host that
+ * answered with a LAN address at registration and with 127.0.0.1 afterwards
+ * (DNS rebinding) is refused when the connection is made, on the very address
+ * the socket would connect to, redirects included.
  */
 import { lookup } from 'node:dns/promises';
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import { runInThisContext } from 'node:vm';
 import ipaddr from 'ipaddr.js';
 
 type Addr = ipaddr.IPv4 | ipaddr.IPv6;
@@ -79,32 +88,151 @@ export type Resolver = (host: string) => Promise<string[]>;
 
 const systemResolver: Resolver = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
+/** Whether the rules name `host` itself (then its addresses are not checked). */
+function hostListed(rules: Rules, host: string): boolean {
+  return rules.hosts.has(host) || rules.domains.some((d) => host.endsWith(d));
+}
+
+/** Why `host` may not be reached at `addresses`, or undefined when it may. */
+function addressRefusal(rules: Rules, host: string, addresses: readonly string[]): string | undefined {
+  for (const a of addresses) {
+    const addr = ipaddr.parse(a);
+    if (!addressAllowed(rules, addr)) {
+      const guarded = guardedRange(addr);
+      const what = guarded !== undefined ? `a ${guarded} address (${a})` : `an address (${a}) outside security.outbound_allow`;
+      return `${host} is ${what}; allow it in security.outbound_allow (WHOOSH_OUTBOUND_ALLOW)`;
+    }
+  }
+  return undefined;
+}
+
+const bareHost = (hostname: string): string => hostname.toLowerCase().replace(/^\[|\]$/g, '');
+
 export function createOutboundPolicy(entries: readonly string[], resolve: Resolver = systemResolver): OutboundPolicy {
   const rules = compileOutboundRules(entries);
   return {
     async refusal(url) {
       let host: string;
       try {
-        host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+        host = bareHost(new URL(url).hostname);
       } catch {
         return 'it is not a URL';
       }
-      if (rules.hosts.has(host) || rules.domains.some((d) => host.endsWith(d))) return undefined;
+      if (hostListed(rules, host)) return undefined;
       let addresses: string[];
       try {
         addresses = ipaddr.isValid(host) ? [host] : await resolve(host);
       } catch {
         return `its host ${host} does not resolve`;
       }
-      for (const a of addresses) {
-        const addr = ipaddr.parse(a);
-        if (!addressAllowed(rules, addr)) {
-          const guarded = guardedRange(addr);
-          const what = guarded !== undefined ? `a ${guarded} address (${a})` : `an address (${a}) outside security.outbound_allow`;
-          return `${host} is ${what}; allow it in security.outbound_allow (WHOOSH_OUTBOUND_ALLOW)`;
-        }
-      }
-      return undefined;
+      return addressRefusal(rules, host, addresses);
     },
   };
+}
+
+/** The error a guarded connection fails with; `isOutboundRefusal` recognises it (and its text, which some clients keep alone). */
+export class OutboundRefusedError extends Error {
+  readonly code = OUTBOUND_REFUSED;
+  constructor(reason: string) {
+    super(`connection refused by security.outbound_allow: ${reason}`);
+    this.name = 'OutboundRefusedError';
+  }
+}
+
+export const OUTBOUND_REFUSED = 'EOUTBOUNDREFUSED';
+
+/** Whether `err`, or an error in its cause chain, is a refused connection (duck-typed: fetch's errors come from another realm under jest). */
+export function isOutboundRefusal(err: unknown): boolean {
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (code === OUTBOUND_REFUSED || (typeof message === 'string' && message.includes('connection refused by security.outbound_allow'))) return true;
+  }
+  return false;
+}
+
+type Dispatcher = NonNullable<RequestInit['dispatcher']>;
+/** A socket's `lookup` option (net.connect's signature). */
+type ConnectLookup = (hostname: string, options: LookupOptions, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => void;
+type AgentClass = new (options: { connect: { lookup: ConnectLookup } }) => Dispatcher & { dispatch(options: { origin?: string | URL }, handler: unknown): boolean };
+
+/**
+ * The undici `Agent` class inside Node's own fetch. Node exports no way to
+ * build a dispatcher for its fetch but that class, which undici keeps, across
+ * versions, as the global dispatcher under a registered symbol; it is read
+ * from the main realm (under jest, globalThis is a sandbox without it). With
+ * the `undici` package as a dependency this would be `import { Agent } from 'undici'`.
+ */
+let agentClass: Promise<AgentClass> | undefined;
+function bundledAgentClass(): Promise<AgentClass> {
+  agentClass ??= (async () => {
+    const key = Symbol.for('undici.globalDispatcher.1');
+    const realm = runInThisContext('globalThis') as Record<symbol, unknown>;
+    // Node loads its undici on the first fetch; a data: URL needs no network.
+    if (realm[key] === undefined) await (await fetch('data:,')).arrayBuffer();
+    const dispatcher = realm[key] as { constructor?: unknown } | undefined;
+    if (typeof dispatcher?.constructor !== 'function' || dispatcher.constructor.name !== 'Agent') {
+      throw new Error("cannot guard outbound connections: Node's fetch has no undici Agent as its global dispatcher");
+    }
+    return dispatcher.constructor as AgentClass;
+  })();
+  return agentClass;
+}
+
+/**
+ * An undici dispatcher that holds every connection it opens to the rules: a
+ * host name is resolved by its own lookup, which refuses when an address it
+ * would hand the socket is not allowed (so the address checked is the one
+ * connected to); an address literal, which sockets do not look up, is checked
+ * when the request (or a redirect) is dispatched.
+ */
+async function guardedDispatcher(rules: Rules, resolve: Resolver): Promise<Dispatcher> {
+  const Agent = await bundledAgentClass();
+  const lookup: ConnectLookup = (hostname, options, callback) => {
+    const host = bareHost(hostname);
+    resolve(host).then(
+      (all) => {
+        const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
+        const addresses = all.map((address) => ({ address, family: ipaddr.parse(address).kind() === 'ipv4' ? 4 : 6 })).filter((a) => family === 0 || a.family === family);
+        if (addresses.length === 0) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }), '');
+        const refusal = hostListed(rules, host) ? undefined : addressRefusal(rules, host, addresses.map((a) => a.address));
+        if (refusal) return callback(new OutboundRefusedError(refusal), '');
+        if (options.all) return callback(null, addresses);
+        return callback(null, addresses[0]!.address, addresses[0]!.family);
+      },
+      (err: unknown) => callback(err instanceof Error ? err : new Error(String(err)), ''),
+    );
+  };
+  class GuardedAgent extends Agent {
+    override dispatch(options: { origin?: string | URL }, handler: unknown): boolean {
+      const host = bareHost(new URL(String(options.origin)).hostname);
+      if (ipaddr.isValid(host) && !hostListed(rules, host)) {
+        const refusal = addressRefusal(rules, host, [host]);
+        if (refusal) throw new OutboundRefusedError(refusal);
+      }
+      return super.dispatch(options, handler);
+    }
+  }
+  return new GuardedAgent({ connect: { lookup } });
+}
+
+const guardedFetches = new Map<string, typeof fetch>();
+
+/**
+ * A fetch whose every connection is held to `entries` (security.outbound_allow):
+ * what clients of URLs given over the API (forges, agent nodes) are handed.
+ * One per policy for the system resolver, so connections are pooled across
+ * clients; `resolve` is for tests.
+ */
+export function guardedFetch(entries: readonly string[], resolve?: Resolver): typeof fetch {
+  const key = entries.join('\n');
+  const known = resolve === undefined ? guardedFetches.get(key) : undefined;
+  if (known) return known;
+  const rules = compileOutboundRules(entries);
+  let dispatcher: Promise<Dispatcher> | undefined;
+  const guarded = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    dispatcher ??= guardedDispatcher(rules, resolve ?? systemResolver);
+    return fetch(input, { ...init, dispatcher: await dispatcher });
+  }) as typeof fetch;
+  if (resolve === undefined) guardedFetches.set(key, guarded);
+  return guarded;
 }

@@ -145,7 +145,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         },
       ]);
       if (config.llm.host_node_workers) {
-        const nodeWorkers = new NodeWorkers({ connection, namespace: config.temporal.namespace, pool, llm: config.llm, logger });
+        const nodeWorkers = new NodeWorkers({ connection, namespace: config.temporal.namespace, pool, llm: config.llm, outboundAllow: config.security.outbound_allow, logger });
         await nodeWorkers.start();
         cleanups.push(['node workers', () => nodeWorkers.stop()]);
       }

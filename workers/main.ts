@@ -40,7 +40,9 @@ async function main(): Promise<void> {
     const node = await getNode(pool, values.node);
     if (!node) throw new Error(`no agent node "${values.node}" is registered (see GET /api/v1/agents)`);
     const endpoint = values.endpoint ?? node.endpoint;
-    worker = await createNodeWorker({ connection, namespace: config.temporal.namespace, pool, llm: config.llm, node: { ...node, endpoint } });
+    // An endpoint given here is the operator's own, as one in whoosh.yaml is: not held to outbound_allow.
+    const outbound = values.endpoint === undefined ? { outboundAllow: config.security.outbound_allow } : {};
+    worker = await createNodeWorker({ connection, namespace: config.temporal.namespace, pool, llm: config.llm, ...outbound, node: { ...node, endpoint } });
     logger.info({ address, taskQueue: taskQueueForNode(node.id), endpoint, slots: node.parallel }, 'node worker running; Ctrl-C to stop');
   } else {
     const client = await connectClient(config.temporal, address);

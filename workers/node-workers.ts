@@ -12,6 +12,7 @@ import type { Pool, PoolClient } from 'pg';
 import { createLlmActivities, type NodeEndpoint } from '../activities/ollama/llm-activity';
 import { AGENTS_CHANGED_CHANNEL, listNodes, type AgentNode } from '../activities/agents/agent-store';
 import type { WhooshConfig } from '../infra/config';
+import { guardedFetch } from '../infra/outbound-policy';
 import type { Logger } from '../infra/logger';
 import { taskQueueForNode } from '../domain/routing/route-call';
 
@@ -20,7 +21,9 @@ export interface NodeWorkerOptions {
   readonly namespace: string;
   readonly pool: Pool;
   readonly llm: WhooshConfig['llm'];
-  readonly node: NodeEndpoint & { readonly parallel: number };
+  /** security.outbound_allow, which every connection to a node registered over the API is held to (none when absent). */
+  readonly outboundAllow?: readonly string[];
+  readonly node: NodeEndpoint & Pick<AgentNode, 'parallel' | 'source'>;
 }
 
 export async function createNodeWorker(opts: NodeWorkerOptions): Promise<Worker> {
@@ -31,6 +34,7 @@ export async function createNodeWorker(opts: NodeWorkerOptions): Promise<Worker>
     activities: createLlmActivities({
       pool: opts.pool,
       node: { id: opts.node.id, endpoint: opts.node.endpoint },
+      ...(opts.outboundAllow && opts.node.source !== 'config' ? { fetch: guardedFetch(opts.outboundAllow) } : {}),
       inlineOutputLimit: opts.llm.inline_output_limit,
       callTimeoutSeconds: opts.llm.call_timeout_seconds,
     }),
@@ -46,7 +50,7 @@ interface Running {
   readonly done: Promise<void>;
 }
 
-const signatureOf = (n: AgentNode): string => `${n.endpoint}|${n.parallel}`;
+const signatureOf = (n: AgentNode): string => `${n.endpoint}|${n.parallel}|${n.source}`;
 
 export class NodeWorkers {
   private readonly running = new Map<string, Running>();

@@ -10,6 +10,7 @@ import { Context } from '@temporalio/activity';
 import { Ollama } from 'ollama/browser';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../../infra/config';
+import { guardedFetch } from '../../infra/outbound-policy';
 import { listNodeViews, type AgentNodeView } from './agent-store';
 import { raiseAlert, resolveAlert, type AlertKind } from './alert-store';
 
@@ -22,9 +23,10 @@ export interface NodeCheck {
 
 const CHECK_TIMEOUT_MS = 5000;
 
-async function probe(node: AgentNodeView) {
+/** `request` is the fetch for the node: held to security.outbound_allow when its endpoint was given over the API. */
+async function probe(node: AgentNodeView, request: typeof fetch) {
   const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
-  const ollama = new Ollama({ host: node.endpoint, fetch: (url, init) => fetch(url, { ...init, signal }) });
+  const ollama = new Ollama({ host: node.endpoint, fetch: (url, init) => request(url, { ...init, signal }) });
   const started = performance.now();
   const [version, tags, ps] = await Promise.all([ollama.version(), ollama.list(), ollama.ps()]);
   return {
@@ -39,6 +41,7 @@ const hasModel = (installed: string[], m: string): boolean => installed.some((i)
 
 export function createHealthActivities(pool: Pool, config: WhooshConfig) {
   const thresholds = config.monitoring.alert_thresholds;
+  const apiNodeFetch = guardedFetch(config.security.outbound_allow);
 
   async function setAlert(on: boolean, nodeId: string, kind: AlertKind, severity: 'warning' | 'critical', message: string): Promise<void> {
     if (on) await raiseAlert(pool, nodeId, kind, severity, message);
@@ -48,10 +51,12 @@ export function createHealthActivities(pool: Pool, config: WhooshConfig) {
   async function checkOne(node: AgentNodeView): Promise<NodeCheck> {
     let result: Awaited<ReturnType<typeof probe>>;
     try {
-      result = await probe(node);
+      result = await probe(node, node.source === 'config' ? fetch : apiNodeFetch);
     } catch (err) {
-      const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-      const reason = err instanceof Error ? `${err.name === 'TimeoutError' ? `no answer within ${CHECK_TIMEOUT_MS} ms` : err.message}${cause}` : String(err);
+      // fetch's errors may come from another realm (jest): duck-typed, not instanceof.
+      const e = err as { name?: unknown; message?: unknown; cause?: { message?: unknown } } | null;
+      const cause = typeof e?.cause?.message === 'string' ? `: ${e.cause.message}` : '';
+      const reason = typeof e?.message === 'string' ? `${e.name === 'TimeoutError' ? `no answer within ${CHECK_TIMEOUT_MS} ms` : e.message}${cause}` : String(err);
       await pool.query(
         `INSERT INTO agent_node_health (node_id, status, reason, last_error, checked_at, consecutive_failures)
          VALUES ($1, 'down', $2, $2, now(), 1)

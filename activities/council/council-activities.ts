@@ -129,7 +129,7 @@ export function createCouncilActivities(pool: Pool, config: WhooshConfig) {
       });
       let posted: { commentId: number; posted: boolean };
       try {
-        posted = await commentOnce(await forgeFor(pool, council.repositoryId, config.security.forge_tokens), council.issue.number, councilMarker(input.councilId, markerWhat.summary(input.round)), body);
+        posted = await commentOnce(await forgeFor(pool, council.repositoryId, config.security), council.issue.number, councilMarker(input.councilId, markerWhat.summary(input.round)), body);
       } catch (err) {
         throw forgeFailure(err);
       }

@@ -11,8 +11,9 @@ import type { Pool } from 'pg';
 import { endsWithMarker } from '../../domain/markers';
 import { WHOOSH_STATUS_LABEL_SPECS, WHOOSH_STATUS_LABELS } from '../../domain/status-labels';
 import type { WhooshConfig } from '../../infra/config';
-import { forgeRef, getRepository } from '../intake/repository-store';
-import { createForge, ForgeError, type Forge, type ForgeIssue, type ForgeLabelSpec } from './index';
+import { getRepository } from '../intake/repository-store';
+import { ForgeError, type Forge, type ForgeIssue, type ForgeLabelSpec } from './index';
+import { repositoryForge, type ForgeSecurity } from './repository-forge';
 import { nonRetryableFailure } from '../../domain/failures';
 
 export interface TaskDetails {
@@ -31,10 +32,10 @@ export function forgeFailure(err: unknown): unknown {
   return err;
 }
 
-export async function forgeFor(pool: Pool, repositoryId: number, forgeTokens: WhooshConfig['security']['forge_tokens'] = []): Promise<Forge> {
+export async function forgeFor(pool: Pool, repositoryId: number, security?: ForgeSecurity): Promise<Forge> {
   const repo = await getRepository(pool, repositoryId);
   if (!repo) throw nonRetryableFailure('RepositoryNotFound', `repository ${repositoryId} is not registered`);
-  return createForge(forgeRef(repo, forgeTokens));
+  return repositoryForge(repo, security);
 }
 
 /** Logins by forge and token digest: the account a token acts as does not change. */
@@ -90,11 +91,11 @@ export interface EnsureIssueInput {
 }
 
 export function createIssueActivities(pool: Pool, config?: WhooshConfig) {
-  const tokens = config?.security.forge_tokens ?? [];
+  const security = config?.security;
   return {
     async loadTask(input: { repositoryId: number; number: number }): Promise<TaskDetails> {
       try {
-        const issue = await (await forgeFor(pool, input.repositoryId, tokens)).getIssue(input.number);
+        const issue = await (await forgeFor(pool, input.repositoryId, security)).getIssue(input.number);
         return { title: issue.title, body: issue.body, labels: issue.labels, url: issue.url, state: issue.state };
       } catch (err) {
         throw forgeFailure(err);
@@ -107,7 +108,7 @@ export function createIssueActivities(pool: Pool, config?: WhooshConfig) {
      */
     async postIssueComment(input: { repositoryId: number; number: number; marker: string; body: string }): Promise<{ commentId: number; posted: boolean }> {
       try {
-        return await commentOnce(await forgeFor(pool, input.repositoryId, tokens), input.number, input.marker, input.body);
+        return await commentOnce(await forgeFor(pool, input.repositoryId, security), input.number, input.marker, input.body);
       } catch (err) {
         throw forgeFailure(err);
       }
@@ -116,7 +117,7 @@ export function createIssueActivities(pool: Pool, config?: WhooshConfig) {
     /** Puts one status label on the issue, taking WHOOSH's other status labels off. */
     async setIssueStatusLabel(input: { repositoryId: number; number: number; label: string }): Promise<void> {
       try {
-        const forge = await forgeFor(pool, input.repositoryId, tokens);
+        const forge = await forgeFor(pool, input.repositoryId, security);
         const issue = await forge.getIssue(input.number);
         const has = (name: string): boolean => issue.labels.some((l) => l.toLowerCase() === name.toLowerCase());
         for (const other of WHOOSH_STATUS_LABELS) if (other !== input.label && has(other)) await forge.removeLabel(input.number, other);
@@ -135,7 +136,7 @@ export function createIssueActivities(pool: Pool, config?: WhooshConfig) {
      */
     async ensureIssue(input: EnsureIssueInput): Promise<{ number: number; url: string; created: boolean }> {
       try {
-        const forge = await forgeFor(pool, input.repositoryId, tokens);
+        const forge = await forgeFor(pool, input.repositoryId, security);
         const existing = await findIssueWithMarker(forge, input.marker, input.since);
         if (existing) return { number: existing.number, url: existing.url, created: false };
         if (input.labels.length > 0) {

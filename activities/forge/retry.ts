@@ -4,7 +4,8 @@
  * GitHub calls are retried the same way and nowhere else: 5xx answers, 429
  * answers, GitHub's exhausted primary rate limit (403 with
  * `x-ratelimit-remaining: 0`) and network failures are retried with exponential
- * backoff; every other 4xx is final at once. The answer of the last attempt is
+ * backoff; every other 4xx, and a connection `security.outbound_allow` refuses,
+ * is final at once. The answer of the last attempt is
  * handed back to the client, which reports it as usual; the adapters turn that
  * into a ForgeError with `forgeErrorFromStatus` / `forgeErrorFromNetwork`.
  *
@@ -18,6 +19,7 @@
  */
 import { Context } from '@temporalio/activity';
 import fetchRetry from 'fetch-retry';
+import { isOutboundRefusal } from '../../infra/outbound-policy';
 import { ForgeError } from './forge';
 
 export interface RetryOptions {
@@ -120,7 +122,8 @@ export function withRetry(fetchImpl: typeof fetch, options: RetryOptions = {}): 
       retries: policy.retries,
       retryOn: (attempt, error, response) => {
         if (attempt >= policy.retries) return false;
-        if (error) return !isAbort(error) && (repeatable || neverSent(error));
+        // A connection security.outbound_allow refused is refused again.
+        if (error) return !isAbort(error) && !isOutboundRefusal(error) && (repeatable || neverSent(error));
         if (!response || !isRetryableAnswer(response.status, response.headers)) return false;
         // A 5xx to a POST may come after the forge acted; a 429 or rate limit never does.
         if (!repeatable && response.status >= 500) return false;
@@ -142,7 +145,7 @@ export function forgeErrorFromStatus(message: string, status: number, headers?: 
 
 /** The ForgeError for a request that got no answer at all. */
 export function forgeErrorFromNetwork(message: string, error: unknown): ForgeError {
-  return new ForgeError(message, undefined, !isAbort(error));
+  return new ForgeError(message, undefined, !isAbort(error) && !isOutboundRefusal(error));
 }
 
 /** The text of a network error, with the cause fetch hides it behind ("fetch failed: connect ECONNREFUSED ..."). */

@@ -9,10 +9,10 @@ import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { WhooshConfig } from '../../infra/config';
 import { kindForIssue, routeEvent } from '../../domain/intake/route-event';
-import { createForge } from '../forge';
+import { repositoryForge } from '../forge/repository-forge';
 import { carryOut } from './intake-starter';
 import { intakeRules } from './intake-rules';
-import { forgeRef, getRepository } from './repository-store';
+import { getRepository } from './repository-store';
 import { nonRetryableFailure } from '../../domain/failures';
 
 export interface SyncResult {
@@ -42,7 +42,7 @@ export function createSyncActivities(pool: Pool, config: WhooshConfig, client: C
       let started = 0;
       let signalled = 0;
       try {
-        const forge = createForge(forgeRef(repo, config.security.forge_tokens));
+        const forge = repositoryForge(repo, config.security);
         const issues = await forge.listIssues({ state: mode === 'full' ? 'open' : 'all', since });
         const ctx = { client, taskQueue: config.temporal.task_queue, repositoryId: repo.id, forge: repo.kind, via: 'sync' as const };
         for (const issue of issues) {

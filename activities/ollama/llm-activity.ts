@@ -24,6 +24,8 @@ export interface NodeEndpoint {
 export interface LlmActivityDeps {
   readonly pool: Pool;
   readonly node: NodeEndpoint;
+  /** The fetch to reach the node with (default: the global one); held to security.outbound_allow for nodes registered over the API. */
+  readonly fetch?: typeof fetch;
   readonly inlineOutputLimit: number;
   readonly callTimeoutSeconds: number;
 }
@@ -44,6 +46,7 @@ const ns = (n: number | undefined): number => (n ?? 0) / 1e6;
 
 export function createLlmActivities(deps: LlmActivityDeps) {
   const { pool, node } = deps;
+  const request = deps.fetch ?? fetch;
 
   async function markRunning(input: ChatInput, workflowId: string): Promise<void> {
     await pool.query(
@@ -74,7 +77,7 @@ export function createLlmActivities(deps: LlmActivityDeps) {
       // Our own signal on every request: the client's abort() cannot reach a
       // request still waiting for its response headers.
       const controller = new AbortController();
-      const ollama = new Ollama({ host: node.endpoint, fetch: (url, init) => fetch(url, { ...init, signal: controller.signal }) });
+      const ollama = new Ollama({ host: node.endpoint, fetch: (url, init) => request(url, { ...init, signal: controller.signal }) });
       const onCancel = (): void => controller.abort(ctx.cancellationSignal.reason);
       ctx.cancellationSignal.addEventListener('abort', onCancel);
       // A stalled stream sends no heartbeats, so the worker never hears that the

@@ -9,9 +9,9 @@ import { workflowIdFor } from '../../domain/intake/route-event';
 import type { IssueRef } from '../../domain/pipeline/types';
 import type { WhooshConfig } from '../../infra/config';
 import type { IntakeInput } from '../../workflows/definitions';
-import { createForge } from '../forge';
 import { forgeFailure } from '../forge/issue-activities';
-import { forgeRef, repositoryNamed } from '../intake/repository-store';
+import { repositoryForge } from '../forge/repository-forge';
+import { repositoryNamed } from '../intake/repository-store';
 
 export function createAgentWorkflowActivities(pool: Pool, config?: WhooshConfig) {
   return {
@@ -20,7 +20,7 @@ export function createAgentWorkflowActivities(pool: Pool, config?: WhooshConfig)
       const repo = await repositoryNamed(pool, owner, name);
       if (!repo) throw nonRetryableFailure('RepositoryNotFound', `${owner}/${name} is not a monitored repository`);
       try {
-        const issue = await createForge(forgeRef(repo, config?.security.forge_tokens ?? [])).getIssue(number);
+        const issue = await repositoryForge(repo, config?.security).getIssue(number);
         return {
           workflowId: workflowIdFor(input.workflow, { owner: repo.owner, name: repo.name }, number),
           input: {

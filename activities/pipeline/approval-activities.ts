@@ -8,15 +8,16 @@ import { nonRetryableFailure } from '../../domain/failures';
 import { parseApprovalCommand } from '../../domain/pipeline/nodes/whoosh-approval';
 import type { IssueRef } from '../../domain/pipeline/types';
 import type { WhooshConfig } from '../../infra/config';
-import { createForge, type Forge } from '../forge';
+import type { Forge } from '../forge';
 import { commentOnce, forgeFailure, ownAccount } from '../forge/issue-activities';
-import { forgeRef, repositoryNamed } from '../intake/repository-store';
+import { repositoryForge } from '../forge/repository-forge';
+import { repositoryNamed } from '../intake/repository-store';
 
 /** The forge of a monitored repository named owner/name, with its stored token. */
 export async function forgeOfRepository(pool: Pool, owner: string, name: string, config?: WhooshConfig): Promise<Forge> {
   const repo = await repositoryNamed(pool, owner, name);
   if (!repo) throw nonRetryableFailure('RepositoryNotFound', `${owner}/${name} is not a monitored repository`);
-  return createForge(forgeRef(repo, config?.security.forge_tokens ?? []));
+  return repositoryForge(repo, config?.security);
 }
 
 export interface ApprovalFound {

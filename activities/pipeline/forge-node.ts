@@ -10,9 +10,10 @@ import { nonRetryableFailure } from '../../domain/failures';
 import type { ForgeNodeActivity, ForgeNodeOperation, ForgeNodeResult, JsonObject } from '../../domain/pipeline/types';
 import type { WhooshConfig } from '../../infra/config';
 import { CredentialNotFound, openCredential } from '../credentials/credential-store';
-import { createForge, ForgeError, type Forge, type ForgeIssue } from '../forge';
+import { ForgeError, type Forge, type ForgeIssue } from '../forge';
 import { commentOnce, findIssueWithMarker } from '../forge/issue-activities';
-import { forgeRef, repositoryNamed } from '../intake/repository-store';
+import { repositoryForge } from '../forge/repository-forge';
+import { repositoryNamed } from '../intake/repository-store';
 
 const issueJson = (i: ForgeIssue): JsonObject => ({ ...i, labels: [...i.labels] });
 
@@ -52,17 +53,17 @@ export async function runForgeNode(pool: Pool, request: ForgeNodeActivity, deps:
   const { owner, name } = request.repository;
   const repo = await repositoryNamed(pool, owner, name);
   if (!repo) throw nonRetryableFailure('RepositoryNotFound', `${owner}/${name} is not a monitored repository`);
-  let ref = forgeRef(repo, deps.config?.security.forge_tokens ?? []);
+  let token: string | undefined;
   if (request.credential) {
     if (!deps.credentialKey) throw nonRetryableFailure('Misconfigured', 'this worker has no credentials key');
     try {
-      ref = { ...ref, token: (await openCredential(pool, deps.credentialKey(), { ...request.credential, type: 'forgeToken' })).token };
+      token = (await openCredential(pool, deps.credentialKey(), { ...request.credential, type: 'forgeToken' })).token;
     } catch (err) {
       if (err instanceof CredentialNotFound) throw nonRetryableFailure('CredentialNotFound', err.message);
       throw err;
     }
   }
-  const forge = createForge(ref);
+  const forge = repositoryForge(repo, deps.config?.security, token !== undefined ? { token } : {});
   const results: ForgeNodeResult['results'] = [];
   for (const op of request.operations) {
     try {

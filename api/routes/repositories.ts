@@ -12,7 +12,8 @@ import {
   type Repository,
   type RepositoryInput,
 } from '../../activities/intake/repository-store';
-import { createForge, ForgeError } from '../../activities/forge';
+import { ForgeError } from '../../activities/forge';
+import { repositoryForge } from '../../activities/forge/repository-forge';
 import { DELIVERY_STATUSES } from '../../domain/statuses';
 import { deliveryView, repoView, syncRunView } from '../../domain/wire/repositories';
 import { createOutboundPolicy } from '../../infra/outbound-policy';
@@ -196,7 +197,7 @@ export function repositoryRoutes(ctx: ApiContext) {
       handler: async ({ params }) => {
         const repo = await found(params.id);
         try {
-          return { status: 200, body: await createForge(forgeRef(repo, ctx.config.security.forge_tokens)).ensureLabels(standardLabels(ctx.config)) };
+          return { status: 200, body: await repositoryForge(repo, ctx.config.security).ensureLabels(standardLabels(ctx.config)) };
         } catch (err) {
           if (err instanceof ForgeError) throw new HttpError(502, 'bad_gateway', `The forge at ${repo.baseUrl} failed: ${err.message}`);
           throw err;

@@ -31,6 +31,8 @@ export class WebhookRelay {
       ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
       claim: (limit) => claimDue(opts.pool, limit, LEASE_SECONDS, opts.repositoryIds?.()),
       carry: (d) => this.relay(d),
+      // One issue's deliveries in the order received: a comment's signal after the start of the workflow it is for.
+      orderKey: (d) => (d.issueNumber === null ? undefined : `${d.repositoryId ?? ''}#${d.issueNumber}`),
     });
   }
 

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createNode, deleteNode } from '../../activities/agents/agent-store';
-import type { LlmCallResult } from '../../workflows/llm-call';
+import type { LlmResult } from '../../domain/routing/llm-call';
 import { OllamaSimulator, type SimRequest } from '../../simulators/ollama';
 import { startHarness, testConfig, type Harness } from '../helpers/harness';
 
@@ -64,7 +64,7 @@ test('a node killed with calls mid-stream: each call fails over once and complet
   const cut = a.sim.stats.inFlight;
   await a.sim.kill();
   const killedAt = Date.now();
-  const results: LlmCallResult[] = await Promise.all(handles.map((hd) => hd.result()));
+  const results: LlmResult[] = await Promise.all(handles.map((hd) => hd.result()));
   const recoverySeconds = (Date.now() - killedAt) / 1000;
 
   // Every call has its own answer, from the node left standing.

@@ -77,7 +77,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const running = worker?.run();
   let nodeWorkers: NodeWorkers | undefined;
   if (opts.nodes) {
-    nodeWorkers = new NodeWorkers({ connection: nativeConnection, namespace: config.temporal.namespace, pool, llm: config.llm, logger: silentLogger, filter: opts.nodes, sweepMs: 1000 });
+    nodeWorkers = new NodeWorkers({ connection: nativeConnection, namespace: config.temporal.namespace, pool, llm: config.llm, outboundAllow: config.security.outbound_allow, logger: silentLogger, filter: opts.nodes, sweepMs: 1000 });
     await nodeWorkers.start();
   }
   return {

@@ -33,6 +33,8 @@ export function workerProcesses(taskQueue: () => string): WorkerProcesses {
           WHOOSH_DATA_DIR: env.scratchDir,
           WHOOSH_LOG_LEVEL: 'info',
           WHOOSH_TASK_QUEUE: taskQueue(),
+          // The simulators listen on 127.0.0.1 (as in testConfig).
+          WHOOSH_OUTBOUND_ALLOW: 'any,loopback',
           ...extra,
         },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -39,7 +39,8 @@ export const team: Scenario = {
         {
           api: true,
           config: {
-            security: { admin_token: 'bench-admin-token-0123456789' },
+            // The Gitea simulator listens on 127.0.0.1.
+            security: { admin_token: 'bench-admin-token-0123456789', outbound_allow: ['any', 'loopback'] },
             agents,
             teams: { llm_classification: { enabled: true } },
             docker: { enabled: true, host: `tcp://127.0.0.1:${docker.port}`, image: 'whoosh/agent-sim:1' },
