@@ -23,7 +23,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import type { LookupAddress, LookupOptions } from 'node:dns';
-import { runInThisContext } from 'node:vm';
+import { Agent } from 'undici';
 import ipaddr from 'ipaddr.js';
 
 type Addr = ipaddr.IPv4 | ipaddr.IPv6;
@@ -153,30 +153,6 @@ export function isOutboundRefusal(err: unknown): boolean {
 type Dispatcher = NonNullable<RequestInit['dispatcher']>;
 /** A socket's `lookup` option (net.connect's signature). */
 type ConnectLookup = (hostname: string, options: LookupOptions, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => void;
-type AgentClass = new (options: { connect: { lookup: ConnectLookup } }) => Dispatcher & { dispatch(options: { origin?: string | URL }, handler: unknown): boolean };
-
-/**
- * The undici `Agent` class inside Node's own fetch. Node exports no way to
- * build a dispatcher for its fetch but that class, which undici keeps, across
- * versions, as the global dispatcher under a registered symbol; it is read
- * from the main realm (under jest, globalThis is a sandbox without it). With
- * the `undici` package as a dependency this would be `import { Agent } from 'undici'`.
- */
-let agentClass: Promise<AgentClass> | undefined;
-function bundledAgentClass(): Promise<AgentClass> {
-  agentClass ??= (async () => {
-    const key = Symbol.for('undici.globalDispatcher.1');
-    const realm = runInThisContext('globalThis') as Record<symbol, unknown>;
-    // Node loads its undici on the first fetch; a data: URL needs no network.
-    if (realm[key] === undefined) await (await fetch('data:,')).arrayBuffer();
-    const dispatcher = realm[key] as { constructor?: unknown } | undefined;
-    if (typeof dispatcher?.constructor !== 'function' || dispatcher.constructor.name !== 'Agent') {
-      throw new Error("cannot guard outbound connections: Node's fetch has no undici Agent as its global dispatcher");
-    }
-    return dispatcher.constructor as AgentClass;
-  })();
-  return agentClass;
-}
 
 /**
  * An undici dispatcher that holds every connection it opens to the rules: a
@@ -185,8 +161,7 @@ function bundledAgentClass(): Promise<AgentClass> {
  * connected to); an address literal, which sockets do not look up, is checked
  * when the request (or a redirect) is dispatched.
  */
-async function guardedDispatcher(rules: Rules, resolve: Resolver): Promise<Dispatcher> {
-  const Agent = await bundledAgentClass();
+function guardedDispatcher(rules: Rules, resolve: Resolver): Dispatcher {
   const lookup: ConnectLookup = (hostname, options, callback) => {
     const host = bareHost(hostname);
     resolve(host).then(
@@ -203,7 +178,7 @@ async function guardedDispatcher(rules: Rules, resolve: Resolver): Promise<Dispa
     );
   };
   class GuardedAgent extends Agent {
-    override dispatch(options: { origin?: string | URL }, handler: unknown): boolean {
+    override dispatch(options: Parameters<Agent['dispatch']>[0], handler: Parameters<Agent['dispatch']>[1]): boolean {
       const host = bareHost(new URL(String(options.origin)).hostname);
       if (ipaddr.isValid(host) && !hostListed(rules, host)) {
         const refusal = addressRefusal(rules, host, [host]);
@@ -212,7 +187,8 @@ async function guardedDispatcher(rules: Rules, resolve: Resolver): Promise<Dispa
       return super.dispatch(options, handler);
     }
   }
-  return new GuardedAgent({ connect: { lookup } });
+  // undici's Agent, the same major version as the one inside Node's fetch, so Node's fetch takes it as its dispatcher.
+  return new GuardedAgent({ connect: { lookup } }) as unknown as Dispatcher;
 }
 
 const guardedFetches = new Map<string, typeof fetch>();
@@ -228,10 +204,10 @@ export function guardedFetch(entries: readonly string[], resolve?: Resolver): ty
   const known = resolve === undefined ? guardedFetches.get(key) : undefined;
   if (known) return known;
   const rules = compileOutboundRules(entries);
-  let dispatcher: Promise<Dispatcher> | undefined;
-  const guarded = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+  let dispatcher: Dispatcher | undefined;
+  const guarded = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     dispatcher ??= guardedDispatcher(rules, resolve ?? systemResolver);
-    return fetch(input, { ...init, dispatcher: await dispatcher });
+    return fetch(input, { ...init, dispatcher });
   }) as typeof fetch;
   if (resolve === undefined) guardedFetches.set(key, guarded);
   return guarded;
