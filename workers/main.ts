@@ -9,6 +9,9 @@
  *
  * Run a node's worker on its GPU host with `llm.host_node_workers: false` on
  * the orchestrator, so only one worker serves that node's queue.
+ *
+ * With `worker.max_heap_mb` (default 384) the entry re-executes itself with
+ * V8's old space capped at that size (see heap-cap.ts).
  */
 import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
@@ -22,6 +25,7 @@ import { createLogger } from '../infra/logger';
 import { connectClient, connectWorker } from '../infra/temporal-client';
 import { taskQueueForNode } from '../domain/routing/route-call';
 import { createNodeWorker } from './node-workers';
+import { reexecWithHeapCap, stopWithParent } from './heap-cap';
 import { createOrchestratorWorker } from './orchestrator';
 import { installRuntime } from './runtime';
 
@@ -29,6 +33,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { node: { type: 'string' }, endpoint: { type: 'string' } }, strict: true });
   loadDotenv({ quiet: true });
   const { config } = loadConfig();
+  if (reexecWithHeapCap(config.worker.max_heap_mb)) return;
+  stopWithParent();
   const logger = createLogger(config.log_level);
   installRuntime(logger);
   const pool = createPool(databaseUrlOf(config), logger, undefined, config.database.query_timeout_seconds * 1000);
@@ -43,7 +49,7 @@ async function main(): Promise<void> {
     // An endpoint given here is the operator's own, as one in whoosh.yaml is: not held to outbound_allow.
     const outbound = values.endpoint === undefined ? { outboundAllow: config.security.outbound_allow } : {};
     worker = await createNodeWorker({ connection, namespace: config.temporal.namespace, pool, llm: config.llm, ...outbound, node: { ...node, endpoint } });
-    logger.info({ address, taskQueue: taskQueueForNode(node.id), endpoint, slots: node.parallel }, 'node worker running; Ctrl-C to stop');
+    logger.info({ address, taskQueue: taskQueueForNode(node.id), endpoint, slots: node.parallel, pid: process.pid }, 'node worker running; Ctrl-C to stop');
   } else {
     const client = await connectClient(config.temporal, address);
     worker = await createOrchestratorWorker({
@@ -52,7 +58,7 @@ async function main(): Promise<void> {
       taskQueue: config.temporal.task_queue,
       activities: createActivities({ pool, config, temporal: client }),
     });
-    logger.info({ address, taskQueue: config.temporal.task_queue }, 'orchestrator worker running; Ctrl-C to stop');
+    logger.info({ address, taskQueue: config.temporal.task_queue, pid: process.pid }, 'orchestrator worker running; Ctrl-C to stop');
   }
   // The SDK shuts workers down gracefully on SIGINT/SIGTERM by itself.
   await worker.run();

@@ -32,6 +32,7 @@ export const ENV_KEYS = {
   WHOOSH_OUTBOUND_ALLOW: { path: 'security.outbound_allow', parse: 'list', doc: 'Comma-separated hosts and networks that forge URLs and agent endpoints given over the API may reach: any, loopback, link-local, CIDRs, addresses, host names, *.domains (default: any, which excludes loopback and link-local).' },
   WHOOSH_SECRETS_DIR: { path: 'security.secrets_dir', doc: 'Folder that forge token files (security.forge_tokens[].token_file) must lie in.' },
   WHOOSH_TASK_QUEUE: { path: 'temporal.task_queue', doc: 'Task queue of the orchestrator worker (default: whoosh-orchestrator).' },
+  WHOOSH_WORKER_MAX_HEAP_MB: { path: 'worker.max_heap_mb', parse: 'int', doc: 'V8 heap (old space) limit of a worker process in MB; it re-executes itself with --max-old-space-size (default: 384; 0: Node\'s default).' },
   WHOOSH_TEMPORAL_BIN: { path: 'temporal.dev_server.binary', doc: 'Path of the temporal CLI binary for the embedded dev server (default: found on PATH or in .tools/).' },
   WHOOSH_TEMPORAL_PORT: { path: 'temporal.dev_server.port', parse: 'int', doc: 'gRPC port of the embedded Temporal dev server (default: 7233).' },
   WHOOSH_TEMPORAL_UI_PORT: { path: 'temporal.dev_server.ui_port', parse: 'int', doc: 'Web UI port of the embedded Temporal dev server (default: 8233).' },

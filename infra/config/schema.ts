@@ -286,6 +286,18 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    worker: z
+      .object({
+        /** V8 old-space limit of an `npm run worker` process in MB (it re-executes itself with --max-old-space-size); 0: Node's default. */
+        max_heap_mb: z
+          .number()
+          .int()
+          .min(0)
+          .refine((n) => n === 0 || n >= 128, 'must be 0 (no cap) or at least 128')
+          .default(384),
+      })
+      .strict()
+      .prefault({}),
     pipelines: z
       .object({
         /** Ended runs of pipelines older than this are deleted by the retention schedule (daily). */
