@@ -19,15 +19,10 @@ import { OllamaSimulator } from '../../simulators/ollama';
 import { readJson } from './api-server';
 import { eventually } from './eventually';
 import { launch, launcherEnv, type Launched } from './launcher';
+import { DEFAULT_NODES } from '../team/team-fixture';
 
 export const LAUNCHED_ADMIN_TOKEN = 'admin-token-launched-stage-01';
 const ADMIN = LAUNCHED_ADMIN_TOKEN;
-const NODES = [
-  { suffix: 'front', specialization: 'frontend', capabilities: ['frontend', 'react', 'svelte', 'typescript', 'css'] },
-  { suffix: 'back', specialization: 'backend', capabilities: ['backend', 'api-design', 'database', 'postgres', 'typescript', 'debugging'] },
-  { suffix: 'qa', specialization: 'qa testing', capabilities: ['testing', 'debugging', 'code-review'] },
-  { suffix: 'lead', specialization: 'architecture lead', capabilities: ['backend', 'frontend', 'code-review', 'debugging', 'security'] },
-];
 
 export interface LaunchedStage {
   readonly running: Launched;
@@ -85,7 +80,7 @@ export async function startLaunchedStage(opts: LaunchedStageOptions): Promise<La
     const call = (p: string, init: RequestInit = {}) =>
       fetch(`${running.apiUrl}${p}`, { ...init, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' } });
     const tag = randomUUID().slice(0, 6);
-    for (const n of NODES) {
+    for (const n of DEFAULT_NODES) {
       const res = await call('/api/v1/agents', {
         method: 'POST',
         body: JSON.stringify({ id: `${tag}-${n.suffix}`, name: `Node ${n.suffix}`, endpoint: ollama.url, models: ['llama3.1:8b'], specialization: n.specialization, capabilities: n.capabilities, parallel: 2 }),
